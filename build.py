@@ -1,0 +1,239 @@
+"""Assemble the deployable site: site/ + rnn_py/ + the pinned, hash-checked browser runtime.
+
+    python3 build.py            build into build/site (only when something changed)
+    python3 build.py --force    rebuild from scratch
+    python3 build.py serve      build if needed, then serve on http://127.0.0.1:8000/
+
+The runtime comes from the npm registry by exact version (``npm pack``), is checked against
+the sha512 integrity recorded below, and only the files the page actually requests are
+copied, so the build folder is what a static host (GitHub Pages, a USB stick) serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import hashlib
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SITE = ROOT / "site"
+PACKAGE = ROOT / "rnn_py"
+CACHE = ROOT / ".cache" / "npm"
+BUILD = ROOT / "build"
+OUT = BUILD / "site"
+
+# name -> (version, npm integrity, {file inside the tarball: destination in the build})
+PINS = {
+    "pyodide": (
+        "314.0.7",
+        "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A==",
+        {
+            f"package/{name}": f"vendor/pyodide/{name}"
+            for name in (
+                "pyodide.mjs",
+                "pyodide.asm.mjs",
+                "pyodide.asm.wasm",
+                "python_stdlib.zip",
+                "pyodide-lock.json",
+            )
+        },
+    ),
+    "@pyscript/core": (
+        "0.7.31",
+        "sha512-GqM1aonc1N4RTkNZ1zJ8jJk8+i2cqeztZslPsAiQtn+wHHkUX9Z1FgIg4HjCvhBylB68UKmbTVTzOobpgPIMVQ==",
+        {
+            f"package/dist/{name}": f"vendor/pyscript/{name}"
+            for name in (
+                # core.js re-exports core-*.js, which loads the "py" script type on demand.
+                "core.js",
+                "core-C9KDLldu.js",
+                "core.css",
+                "py-Dl-y4L1b.js",
+                # Always imported, even when disabled ("!error" only keeps errors off the page).
+                "error-D2315lOB.js",
+            )
+        },
+    ),
+    "uplot": (
+        "1.6.32",
+        "sha512-KIMVnG68zvu5XXUbC4LQEPnhwOxBuLyW1AHtpm6IKTXImkbLgkMy+jabjLgSLMasNuGGzQm/ep3tOkyTxpiQIw==",
+        {
+            "package/dist/uPlot.iife.min.js": "vendor/uplot/uPlot.iife.min.js",
+            "package/dist/uPlot.min.css": "vendor/uplot/uPlot.min.css",
+            "package/LICENSE": "vendor/uplot/LICENSE",
+        },
+    ),
+}
+
+# Test-only packages: fetched and checked the same way, never copied into the site.
+TEST_PINS = {
+    "axe-core": (
+        "4.11.0",
+        "",
+        {"package/axe.min.js": "axe.min.js"},
+    ),
+}
+
+
+def integrity(path: Path) -> str:
+    """The npm-style sha512 integrity string of a file."""
+    digest = hashlib.sha512(path.read_bytes()).digest()
+    return "sha512-" + base64.b64encode(digest).decode()
+
+
+def fetch(name: str, version: str, expected: str) -> Path:
+    """Download name@version from the npm registry once, check its hash, return the tarball."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tarball = CACHE / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+    if not tarball.exists():
+        print(f"fetching {name}@{version} ...", flush=True)
+        out = subprocess.run(
+            ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(CACHE)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        packed = CACHE / json.loads(out.stdout)[0]["filename"]
+        packed.replace(tarball)
+    actual = integrity(tarball)
+    if expected and actual != expected:
+        tarball.unlink()
+        sys.exit(f"build.py: {name}@{version} failed its integrity check ({actual}); refusing it.")
+    return tarball
+
+
+def extract(pins: dict, dest: Path) -> None:
+    """Copy the pinned files out of each package's tarball into dest."""
+    for name, (version, expected, files) in pins.items():
+        with tarfile.open(fetch(name, version, expected)) as tar:
+            for member, target in files.items():
+                data = tar.extractfile(member)
+                if data is None:
+                    sys.exit(f"build.py: {member} is missing from {name}@{version}")
+                path = dest / target
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data.read())
+
+
+def package_files() -> list[Path]:
+    """The rnn_py sources the browser needs (no caches, no CLI-only files are excluded)."""
+    return sorted(p for p in PACKAGE.glob("*.py"))
+
+
+def inputs_digest() -> str:
+    """A hash of everything the build is made from: it names the build and its cache."""
+    h = hashlib.sha256()
+    h.update(json.dumps({**PINS, **TEST_PINS}, sort_keys=True).encode())
+    h.update(Path(__file__).read_bytes())
+    for path in sorted(SITE.rglob("*")) + package_files():
+        if path.is_file():
+            h.update(str(path.relative_to(ROOT)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def write_pyscript_config(out: Path) -> None:
+    """PyScript's config: the local interpreter, rnn_py's files, and no unused plugins."""
+    files = {f"./rnn_py/{p.name}": f"./rnn_py/{p.name}" for p in package_files()}
+    config = {
+        "interpreter": "./vendor/pyodide/pyodide.mjs",
+        "files": files,
+        # Plugins the page never uses: leaving them out saves requests at start-up,
+        # and "!error" keeps Python tracebacks off the page (the page shows its own message).
+        "plugins": [
+            "!error",
+            "!codemirror",
+            "!deprecations-manager",
+            "!donkey",
+            "!py-editor",
+            "!py-game",
+            "!py-terminal",
+        ],
+    }
+    (out / "pyscript.json").write_text(json.dumps(config, indent=2) + "\n")
+
+
+def build(force: bool = False) -> Path:
+    """Build the site into build/site unless it is already up to date; return its path."""
+    version = inputs_digest()
+    stamp = OUT / "build-version.txt"
+    if not force and stamp.exists() and stamp.read_text().strip() == version:
+        return OUT
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    extract(PINS, OUT)
+    for path in SITE.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            target = OUT / path.relative_to(SITE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    (OUT / "rnn_py").mkdir()
+    for path in package_files():
+        shutil.copy2(path, OUT / "rnn_py" / path.name)
+    write_pyscript_config(OUT)
+    stamp.write_text(version + "\n")
+    print(f"built {OUT.relative_to(ROOT)} (version {version})")
+    return OUT
+
+
+def test_assets() -> Path:
+    """Fetch the test-only packages (axe-core) into build/test-assets and return that folder."""
+    dest = BUILD / "test-assets"
+    extract(TEST_PINS, dest)
+    return dest
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """A static file handler that knows WebAssembly's and ES modules' types and logs quietly."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".webmanifest": "application/manifest+json",
+    }
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, verbose=True):
+    """Serve directory over HTTP until interrupted."""
+    handler = functools.partial(Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server.verbose = verbose
+    print(f"Serving {directory} at http://{host}:{server.server_port}/  (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="?", choices=["build", "serve"], default="build")
+    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    out = build(force=args.force)
+    if args.command == "serve":
+        serve(out, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

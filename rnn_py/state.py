@@ -1,0 +1,313 @@
+"""The demo's settings, declared once, and their URL form.
+
+Every setting the page shows lives in one ``DemoState``. The table ``FIELDS`` names each
+setting's URL key, its type and its limits; ``to_query`` and ``from_query`` both read that
+table, so adding a setting is one line and a link always reproduces the view. A value that
+is malformed, out of range or unknown falls back to its default with a notice a person
+can read: links get pasted into chats, mangled and hand-edited.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, quote
+
+from .model import ACTIVATIONS, Params
+from .sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
+
+WEIGHT_LIMIT = 5.0  # the sliders' range, ±; typed values are clamped to it
+LR_RANGE = (0.0001, 1.0)
+MAX_HIDDEN = 4
+MAX_CUSTOM_CHARS = 1000
+MAX_SEED = 2**31 - 1
+# Controls a teacher can hide with a classroom link (hide=activation,train).
+HIDEABLE = (
+    "sequence",
+    "length",
+    "normalized",
+    "activation",
+    "hidden",
+    "weights",
+    "lr",
+    "clip",
+    "step",
+    "train",
+    "search",
+)
+
+
+def default_params(n: int = 1, seed: int = 1) -> Params:
+    """The weights the demo starts with: hand-picked for one unit, seeded random for more."""
+    if n == 1:
+        return Params.scalar(w_xh=0.5, w_hh=0.8, w_hy=1.0, b_h=0.0, b_y=0.0)
+    return Params.random(n, seed)
+
+
+@dataclass
+class DemoState:
+    """Every setting of the demo: what the URL holds and what the page's controls show."""
+
+    sequence: str = "sine"  # one of SEQUENCES, or "custom"
+    length: int = 12
+    custom: str = ""  # the user's numbers, as typed
+    normalized: bool = False
+    activation: str = "tanh"
+    params: Params = field(default_factory=default_params)
+    lr: float = 0.05
+    seed: int = 1
+    clip: bool = True
+    step: int | None = None  # timesteps revealed by Step Forward; None shows them all
+    hide: tuple[str, ...] = ()  # classroom links: controls to hide
+    explain: bool = True  # show the long explanations
+    embed: bool = False  # compact layout for iframes
+
+    @property
+    def hidden(self) -> int:
+        """The number of hidden units n."""
+        return self.params.n
+
+    def xs(self) -> list[float]:
+        """The input sequence these settings describe; ValueError if custom text is junk."""
+        if self.sequence == "custom":
+            xs = parse_sequence(self.custom)
+            return normalize(xs) if self.normalized else xs
+        return make_sequence(self.sequence, self.length, normalized=self.normalized)
+
+    def with_hidden(self, n: int) -> DemoState:
+        """The same settings with n hidden units (fresh weights when n changes)."""
+        if n == self.hidden:
+            return self
+        return replace(self, params=default_params(n, self.seed), step=None)
+
+
+# ---- the URL form --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting's URL key, the DemoState attribute it fills, and how to read and write it."""
+
+    key: str
+    attr: str
+    label: str  # the name a person knows it by, for notices
+    kind: str  # "choice", "int", "float", "bool", "text", "list", "weights", "step"
+    choices: tuple = ()
+    low: float = 0
+    high: float = 0
+    always: bool = True  # written even when it has its default value
+
+
+FIELDS = (
+    Field("seq", "sequence", "Sequence", "choice", choices=(*SEQUENCES, "custom")),
+    Field("len", "length", "Length", "int", low=MIN_LENGTH, high=MAX_LENGTH),
+    Field("custom", "custom", "Custom values", "text", high=MAX_CUSTOM_CHARS, always=False),
+    Field("norm", "normalized", "Normalized inputs", "bool"),
+    Field("act", "activation", "Activation", "choice", choices=ACTIVATIONS),
+    Field("n", "params", "Hidden units", "weights", low=1, high=MAX_HIDDEN),
+    Field("lr", "lr", "Learning rate", "float", low=LR_RANGE[0], high=LR_RANGE[1]),
+    Field("seed", "seed", "Seed", "int", low=0, high=MAX_SEED),
+    Field("clip", "clip", "Gradient clipping", "bool"),
+    Field("step", "step", "Step", "step", low=0, high=MAX_LENGTH, always=False),
+    Field("hide", "hide", "Hidden controls", "list", choices=HIDEABLE, always=False),
+    Field("explain", "explain", "Explanations", "bool", always=False),
+    Field("embed", "embed", "Embed", "bool", always=False),
+)
+KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
+
+
+def format_number(x: float) -> str:
+    """The shortest text that reads back as exactly x (0.1 stays '0.1')."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def to_query(state: DemoState) -> str:
+    """The URL query (without '?' or '#') that reproduces state exactly.
+
+    >>> to_query(DemoState())
+    'seq=sine&len=12&norm=0&act=tanh&n=1&w=0.5,0.8,1,0,0&lr=0.05&seed=1&clip=1'
+    """
+    defaults = DemoState()
+    parts = []
+    for f in FIELDS:
+        value = getattr(state, f.attr)
+        if not f.always and value == getattr(defaults, f.attr):
+            continue
+        if f.kind == "weights":
+            parts.append(f"n={value.n}")
+            parts.append("w=" + ",".join(format_number(v) for v in value.flat()))
+        elif f.kind == "bool":
+            parts.append(f"{f.key}={int(value)}")
+        elif f.kind == "float":
+            parts.append(f"{f.key}={format_number(value)}")
+        elif f.kind == "list":
+            parts.append(f"{f.key}=" + ",".join(value))
+        elif f.kind == "text":
+            parts.append(f"{f.key}=" + quote(value, safe=",.-"))
+        else:
+            parts.append(f"{f.key}={value}")
+    return "&".join(parts)
+
+
+def _shown(text: str) -> str:
+    """A bad value as it may be quoted back in a notice: short and on one line."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 24 else text[:21] + "...")
+
+
+def _read_number(text: str, kind: str) -> float:
+    value = int(text) if kind in ("int", "step") else float(text)
+    if not math.isfinite(value):
+        raise ValueError
+    return value
+
+
+def _read_field(f: Field, text: str, params_n: int | None):
+    """One field's value from its URL text; ValueError with a notice for bad input."""
+    bad = f"The link's {f.label} ({_shown(text)}) "
+    if f.kind == "choice":
+        if text not in f.choices:
+            raise ValueError(bad + "is not one of " + ", ".join(f.choices) + ".")
+        return text
+    if f.kind == "bool":
+        if text not in ("0", "1", "true", "false"):
+            raise ValueError(bad + "should be 0 or 1.")
+        return text in ("1", "true")
+    if f.kind == "text":
+        if len(text) > f.high:
+            raise ValueError(f"The link's {f.label} is longer than {int(f.high)} characters.")
+        return text
+    if f.kind == "list":
+        items = [item for item in text.split(",") if item]
+        unknown = [item for item in items if item not in f.choices]
+        if unknown:
+            raise ValueError(bad + "names controls this page does not have.")
+        return tuple(dict.fromkeys(items))
+    try:
+        value = _read_number(text, f.kind)
+    except ValueError:
+        raise ValueError(bad + "is not a number.") from None
+    if not f.low <= value <= f.high:
+        raise ValueError(bad + f"is outside {format_number(f.low)}–{format_number(f.high)}.")
+    return value
+
+
+def _read_weights(n_text: str | None, w_text: str | None, seed: int) -> Params:
+    """Hidden units n and the flat weights list w, checked against each other."""
+    n = 1
+    if n_text is not None:
+        n = _read_field(FIELDS_BY_KEY["n"], n_text, None)
+    if w_text is None:
+        return default_params(n, seed)
+    try:
+        values = [float(v) for v in w_text.split(",")]
+    except ValueError:
+        raise ValueError(f"The link's weights ({_shown(w_text)}) are not all numbers.") from None
+    if not all(math.isfinite(v) and abs(v) <= WEIGHT_LIMIT for v in values):
+        raise ValueError(
+            f"The link's weights must be numbers between -{WEIGHT_LIMIT:g} and {WEIGHT_LIMIT:g}."
+        )
+    if len(values) != n * n + 3 * n + 1:
+        raise ValueError(
+            f"The link has {len(values)} weights; {n} hidden units need {n * n + 3 * n + 1}."
+        )
+    return Params.from_flat(n, values)
+
+
+FIELDS_BY_KEY = {f.key: f for f in FIELDS}
+
+
+def from_query(query: str) -> tuple[DemoState, list[str]]:
+    """The state a URL query or hash describes, and notices about anything that was ignored.
+
+    Bad parts fall back to their defaults; the rest of the link still applies.
+
+    >>> state, notices = from_query("seq=fibonacci&len=999&act=relu")
+    >>> state.sequence, state.length, state.activation
+    ('fibonacci', 12, 'relu')
+    >>> notices
+    ["The link's Length ('999') is outside 3–64. Using the default instead."]
+    """
+    pairs = dict(parse_qsl(query.lstrip("?#"), keep_blank_values=True))
+    values, notices = {}, []
+    unknown = [key for key in pairs if key not in KNOWN_KEYS]
+    if unknown:
+        names = ", ".join(_shown(key) for key in unknown[:3])
+        notices.append(f"Ignored settings this page does not know: {names}.")
+    for f in FIELDS:
+        if f.kind == "weights" or f.key not in pairs:
+            continue
+        try:
+            values[f.attr] = _read_field(f, pairs[f.key], None)
+        except ValueError as error:
+            notices.append(f"{error} Using the default instead.")
+    if "n" in pairs or "w" in pairs:
+        try:
+            values["params"] = _read_weights(pairs.get("n"), pairs.get("w"), values.get("seed", 1))
+        except ValueError as error:
+            notices.append(f"{error} Using the default weights instead.")
+    state = DemoState(**values)
+    if state.sequence == "custom":
+        try:
+            state.xs()
+        except ValueError as error:
+            notices.append(f"The link's custom sequence can't be used: {error}")
+    return state, notices
+
+
+# ---- reading what a person typed ------------------------------------------------------------
+
+
+def read_number(text: str, low: float, high: float, label: str, integer: bool = False):
+    """A typed number, checked: (value, message). value is None when the text is refused.
+
+    Out-of-range values are clamped into [low, high] and the message says so; text that is
+    not a finite number is refused. The model never sees NaN or infinity from a text box.
+
+    >>> read_number("7", -5, 5, "Hidden weight")
+    (5.0, 'Hidden weight goes from -5 to 5, so 7 became 5.')
+    >>> read_number("abc", -5, 5, "Hidden weight")
+    (None, "'abc' is not a number. Hidden weight takes a number from -5 to 5.")
+    """
+    text = text.strip()
+    span = f"from {format_number(low)} to {format_number(high)}"
+    if not text:
+        return None, f"Type a number for {label}, {span}."
+    try:
+        value = float(text.replace("−", "-"))
+    except ValueError:
+        return None, f"{_shown(text)} is not a number. {label} takes a number {span}."
+    if not math.isfinite(value):
+        return None, f"{label} must be a finite number {span}; {_shown(text)} is not."
+    value = value + 0.0  # -0 becomes 0
+    message = ""
+    if integer and value != int(value):
+        value = float(round(value))
+        message = f"{label} is a whole number, so it became {format_number(value)}."
+    if not low <= value <= high:
+        clamped = float(min(max(value, low), high))
+        message = f"{label} goes {span}, so {_shown(text)[1:-1]} became {format_number(clamped)}."
+        value = clamped
+    return (int(value) if integer else value), message
+
+
+SCALAR_WEIGHTS = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
+
+
+def with_weight(params: Params, name: str, value: float) -> Params:
+    """A one-unit network's params with one named weight (see SCALAR_WEIGHTS) replaced."""
+    if params.n != 1:
+        raise ValueError("Single weights can only be set when there is one hidden unit.")
+    values = {
+        "w_xh": params.w_xh[0],
+        "w_hh": params.w_hh[0][0],
+        "w_hy": params.w_hy[0],
+        "b_h": params.b_h[0],
+        "b_y": params.b_y,
+    }
+    if name not in values:
+        raise ValueError(f"There is no weight called {name!r}.")
+    values[name] = value
+    return Params.scalar(**values)

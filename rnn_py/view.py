@@ -1,0 +1,264 @@
+"""What the page shows, computed: table rows, the substituted equation, chart series, notices.
+
+The page's own Python only reads controls and hands ``snapshot(...)`` to the painter, so
+everything a learner reads is computed (and unit-tested) here. Non-finite or absurdly large
+numbers never reach a chart: they become gaps, and a notice says why.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from .model import backward, forward
+from .state import DemoState, to_query
+
+DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
+COLUMNS = ("t", "x_t", "h_t", "y_t", "target x_{t+1}", "error y_t − x_{t+1}")
+ACTIVATION_NAMES = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "σ", "linear": "linear"}
+
+
+def cell(v: float) -> str:
+    """A table value: 4 decimals, e-notation when large, words when not a number.
+
+    >>> cell(0.5), cell(-1234567.0), cell(float("inf")), cell(float("nan"))
+    ('0.5000', '-1.2346e+06', 'overflow (+∞)', 'undefined (NaN)')
+    """
+    if math.isnan(v):
+        return "undefined (NaN)"
+    if math.isinf(v):
+        return "overflow (+∞)" if v > 0 else "overflow (−∞)"
+    if abs(v) >= 1e6:
+        return f"{v:.4e}"
+    return f"{v:.4f}"
+
+
+def short(v: float) -> str:
+    """A number inside an equation: 3 decimals, e-notation when large."""
+    if not math.isfinite(v):
+        return cell(v)
+    if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
+        return f"{v:.2e}"
+    return f"{v:.3f}"
+
+
+def drawable(v: float | None) -> float | None:
+    """v if a chart can draw it, else None (a gap)."""
+    if v is None or not math.isfinite(v) or abs(v) > DISPLAY_LIMIT:
+        return None
+    return v
+
+
+@dataclass
+class History:
+    """Loss curves of BPTT and Random Search, by evaluations, for the comparison chart."""
+
+    bptt: list[tuple[int, float]] = field(default_factory=list)
+    random: list[tuple[int, float]] = field(default_factory=list)
+
+    def add(self, step, offset: int = 0) -> None:
+        """Record one step (BPTT: its loss; search: the best so far), evaluations + offset."""
+        if step.method == "bptt":
+            self.bptt.append((offset + step.evaluations, step.loss))
+        else:
+            best = min(step.best_loss, self.random[-1][1]) if self.random else step.best_loss
+            self.random.append((offset + step.evaluations, best))
+
+    def evaluations(self, method: str) -> int:
+        """How many evaluations method has used so far (where its next run's curve starts)."""
+        points = self.bptt if method == "bptt" else self.random
+        return points[-1][0] if points else 0
+
+    def clear(self) -> None:
+        self.bptt.clear()
+        self.random.clear()
+
+
+# ---- the live equation: lines of MathML tokens -----------------------------------------------
+# A token is [tag, text] or [tag, text, subscript], tag one of "mi" (a name), "mn" (a number),
+# "mo" (an operator); the painter turns each into the MathML element of that name.
+
+
+def _mi(name, sub=None):
+    return ["mi", name] if sub is None else ["mi", name, sub]
+
+
+def _num(v):
+    """A number token, in brackets when negative so 0.8·(−0.5) reads right."""
+    text = short(v).replace("-", "−")
+    if v < 0:
+        return [["mo", "("], ["mn", text], ["mo", ")"]]
+    return [["mn", text]]
+
+
+def _vec(vs):
+    out = [["mo", "["]]
+    for i, v in enumerate(vs):
+        if i:
+            out.append(["mo", ","])
+        out.append(["mn", short(v).replace("-", "−")])
+    return out + [["mo", "]"]]
+
+
+def equation(state: DemoState, xs, trace, t: int) -> list[list[list[str]]]:
+    """The three model equations at timestep t with this state's numbers substituted."""
+    p, f = state.params, ACTIVATION_NAMES[state.activation]
+    ts, tp = str(t), str(t - 1) if t else "−1"
+    if p.n == 1:
+        h_prev = trace.h[t - 1][0] if t else 0.0
+        z, h, y = trace.z[t][0], trace.h[t][0], trace.y[t]
+        line_z = [_mi("z", ts), ["mo", "="], *_num(p.w_xh[0]), ["mo", "·"], *_num(xs[t]),
+                  ["mo", "+"], *_num(p.w_hh[0][0]), ["mo", "·"], *_num(h_prev),
+                  ["mo", "+"], *_num(p.b_h[0]), ["mo", "="], *_num(z)]  # fmt: skip
+        line_h = [_mi("h", ts), ["mo", "="], ["mi", f], ["mo", "("], *_num(z), ["mo", ")"],
+                  ["mo", "="], *_num(h)]  # fmt: skip
+        line_y = [_mi("y", ts), ["mo", "="], *_num(p.w_hy[0]), ["mo", "·"], *_num(h),
+                  ["mo", "+"], *_num(p.b_y), ["mo", "="], *_num(y)]  # fmt: skip
+    else:
+        line_z = [_mi("z", ts), ["mo", "="], _mi("W", "xh"), _mi("x", ts), ["mo", "+"],
+                  _mi("W", "hh"), _mi("h", tp), ["mo", "+"], _mi("b", "h"), ["mo", "="],
+                  *_vec(trace.z[t])]  # fmt: skip
+        line_h = [_mi("h", ts), ["mo", "="], ["mi", f], ["mo", "("], _mi("z", ts), ["mo", ")"],
+                  ["mo", "="], *_vec(trace.h[t])]  # fmt: skip
+        line_y = [_mi("y", ts), ["mo", "="], _mi("W", "hy"), ["mo", "·"], _mi("h", ts),
+                  ["mo", "+"], _mi("b", "y"), ["mo", "="], *_num(trace.y[t])]  # fmt: skip
+    lines = [line_z, line_h, line_y]
+    if t + 1 < len(xs):
+        error = trace.y[t] - xs[t + 1]
+        lines.append([["mtext", "target "], _mi("x", str(t + 1)), ["mo", "="], *_num(xs[t + 1]),
+                      ["mtext", ", error "], ["mo", "="], *_num(error)])  # fmt: skip
+    return lines
+
+
+# ---- the snapshot ----------------------------------------------------------------------------
+
+
+def _loss_series(points):
+    xs = [e for e, loss in points if drawable(loss) is not None and loss > 0]
+    ys = [loss for _, loss in points if drawable(loss) is not None and loss > 0]
+    return [xs, ys]
+
+
+def settings(state: DemoState) -> dict:
+    """The controls' values for this state (the weights travel separately, as ``weights``)."""
+    return {
+        "sequence": state.sequence,
+        "length": state.length,
+        "custom": state.custom,
+        "normalized": state.normalized,
+        "activation": state.activation,
+        "hidden": state.hidden,
+        "lr": state.lr,
+        "clip": state.clip,
+        "hide": list(state.hide),
+        "explain": state.explain,
+        "embed": state.embed,
+    }
+
+
+def snapshot(
+    state: DemoState,
+    history: History | None = None,
+    running: str | None = None,
+    status: str = "",
+    status_warn: bool = False,
+    notices: tuple[str, ...] = (),
+) -> dict:
+    """Everything the page paints for this state, as JSON-safe data.
+
+    Keys: ``ok`` and ``error`` (a custom sequence the user must fix), ``T``, ``step`` (how
+    many timesteps are revealed), ``current`` (the highlighted t or None), ``rows`` (the
+    Timesteps table), ``loss`` (text for the Loss output), ``equation`` (MathML tokens),
+    ``charts`` (series with gaps as None), ``notices``, ``weights``, ``settings`` and
+    ``query``; ``running``, ``status`` and ``notices`` pass the session's own through.
+    """
+    history = history or History()
+    base = {
+        "query": to_query(state),
+        "settings": settings(state),
+        "running": running,
+        "status": status,
+        "status_warn": status_warn,
+        "weights": state.params.to_dict(),
+        "n": state.hidden,
+        "charts_loss": {"bptt": _loss_series(history.bptt), "random": _loss_series(history.random)},
+    }
+    try:
+        xs = state.xs()
+    except ValueError as error:
+        return {**base, "ok": False, "error": str(error), "T": 0, "step": 0, "current": None,
+                "rows": [], "loss": "—", "equation": [], "charts": None, "notices": list(notices)}  # fmt: skip
+    T = len(xs)
+    step = T if state.step is None else max(0, min(state.step, T))
+    trace = forward(state.params, xs, state.activation)
+    grads = backward(state.params, xs, state.activation)
+    current = step - 1 if step > 0 else None
+
+    rows = []
+    for t in range(step):
+        h = trace.h[t]
+        h_text = cell(h[0]) if len(h) == 1 else "[" + ", ".join(cell(v) for v in h) + "]"
+        target = xs[t + 1] if t + 1 < T else None
+        rows.append([
+            str(t), cell(xs[t]), h_text, cell(trace.y[t]),
+            "—" if target is None else cell(target),
+            "—" if target is None else cell(trace.y[t] - target),
+        ])  # fmt: skip
+
+    notices = list(notices)
+    values = [*xs, *trace.y, *(v for h in trace.h for v in h)]
+    if any(drawable(v) is None for v in values):
+        notices.append(
+            "Some values are too large to draw (beyond ±10¹², or overflowed): the model is "
+            "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
+        )
+    grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
+    loss = trace.loss
+    if math.isfinite(loss):
+        loss_text = f"{cell(loss)} (mean squared error over {T - 1} predictions)"
+    else:
+        loss_text = "overflow: the loss is too large to compute"
+
+    shown = [drawable(v) for v in trace.y]
+    hidden = [[drawable(trace.h[t][i]) if t < step else None for t in range(T)]
+              for i in range(state.hidden)]  # fmt: skip
+    charts = {
+        "t": list(range(T)),
+        "x": [drawable(v) for v in xs],
+        "target": [drawable(v) for v in xs[1:]] + [None],
+        "y": [v if t < step else None for t, v in enumerate(shown)],
+        "h": hidden,
+        # log-scale chart: zeros and non-finite values become gaps
+        "grad": [drawable(g) if g > 0 else None for g in grad_h],
+        "activation": state.activation,
+    }
+    equation_lines = equation(state, xs, trace, current) if current is not None else []
+    return {
+        **base,
+        "ok": True,
+        "error": "",
+        "T": T,
+        "step": step,
+        "current": current,
+        "rows": rows,
+        "loss": loss_text,
+        "equation": equation_lines,
+        "charts": charts,
+        "notices": notices,
+    }
+
+
+def _finite_or_none(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_none(v) for v in value]
+    return value
+
+
+def snapshot_json(state: DemoState, history: History | None = None, **session) -> str:
+    """snapshot() as a JSON string for the painter; strictly JSON (no NaN or Infinity)."""
+    return json.dumps(_finite_or_none(snapshot(state, history, **session)), allow_nan=False)

@@ -1,0 +1,291 @@
+"""The page's glue: one handler per kind of event reads a control, updates the one session
+through rnn_py, and repaints. All computing happens in rnn_py; all drawing in paint.js."""
+
+import asyncio
+import time
+from dataclasses import dataclass, field, replace
+
+from pyscript import document, when, window
+
+import rnn_py
+from rnn_py.state import (
+    LR_RANGE,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    WEIGHT_LIMIT,
+    DemoState,
+    from_query,
+    read_number,
+    with_weight,
+)
+from rnn_py.view import History, snapshot_json
+
+RUN_LENGTH = 300  # evaluations per Train or Random Search click, the same for both
+SEARCH_RANGE = (-2.0, 2.0)
+FRAME = 1 / 60
+LABELS = {
+    "w_xh": "Input weight",
+    "w_hh": "Hidden weight",
+    "w_hy": "Output weight",
+    "b_h": "Hidden bias",
+    "b_y": "Output bias",
+}
+
+
+@dataclass
+class Session:
+    """The page's one piece of mutable state: the settings plus what this visit has done."""
+
+    state: DemoState
+    history: History = field(default_factory=History)
+    running: str | None = None  # "bptt" or "random" while a run animates
+    run_id: int = 0  # bumped to make a running loop stop at its next frame
+    status: str = ""
+    warn: bool = False
+    notices: tuple[str, ...] = ()  # about the link the page was opened with
+    best_random: tuple[float, rnn_py.Params] | None = None
+
+
+def repaint():
+    window.RnnPage.paint(
+        snapshot_json(
+            session.state,
+            session.history,
+            running=session.running,
+            status=session.status,
+            status_warn=session.warn,
+            notices=session.notices,
+        )
+    )
+
+
+def stop_run():
+    """Stop a running BPTT or search loop (it notices at its next frame)."""
+    if session.running:
+        session.run_id += 1
+        session.running = None
+        session.status = "Stopped."
+        session.warn = False
+
+
+def change(**settings):
+    """Apply a person's change: it takes over from a running loop, then everything repaints."""
+    stop_run()
+    session.notices = ()
+    session.state = replace(session.state, **settings)
+    repaint()
+
+
+# ---- data and network -----------------------------------------------------------------------
+
+
+@when("change", "#sequence")
+def on_sequence(event):
+    change(sequence=event.target.value, step=None)
+
+
+@when("change", "#length")
+def on_length(event):
+    value, message = read_number(event.target.value, MIN_LENGTH, MAX_LENGTH, "Length", integer=True)
+    window.RnnPage.message("length-msg", message, value is not None)
+    if value is None:
+        return
+    change(length=value, step=None)
+
+
+@when("input", "#custom")
+def on_custom(event):
+    change(custom=event.target.value[:1000], step=None)
+
+
+@when("change", "#normalized")
+def on_normalized(event):
+    change(normalized=bool(event.target.checked))
+
+
+@when("change", "#activation")
+def on_activation(event):
+    change(activation=event.target.value)
+
+
+@when("change", "#hidden")
+def on_hidden(event):
+    stop_run()
+    session.history.clear()
+    session.best_random = None
+    session.state = session.state.with_hidden(int(event.target.value))
+    repaint()
+
+
+# ---- weights and learning rate --------------------------------------------------------------
+
+
+@when("input", "#scalar-weights input[type=range]")
+def on_weight_slider(event):
+    name = event.target.dataset.param
+    window.RnnPage.message(name + "-msg", "", False)
+    change(params=with_weight(session.state.params, name, float(event.target.value)))
+
+
+@when("change", "#scalar-weights input[type=number]")
+def on_weight_number(event):
+    name = event.target.dataset.param
+    value, message = read_number(event.target.value, -WEIGHT_LIMIT, WEIGHT_LIMIT, LABELS[name])
+    window.RnnPage.message(name + "-msg", message, value is not None)
+    if value is None:
+        return
+    event.target.value = str(value)
+    change(params=with_weight(session.state.params, name, value))
+
+
+@when("input", "#lr")
+def on_lr_slider(event):
+    window.RnnPage.message("lr-msg", "", False)
+    change(lr=float(f"{10 ** float(event.target.value):.2g}"))
+
+
+@when("change", "#lr-num")
+def on_lr_number(event):
+    value, message = read_number(event.target.value, *LR_RANGE, "Learning rate")
+    window.RnnPage.message("lr-msg", message, value is not None)
+    if value is not None:
+        change(lr=value)
+
+
+@when("change", "#clip")
+def on_clip(event):
+    change(clip=bool(event.target.checked))
+
+
+# ---- stepping --------------------------------------------------------------------------------
+
+
+@when("click", "#step")
+def on_step(event):
+    state = session.state
+    step = 0 if state.step is None else state.step
+    change(step=step + 1)
+
+
+@when("click", "#reset")
+def on_reset(event):
+    stop_run()
+    session.history.clear()
+    session.best_random = None
+    session.status = ""
+    change(step=0)
+
+
+# ---- training and search ---------------------------------------------------------------------
+
+
+@when("click", "#train")
+async def on_train(event):
+    await run("bptt")
+
+
+@when("click", "#search")
+async def on_search(event):
+    await run("random")
+
+
+@when("click", "#stop")
+def on_stop(event):
+    stop_run()
+    repaint()
+
+
+def steps_for(method, xs):
+    """The rnn_py generator for one run of method on the current settings."""
+    s = session.state
+    if method == "bptt":
+        clip = 5.0 if s.clip else None
+        return rnn_py.train_bptt(s.params, xs, s.activation, lr=s.lr, clip=clip, epochs=RUN_LENGTH)
+    seed = s.seed + session.history.evaluations("random")  # a second run draws new samples
+    low, high = SEARCH_RANGE
+    return rnn_py.random_search(
+        xs, s.activation, n=s.hidden, trials=RUN_LENGTH, seed=seed, low=low, high=high
+    )
+
+
+def summary(method, first, last, clipped):
+    """The line announced when a run ends."""
+    if last.status == "diverged":
+        return last.message
+    if method == "bptt":
+        text = f"BPTT: {last.evaluations} epochs, loss {first.loss:.4g} → {last.loss:.4g}."
+        if clipped:
+            text += f" Clipping engaged in {clipped} of them."
+        return text
+    return f"Random Search: {last.evaluations} random tries, best loss {last.best_loss:.4g}."
+
+
+async def run(method):
+    """Drive one BPTT or search run a few steps per frame, repainting as the weights move."""
+    try:
+        xs = session.state.xs()
+    except ValueError:
+        return  # the custom sequence's message is already on the page
+    stop_run()
+    session.run_id += 1
+    me = session.run_id
+    session.running, session.warn, session.notices = method, False, ()
+    session.status = "Training with BPTT…" if method == "bptt" else "Trying random weights…"
+    session.state = replace(session.state, step=None)
+    repaint()
+    steps = steps_for(method, xs)
+    offset = session.history.evaluations(method)
+    # With reduced motion, skip the animation: compute in larger slices, paint at the end.
+    budget = 0.05 if window.RnnPage.reducedMotion() else 0.008
+    first = last = None
+    clipped = 0
+    finished = False
+    while not finished:
+        start = time.perf_counter()
+        for step in steps:
+            first = first or step
+            last = step
+            clipped += step.clipped
+            session.history.add(step, offset)
+            if step.status != "running" or time.perf_counter() - start > budget:
+                break
+        else:
+            finished = True
+        finished = finished or last is None or last.status != "running"
+        if me != session.run_id:
+            return  # the person stopped it or changed a setting meanwhile
+        if last is not None:
+            session.state = replace(session.state, params=best_params(method, last))
+        if budget < 0.05 or finished:
+            repaint()
+        await asyncio.sleep(FRAME if budget < 0.05 else 0)
+        if me != session.run_id:
+            return
+    session.running = None
+    session.status = summary(method, first, last, clipped)
+    session.warn = last.status == "diverged"
+    repaint()
+
+
+def best_params(method, step):
+    """BPTT's current weights, or the best weights any search has found this session."""
+    if method == "bptt":
+        return step.params
+    if session.best_random is None or step.best_loss < session.best_random[0]:
+        session.best_random = (step.best_loss, step.params)
+    return session.best_random[1]
+
+
+# ---- start -----------------------------------------------------------------------------------
+
+
+def start():
+    query = window.location.search[1:] + "&" + window.location.hash[1:]
+    state, notices = from_query(query.strip("&"))
+    return Session(state=state, notices=tuple(notices))
+
+
+session = start()
+repaint()
+window.RnnPage.ready()
+document.documentElement.dataset.pyReady = "1"

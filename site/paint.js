@@ -1,0 +1,344 @@
+// The painter: draws one snapshot (computed in Python by rnn_py.view) onto the page.
+// Python calls RnnPage.paint(json) once per change: one call across the JS/Python
+// boundary, no proxies kept. Text goes in with textContent only, never as HTML.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const MATHML = "http://www.w3.org/1998/Math/MathML";
+  const PARAMS = ["w_xh", "w_hh", "w_hy", "b_h", "b_y"];
+  const charts = {};
+  let last = null;
+  let started = false;
+
+  // ---- start-up and failure -------------------------------------------------------------
+  function failed(message) {
+    const box = $("loading");
+    box.classList.add("failed");
+    box.classList.remove("ready");
+    $("loading-text").textContent = message;
+  }
+
+  if (location.protocol === "file:") {
+    failed(
+      "This page must be served, not opened as a file. In its folder run: python3 serve.py " +
+      "(or python3 build.py serve from the source), then open the address it prints.",
+    );
+  }
+  const watchdog = setTimeout(() => {
+    if (!started) failed("Python is taking too long to start. Reload the page; if it keeps happening, your browser may block WebAssembly.");
+  }, 90000);
+
+  function ready() {
+    started = true;
+    clearTimeout(watchdog);
+    const box = $("loading");
+    box.classList.add("ready");
+    $("loading-text").textContent = "Ready.";
+    for (const el of document.querySelectorAll("#controls :is(input, select, textarea, button), .stepper button")) {
+      el.disabled = false;
+    }
+  }
+
+  // ---- colours and charts ---------------------------------------------------------------
+  const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+  function highlight(u) {
+    // A soft band behind the current timestep.
+    const t = last && last.current;
+    if (t === null || t === undefined || !u.scales.x || u.scales.x.min === undefined) return;
+    const left = u.valToPos(t - 0.5, "x", true);
+    const right = u.valToPos(t + 0.5, "x", true);
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = css("--highlight");
+    ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+    ctx.restore();
+  }
+
+  function axes(xLabel, yLabel, log) {
+    const ink = css("--muted");
+    const grid = { stroke: css("--line"), width: 1 };
+    return [
+      { label: xLabel, stroke: ink, grid, ticks: grid, size: 36, labelSize: 18 },
+      {
+        label: yLabel, stroke: ink, grid, ticks: grid, size: 56, labelSize: 18,
+        values: log ? (u, splits) => splits.map((v) => (v == null ? "" : v.toExponential(0))) : undefined,
+      },
+    ];
+  }
+
+  const seriesSpecs = {
+    seq: () => [
+      { label: "t" },
+      { label: "input x_t", stroke: css("--c-input"), width: 2, points: { show: true, size: 6 } },
+      { label: "target x_(t+1)", stroke: css("--c-target"), width: 2, dash: [6, 4] },
+      { label: "prediction y_t", stroke: css("--c-pred"), width: 2.5, points: { show: true, size: 7, fill: css("--c-pred") } },
+    ],
+    grad: () => [
+      { label: "t" },
+      { label: "|∂L/∂h_t|", stroke: css("--c-grad"), fill: css("--c-grad") + "99", width: 1,
+        paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } },
+    ],
+    loss: () => [
+      { label: "evaluations" },
+      { label: "BPTT", stroke: css("--c-bptt"), width: 2.5, spanGaps: true, points: { show: false } },
+      { label: "Random Search (best so far)", stroke: css("--c-random"), width: 2, dash: [8, 4], spanGaps: true, points: { show: false } },
+    ],
+  };
+
+  function hiddenSeries(n) {
+    const dashes = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+    const out = [{ label: "t" }];
+    for (let i = 0; i < n; i++) {
+      out.push({
+        label: n === 1 ? "h_t" : `h_t[${i + 1}]`, stroke: css(`--c-h${i + 1}`), width: 2, dash: dashes[i],
+        points: { show: true, size: 5 },
+      });
+    }
+    return out;
+  }
+
+  function makeChart(key, el, series, opts) {
+    if (charts[key]) charts[key].destroy();
+    const width = Math.max(240, el.clientWidth);
+    charts[key] = new uPlot({
+      width, height: 230, series, legend: { live: false },
+      cursor: { drag: { x: false, y: false }, points: { show: false } },
+      scales: opts.scales, axes: opts.axes, hooks: { drawClear: [highlight] },
+    }, opts.data, el);
+    charts[key].nSeries = series.length;
+  }
+
+  function ensureCharts(p) {
+    const n = p.n;
+    const scheme = matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+    if (charts.scheme === scheme && charts.hidden && charts.hidden.nSeries === n + 1) return;
+    charts.scheme = scheme;
+    const empty = (k) => Array.from({ length: k }, () => []);
+    makeChart("seq", $("chart-seq"), seriesSpecs.seq(), {
+      scales: { x: { time: false, range: stepRange } }, axes: axes("t", "value"), data: empty(4),
+    });
+    makeChart("hidden", $("chart-hidden"), hiddenSeries(n), {
+      scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1),
+    });
+    makeChart("grad", $("chart-grad"), seriesSpecs.grad(), {
+      scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "|∂L/∂h_t|", true), data: empty(2),
+    });
+    makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
+      scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),
+    });
+  }
+
+  const stepRange = (u, min, max) => (min === null || min === undefined ? [-0.5, 0.5] : [min - 0.5, max + 0.5]);
+
+  function hiddenRange(u, min, max) {
+    const act = last && last.charts && last.charts.activation;
+    if (min === null || max === null || min === undefined) return act === "sigmoid" ? [0, 1] : [-1, 1];
+    if (act === "tanh") return [Math.min(-1, min), Math.max(1, max)];
+    if (act === "sigmoid") return [Math.min(0, min), Math.max(1, max)];
+    const pad = (max - min) * 0.08 || 1;
+    return [min - pad, max + pad];
+  }
+
+  function logRange(u, min, max) {
+    if (min === null || max === null || !(min > 0)) return [1e-4, 1];
+    const lo = 10 ** Math.floor(Math.log10(min));
+    const hi = 10 ** Math.ceil(Math.log10(max));
+    return [lo, hi === lo ? hi * 10 : hi];
+  }
+
+  function resizeCharts() {
+    for (const key of ["seq", "hidden", "grad", "loss"]) {
+      const u = charts[key];
+      if (u) u.setSize({ width: Math.max(240, u.root.parentElement.clientWidth), height: 230 });
+    }
+  }
+
+  // ---- the parts of a snapshot ----------------------------------------------------------
+  function setValue(el, value) {
+    // Never overwrite a box the user is typing in.
+    if (el && document.activeElement !== el && el.value !== String(value)) el.value = String(value);
+  }
+
+  function paintSettings(s) {
+    setValue($("sequence"), s.sequence);
+    setValue($("length"), s.length);
+    setValue($("custom"), s.custom);
+    $("custom-row").hidden = s.sequence !== "custom";
+    $("length-row").hidden = s.sequence === "custom";
+    $("normalized").checked = s.normalized;
+    setValue($("activation"), s.activation);
+    setValue($("hidden"), s.hidden);
+    setValue($("lr-num"), s.lr);
+    setValue($("lr"), Math.log10(s.lr).toFixed(2));
+    $("lr").setAttribute("aria-valuetext", String(s.lr));
+    $("clip").checked = s.clip;
+    document.body.classList.toggle("no-explain", !s.explain);
+    document.body.classList.toggle("embed", s.embed);
+    for (const el of document.querySelectorAll("[data-hide]")) {
+      const names = el.dataset.hide.split(" ");
+      const hide = names.every((name) => s.hide.includes(name));
+      if (hide) el.setAttribute("data-hidden-by-link", "");
+      else el.removeAttribute("data-hidden-by-link");
+    }
+  }
+
+  function round(v) {
+    return Math.round(v * 1e4) / 1e4;
+  }
+
+  function paintWeights(w, n) {
+    $("scalar-weights").hidden = n !== 1;
+    $("matrix-weights").hidden = n === 1;
+    if (n === 1) {
+      const values = { w_xh: w.w_xh[0], w_hh: w.w_hh[0][0], w_hy: w.w_hy[0], b_h: w.b_h[0], b_y: w.b_y };
+      for (const name of PARAMS) {
+        setValue($(name), values[name]);
+        setValue($(name + "-num"), round(values[name]));
+      }
+      return;
+    }
+    const body = $("matrix-body");
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const tr = document.createElement("tr");
+      const cells = [String(i + 1), w.w_xh[i].toFixed(2), w.w_hh[i].map((v) => v.toFixed(2)).join("  "), w.b_h[i].toFixed(2), w.w_hy[i].toFixed(2)];
+      cells.forEach((text, j) => {
+        const td = document.createElement(j === 0 ? "th" : "td");
+        if (j === 0) td.scope = "row";
+        td.textContent = text;
+        tr.append(td);
+      });
+      rows.push(tr);
+    }
+    body.replaceChildren(...rows);
+    $("matrix-by").textContent = "Output bias b_y = " + w.b_y.toFixed(2);
+  }
+
+  function paintTable(rows, current) {
+    const out = rows.map((row, t) => {
+      const tr = document.createElement("tr");
+      if (t === current) tr.className = "current";
+      row.forEach((text, j) => {
+        const td = document.createElement(j === 0 ? "th" : "td");
+        if (j === 0) td.scope = "row";
+        td.textContent = text;
+        tr.append(td);
+      });
+      return tr;
+    });
+    $("timesteps-body").replaceChildren(...out);
+  }
+
+  function mathToken([tag, text, sub]) {
+    const el = document.createElementNS(MATHML, tag);
+    el.textContent = text;
+    if (sub === undefined) return el;
+    const wrap = document.createElementNS(MATHML, "msub");
+    const s = document.createElementNS(MATHML, /^[−\d]/.test(sub) ? "mn" : "mi");
+    s.textContent = sub;
+    wrap.append(el, s);
+    return wrap;
+  }
+
+  function paintEquation(lines, step, T) {
+    const box = $("live-equation");
+    if (!lines.length) {
+      const p = document.createElement("p");
+      p.className = "placeholder";
+      p.textContent = T
+        ? "Nothing read yet: the hidden state starts at h₋₁ = 0. Press Step Forward to feed in x₀."
+        : "No sequence to show.";
+      box.replaceChildren(p);
+      return;
+    }
+    box.replaceChildren(...lines.map((tokens) => {
+      const math = document.createElementNS(MATHML, "math");
+      math.setAttribute("display", "block");
+      const row = document.createElementNS(MATHML, "mrow");
+      row.append(...tokens.map(mathToken));
+      math.append(row);
+      return math;
+    }));
+  }
+
+  function paintCharts(p) {
+    ensureCharts(p);
+    const c = p.charts;
+    if (!c) {
+      charts.seq.setData([[], [], [], []]);
+      charts.hidden.setData([[], ...Array.from({ length: p.n }, () => [])]);
+      charts.grad.setData([[], []]);
+    } else {
+      charts.seq.setData([c.t, c.x, c.target, c.y]);
+      charts.hidden.setData([c.t, ...c.h]);
+      charts.grad.setData([c.t, c.grad]);
+    }
+    const L = p.charts_loss;
+    const tables = [L.bptt, L.random].filter((s) => s[0].length);
+    let data = [[], [], []];
+    if (tables.length === 2) data = uPlot.join([L.bptt, L.random]);
+    else if (L.bptt[0].length) data = [L.bptt[0], L.bptt[1], L.bptt[0].map(() => null)];
+    else if (L.random[0].length) data = [L.random[0], L.random[0].map(() => null), L.random[1]];
+    charts.loss.setData(data);
+    $("loss-hint").hidden = tables.length > 0;
+  }
+
+  function paintNotices(notices) {
+    $("notices").replaceChildren(...notices.map((text) => {
+      const p = document.createElement("p");
+      p.textContent = text;
+      return p;
+    }));
+  }
+
+  function paint(json) {
+    const p = JSON.parse(json);
+    last = p;
+    paintSettings(p.settings);
+    paintWeights(p.weights, p.n);
+    const custom = $("custom");
+    $("custom-msg").textContent = p.error;
+    custom.setAttribute("aria-invalid", p.error ? "true" : "false");
+    paintTable(p.rows, p.current);
+    $("loss").textContent = p.loss;
+    paintEquation(p.equation, p.step, p.T);
+    paintCharts(p);
+    paintNotices(p.notices);
+    const running = p.running;
+    $("stop").disabled = !running;
+    $("train").disabled = running === "random" || !p.ok;
+    $("search").disabled = running === "bptt" || !p.ok;
+    $("train").textContent = running === "bptt" ? "Training…" : "Train (BPTT)";
+    $("search").textContent = running === "random" ? "Searching…" : "Random Search";
+    $("step").disabled = !p.ok || p.step >= p.T;
+    $("step-caption").textContent = !p.ok ? "" : p.step >= p.T
+      ? `All ${p.T} timesteps read. Reset to read them again one at a time.`
+      : p.step === 0 ? `Ready to read x₀ (0 of ${p.T} timesteps read).` : `Read t = ${p.step - 1}: ${p.step} of ${p.T} timesteps.`;
+    const status = $("train-status");
+    status.textContent = p.status;
+    status.classList.toggle("warn", Boolean(p.status_warn));
+    if (location.hash.slice(1) !== p.query) history.replaceState(null, "", "#" + p.query);
+  }
+
+  function message(id, text, info) {
+    const el = $(id);
+    el.textContent = text;
+    el.classList.toggle("info", Boolean(info));
+    const input = el.previousElementSibling;
+    if (input && input.matches("input, textarea")) input.setAttribute("aria-invalid", text && !info ? "true" : "false");
+  }
+
+  let resizeTimer = 0;
+  addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(resizeCharts, 100);
+  });
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => last && paint(JSON.stringify(last)));
+
+  window.RnnPage = {
+    paint, ready, failed, message,
+    reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
+  };
+})();
