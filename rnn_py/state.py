@@ -158,13 +158,13 @@ def _shown(text: str) -> str:
 
 
 def _read_number(text: str, kind: str) -> float:
-    value = int(text) if kind in ("int", "step") else float(text)
+    value = int(text) if kind in ("int", "step", "weights") else float(text)
     if not math.isfinite(value):
         raise ValueError
     return value
 
 
-def _read_field(f: Field, text: str, params_n: int | None):
+def _read_field(f: Field, text: str):
     """One field's value from its URL text; ValueError with a notice for bad input."""
     bad = f"The link's {f.label} ({_shown(text)}) "
     if f.kind == "choice":
@@ -194,25 +194,18 @@ def _read_field(f: Field, text: str, params_n: int | None):
     return value
 
 
-def _read_weights(n_text: str | None, w_text: str | None, seed: int) -> Params:
-    """Hidden units n and the flat weights list w, checked against each other."""
-    n = 1
-    if n_text is not None:
-        n = _read_field(FIELDS_BY_KEY["n"], n_text, None)
-    if w_text is None:
-        return default_params(n, seed)
+def _read_weights(n: int, w_text: str) -> Params:
+    """The flat weights list w of the URL, checked against n hidden units."""
     try:
         values = [float(v) for v in w_text.split(",")]
     except ValueError:
         raise ValueError(f"The link's weights ({_shown(w_text)}) are not all numbers.") from None
     if not all(math.isfinite(v) and abs(v) <= WEIGHT_LIMIT for v in values):
-        raise ValueError(
-            f"The link's weights must be numbers between -{WEIGHT_LIMIT:g} and {WEIGHT_LIMIT:g}."
-        )
-    if len(values) != n * n + 3 * n + 1:
-        raise ValueError(
-            f"The link has {len(values)} weights; {n} hidden units need {n * n + 3 * n + 1}."
-        )
+        limit = format_number(WEIGHT_LIMIT)
+        raise ValueError(f"The link's weights must be numbers from -{limit} to {limit}.")
+    size = Params.size(n)
+    if len(values) != size:
+        raise ValueError(f"The link has {len(values)} weights; {n} hidden units need {size}.")
     return Params.from_flat(n, values)
 
 
@@ -240,12 +233,19 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         if f.kind == "weights" or f.key not in pairs:
             continue
         try:
-            values[f.attr] = _read_field(f, pairs[f.key], None)
+            values[f.attr] = _read_field(f, pairs[f.key])
         except ValueError as error:
             notices.append(f"{error} Using the default instead.")
-    if "n" in pairs or "w" in pairs:
+    n = 1
+    if "n" in pairs:
         try:
-            values["params"] = _read_weights(pairs.get("n"), pairs.get("w"), values.get("seed", 1))
+            n = _read_field(FIELDS_BY_KEY["n"], pairs["n"])
+        except ValueError as error:
+            notices.append(f"{error} Using 1 instead.")
+    values["params"] = default_params(n, values.get("seed", 1))
+    if "w" in pairs:
+        try:
+            values["params"] = _read_weights(n, pairs["w"])
         except ValueError as error:
             notices.append(f"{error} Using the default weights instead.")
     state = DemoState(**values)

@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from .model import backward, forward
+from .model import backward, memory_reach
 from .state import DemoState, to_query
 
 DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
@@ -187,12 +187,13 @@ def snapshot(
     try:
         xs = state.xs()
     except ValueError as error:
-        return {**base, "ok": False, "error": str(error), "T": 0, "step": 0, "current": None,
-                "rows": [], "loss": "—", "equation": [], "charts": None, "notices": list(notices)}  # fmt: skip
+        empty = {"T": 0, "step": 0, "current": None, "rows": [], "loss": "—", "equation": []}
+        return {**base, **empty, "ok": False, "error": str(error), "charts": None,
+                "notices": list(notices)}  # fmt: skip
     T = len(xs)
     step = T if state.step is None else max(0, min(state.step, T))
-    trace = forward(state.params, xs, state.activation)
     grads = backward(state.params, xs, state.activation)
+    trace = grads.trace
     current = step - 1 if step > 0 else None
 
     rows = []
@@ -214,9 +215,10 @@ def snapshot(
             "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
         )
     grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
+    reach = memory_reach(state.params, xs, state.activation)
     loss = trace.loss
     if math.isfinite(loss):
-        loss_text = f"{cell(loss)} (mean squared error over {T - 1} predictions)"
+        loss_text = f"{loss:.4g} (mean squared error over {T - 1} predictions)"
     else:
         loss_text = "overflow: the loss is too large to compute"
 
@@ -230,6 +232,7 @@ def snapshot(
         "y": [v if t < step else None for t, v in enumerate(shown)],
         "h": hidden,
         # log-scale chart: zeros and non-finite values become gaps
+        "reach": [drawable(r) if r > 0 else None for r in reach],
         "grad": [drawable(g) if g > 0 else None for g in grad_h],
         "activation": state.activation,
     }

@@ -21,6 +21,7 @@ from rnn_py.state import (
 from rnn_py.view import History, snapshot_json
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click, the same for both
+PER_FRAME = 3  # steps drawn per frame: a run animates over about 100 frames
 SEARCH_RANGE = (-2.0, 2.0)
 FRAME = 1 / 60
 LABELS = {
@@ -235,19 +236,20 @@ async def run(method):
     repaint()
     steps = steps_for(method, xs)
     offset = session.history.evaluations(method)
-    # With reduced motion, skip the animation: compute in larger slices, paint at the end.
-    budget = 0.05 if window.RnnPage.reducedMotion() else 0.008
+    # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.
+    animate = not window.RnnPage.reducedMotion()
+    per_frame, budget = (PER_FRAME, 0.012) if animate else (RUN_LENGTH, 0.04)
     first = last = None
     clipped = 0
     finished = False
     while not finished:
         start = time.perf_counter()
-        for step in steps:
+        for i, step in enumerate(steps, 1):
             first = first or step
             last = step
             clipped += step.clipped
             session.history.add(step, offset)
-            if step.status != "running" or time.perf_counter() - start > budget:
+            if step.status != "running" or i == per_frame or time.perf_counter() - start > budget:
                 break
         else:
             finished = True
@@ -256,9 +258,9 @@ async def run(method):
             return  # the person stopped it or changed a setting meanwhile
         if last is not None:
             session.state = replace(session.state, params=best_params(method, last))
-        if budget < 0.05 or finished:
+        if animate or finished:
             repaint()
-        await asyncio.sleep(FRAME if budget < 0.05 else 0)
+        await asyncio.sleep(FRAME if animate else 0)
         if me != session.run_id:
             return
     session.running = None
@@ -286,6 +288,6 @@ def start():
 
 
 session = start()
-repaint()
 window.RnnPage.ready()
+repaint()
 document.documentElement.dataset.pyReady = "1"

@@ -77,8 +77,9 @@
     ],
     grad: () => [
       { label: "t" },
-      { label: "|∂L/∂h_t|", stroke: css("--c-grad"), fill: css("--c-grad") + "99", width: 1,
+      { label: "reach ‖∂h_(T−1)/∂h_t‖", stroke: css("--c-grad"), fill: css("--c-grad") + "88", width: 1,
         paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } },
+      { label: "|∂L/∂h_t|", stroke: css("--c-pred"), width: 2, dash: [4, 3], points: { show: true, size: 5 } },
     ],
     loss: () => [
       { label: "evaluations" },
@@ -123,7 +124,7 @@
       scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1),
     });
     makeChart("grad", $("chart-grad"), seriesSpecs.grad(), {
-      scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "|∂L/∂h_t|", true), data: empty(2),
+      scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "gradient size", true), data: empty(3),
     });
     makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
       scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),
@@ -269,11 +270,11 @@
     if (!c) {
       charts.seq.setData([[], [], [], []]);
       charts.hidden.setData([[], ...Array.from({ length: p.n }, () => [])]);
-      charts.grad.setData([[], []]);
+      charts.grad.setData([[], [], []]);
     } else {
       charts.seq.setData([c.t, c.x, c.target, c.y]);
       charts.hidden.setData([c.t, ...c.h]);
-      charts.grad.setData([c.t, c.grad]);
+      charts.grad.setData([c.t, c.reach, c.grad]);
     }
     const L = p.charts_loss;
     const tables = [L.bptt, L.random].filter((s) => s[0].length);

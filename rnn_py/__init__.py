@@ -1,0 +1,52 @@
+"""rnn_py: a recurrent neural network you can watch learn, in pure Python.
+
+sequences  the sequences to continue, and reading one that a student typed
+model      Params, the forward pass and backpropagation through time
+train      BPTT training and random search, one Step per evaluation
+state      DemoState: every setting of the demo, and its URL form
+view       what the page shows, computed: table rows, equations, chart series
+cli        `python -m rnn_py`: the same, in a terminal
+"""
+
+from .model import ACTIVATIONS, Gradients, Params, Trace, backward, forward, loss_and_grads
+from .sequences import (
+    DEFAULT_LENGTH,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    SEQUENCES,
+    make_sequence,
+    normalize,
+    parse_sequence,
+)
+from .state import DemoState, from_query, to_query
+from .train import LOSS_LIMIT, PARAM_LIMIT, Step, clip, random_search, train_bptt
+from .view import History, snapshot, snapshot_json
+
+__all__ = [
+    "ACTIVATIONS",
+    "DemoState",
+    "History",
+    "from_query",
+    "snapshot",
+    "snapshot_json",
+    "to_query",
+    "DEFAULT_LENGTH",
+    "LOSS_LIMIT",
+    "MAX_LENGTH",
+    "MIN_LENGTH",
+    "PARAM_LIMIT",
+    "SEQUENCES",
+    "Gradients",
+    "Params",
+    "Step",
+    "Trace",
+    "backward",
+    "clip",
+    "forward",
+    "loss_and_grads",
+    "make_sequence",
+    "normalize",
+    "parse_sequence",
+    "random_search",
+    "train_bptt",
+]

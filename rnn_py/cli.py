@@ -1,0 +1,424 @@
+"""`python -m rnn_py` (or `rnn-py`): the forward pass, training, random search and a comparison
+of the two, in a terminal.
+
+    python -m rnn_py run --sequence fibonacci --w-hh 1.2
+    python -m rnn_py train --sequence sine --activation tanh --epochs 500
+    python -m rnn_py search --custom "1, 2, 4, 8" --normalized --trials 1000
+    python -m rnn_py compare --budget 300
+
+Every command takes --json for a machine-readable result. Bad flags or values print one line,
+`rnn-py: error: …`, and exit with status 2.
+"""
+
+import argparse
+import json
+import math
+import sys
+
+from .model import ACTIVATIONS, Params, forward
+from .sequences import DEFAULT_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
+from .train import random_search, train_bptt
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with errors on one line instead of a usage block."""
+
+    def error(self, message):
+        self.exit(2, f"rnn-py: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser():
+    """The argument parser for every subcommand."""
+    parser = _Parser(
+        prog="rnn-py",
+        description="A recurrent neural network that learns to predict the next number.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="one forward pass, as a table of t, x_t, h_t, y_t")
+    _add_sequence_flags(run)
+    _add_hidden_and_seed(run, "random weights for --hidden > 1")
+    for flag, default in (
+        ("--w-xh", 0.5),
+        ("--w-hh", 0.8),
+        ("--w-hy", 1.0),
+        ("--b-h", 0),
+        ("--b-y", 0),
+    ):
+        run.add_argument(flag, type=float, help=f"weight of the scalar RNN (default {default})")
+    run.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    train = commands.add_parser("train", help="gradient descent with BPTT")
+    _add_sequence_flags(train)
+    _add_hidden_and_seed(train, "random starting weights")
+    train.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
+    train.add_argument("--epochs", type=int, default=300, help="epochs (default 300)")
+    _add_clip_flags(train)
+    train.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    search = commands.add_parser("search", help="random search over the weights")
+    _add_sequence_flags(search)
+    _add_hidden_and_seed(search, "the random trials")
+    search.add_argument("--trials", type=int, default=300, help="trials (default 300)")
+    _add_range_flags(search)
+    search.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    compare = commands.add_parser(
+        "compare", help="BPTT against random search on the same number of evaluations"
+    )
+    source = compare.add_mutually_exclusive_group()
+    source.add_argument(
+        "--sequence",
+        action="append",
+        choices=SEQUENCES,
+        help="a sequence to include; repeat for several (default: all of them)",
+    )
+    source.add_argument("--custom", metavar="NUMBERS", help='your own numbers, e.g. "1, 2, 4, 8"')
+    compare.add_argument(
+        "--length", type=int, help=f"terms per sequence (default {DEFAULT_LENGTH})"
+    )
+    compare.add_argument(
+        "--normalized",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="rescale each sequence onto [-1, 1] (default: on)",
+    )
+    compare.add_argument(
+        "--activation",
+        action="append",
+        choices=ACTIVATIONS,
+        help="an activation to include; repeat for several (default: tanh and linear)",
+    )
+    _add_hidden_and_seed(compare, "BPTT's starting weights and the random trials")
+    compare.add_argument(
+        "--budget",
+        type=int,
+        default=300,
+        help="evaluations for each method: BPTT epochs = random trials (default 300)",
+    )
+    compare.add_argument("--lr", type=float, default=0.1, help="BPTT learning rate (default 0.1)")
+    _add_clip_flags(compare)
+    _add_range_flags(compare)
+    compare.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser
+
+
+def _add_sequence_flags(parser):
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--sequence", choices=SEQUENCES, help="a named sequence (default sine)")
+    source.add_argument("--custom", metavar="NUMBERS", help='your own numbers, e.g. "1, 2, 4, 8"')
+    parser.add_argument("--length", type=int, help=f"number of terms (default {DEFAULT_LENGTH})")
+    parser.add_argument("--normalized", action="store_true", help="rescale onto [-1, 1]")
+    parser.add_argument(
+        "--activation", choices=ACTIVATIONS, default="tanh", help="f in h_t = f(z_t) (default tanh)"
+    )
+
+
+def _add_hidden_and_seed(parser, seed_use):
+    parser.add_argument(
+        "--hidden", type=int, default=1, metavar="N", help="hidden units (default 1)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help=f"seed for {seed_use} (default 0)")
+
+
+def _add_clip_flags(parser):
+    clipping = parser.add_mutually_exclusive_group()
+    clipping.add_argument(
+        "--clip", type=float, default=5.0, help="clip each gradient to [-CLIP, CLIP] (default 5)"
+    )
+    clipping.add_argument("--no-clip", dest="clip", action="store_const", const=None)
+
+
+def _add_range_flags(parser):
+    parser.add_argument("--low", type=float, default=-2.0, help="random weights from (default -2)")
+    parser.add_argument("--high", type=float, default=2.0, help="random weights up to (default 2)")
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        result = _COMMANDS[args.command](args)
+    except ValueError as e:
+        print(f"rnn-py: error: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(_finite_or_null(result), indent=2))
+    return 0
+
+
+def _sequence(args, kind):
+    """The sequence the flags describe: a named one, or the --custom numbers."""
+    if args.custom is not None:
+        if args.length is not None:
+            raise ValueError("--length applies to named sequences, not to --custom numbers.")
+        xs = parse_sequence(args.custom)
+        return "custom", normalize(xs) if args.normalized else xs
+    length = DEFAULT_LENGTH if args.length is None else args.length
+    return kind, make_sequence(kind, length, normalized=args.normalized)
+
+
+def _run(args):
+    name, xs = _sequence(args, args.sequence or "sine")
+    weights = (args.w_xh, args.w_hh, args.w_hy, args.b_h, args.b_y)
+    if args.hidden == 1:
+        defaults = (0.5, 0.8, 1.0, 0.0, 0.0)
+        params = Params.scalar(
+            *(d if w is None else w for w, d in zip(weights, defaults, strict=True))
+        )
+    elif any(w is not None for w in weights):
+        raise ValueError("--w-xh, --w-hh, --w-hy, --b-h and --b-y set a scalar RNN (--hidden 1).")
+    else:
+        params = Params.random(args.hidden, args.seed)
+    trace = forward(params, xs, args.activation)
+    if not args.json:
+        print(f"run: {_describe(name, xs, args)}, n = {params.n}")
+        print(f"weights: {_params_text(params)}")
+        print()
+        rows = []
+        for t, (x, h, y) in enumerate(zip(xs, trace.h, trace.y, strict=True)):
+            target, error = (xs[t + 1], y - xs[t + 1]) if t + 1 < len(xs) else ("", "")
+            rows.append((t, x, _vector_text(h), y, target, error))
+        print(_table(("t", "x_t", "h_t", "y_t", "target", "error"), rows))
+        print()
+        print(f"loss = mean of error² over t = 0..{len(xs) - 2}: {_num(trace.loss)}")
+    return {
+        "command": "run",
+        "sequence": name,
+        "xs": xs,
+        "activation": args.activation,
+        "z": trace.z,
+        "h": trace.h,
+        "y": trace.y,
+        "final_loss": trace.loss,
+        "loss_history": [trace.loss],
+        "evaluations": 1,
+        "params": params.to_dict(),
+    }
+
+
+def _train(args):
+    name, xs = _sequence(args, args.sequence or "sine")
+    start = Params.random(args.hidden, args.seed)
+    steps = train_bptt(start, xs, args.activation, args.lr, args.clip, args.epochs)
+    result = {
+        "command": "train",
+        "sequence": name,
+        "xs": xs,
+        "activation": args.activation,
+        "hidden": args.hidden,
+        "lr": args.lr,
+        "clip": args.clip,
+        "epochs": args.epochs,
+        "seed": args.seed,
+        **_summary(_progress(steps, args.epochs, "train"), xs, args.activation),
+    }
+    if not args.json:
+        clipping = "no clipping" if args.clip is None else f"clip {args.clip:g}"
+        print(
+            f"train (BPTT): {_describe(name, xs, args)}, n = {args.hidden}, lr {args.lr:g}, ",
+            end="",
+        )
+        print(f"{clipping}, {args.epochs} epochs, seed {args.seed}")
+        _print_history(result, "epoch", "loss")
+    return result
+
+
+def _search(args):
+    name, xs = _sequence(args, args.sequence or "sine")
+    steps = random_search(
+        xs, args.activation, args.hidden, args.trials, args.seed, args.low, args.high
+    )
+    result = {
+        "command": "search",
+        "sequence": name,
+        "xs": xs,
+        "activation": args.activation,
+        "hidden": args.hidden,
+        "trials": args.trials,
+        "seed": args.seed,
+        "low": args.low,
+        "high": args.high,
+        **_summary(_progress(steps, args.trials, "search"), xs, args.activation),
+    }
+    if not args.json:
+        print(f"search (random): {_describe(name, xs, args)}, n = {args.hidden}, ", end="")
+        print(f"weights in [{args.low:g}, {args.high:g}], {args.trials} trials, seed {args.seed}")
+        _print_history(result, "trial", "loss of this trial")
+    return result
+
+
+def _compare(args):
+    sources = [None] if args.custom is not None else list(dict.fromkeys(args.sequence or SEQUENCES))
+    activations = list(dict.fromkeys(args.activation or ("tanh", "linear")))
+    budget = args.budget
+    rows, table = [], []
+    progress = _Bar(len(sources) * len(activations) * 2 * max(budget, 1), "compare")
+    for kind in sources:
+        name, xs = _sequence(args, kind)
+        for activation in activations:
+            start = Params.random(args.hidden, args.seed)
+            bptt = _summary(
+                progress.count(train_bptt(start, xs, activation, args.lr, args.clip, budget)),
+                xs,
+                activation,
+            )
+            trials = random_search(
+                xs, activation, args.hidden, budget, args.seed, args.low, args.high
+            )
+            rand = _summary(progress.count(trials), xs, activation)
+            rows.append({"sequence": name, "activation": activation, "bptt": bptt, "random": rand})
+            b, r = bptt["best_loss"], rand["best_loss"]
+            table.append(
+                (
+                    name,
+                    activation,
+                    _num(b) + ("" if bptt["status"] == "done" else " (diverged)"),
+                    _num(r),
+                    _winner(b, r),
+                )
+            )
+    progress.close()
+    if not args.json:
+        scale = "normalized" if args.normalized else "raw"
+        length = "" if args.custom is not None else f", length {args.length or DEFAULT_LENGTH}"
+        clipping = "no clipping" if args.clip is None else f"clip {args.clip:g}"
+        print(
+            f"compare: lowest loss within {budget} evaluations each ({scale}{length}, "
+            f"n = {args.hidden}, seed {args.seed}; BPTT lr {args.lr:g}, {clipping}; "
+            f"random weights in [{args.low:g}, {args.high:g}])"
+        )
+        print()
+        print(_table(("sequence", "activation", "BPTT", "random search", "lower"), table, left=2))
+    return {"command": "compare", "budget": budget, "normalized": args.normalized, "rows": rows}
+
+
+_COMMANDS = {"run": _run, "train": _train, "search": _search, "compare": _compare}
+
+
+def _summary(steps, xs, activation):
+    """Consume a training or search run; the figures every command reports."""
+    history, best_history, last = [], [], None
+    for last in steps:
+        history.append(last.loss)
+        best_history.append(last.best_loss)
+    final_loss = forward(last.params, xs, activation).loss  # the loss of the returned weights
+    return {
+        "method": last.method,
+        "status": last.status,
+        "message": last.message,
+        "evaluations": last.evaluations,
+        "final_loss": final_loss,
+        "best_loss": last.best_loss,
+        "loss_history": history,
+        "best_loss_history": best_history,
+        "grad_h": list(last.grad_h),
+        "params": last.params.to_dict(),
+    }
+
+
+def _print_history(result, unit, label):
+    history, best = result["loss_history"], result["best_loss_history"]
+    last, every = len(history), max(1, len(history) // 10)
+    marks = sorted({1, last, *range(every, last, every)})
+    print()
+    print(_table((unit, label, "best so far"), [(k, history[k - 1], best[k - 1]) for k in marks]))
+    print()
+    print(f"status: {result['status']} after {result['evaluations']} evaluations")
+    if result["message"]:
+        print(result["message"])
+    print(f"final loss: {_num(result['final_loss'])}   best measured: {_num(result['best_loss'])}")
+    print(f"weights: {_params_text(Params.from_dict(result['params']))}")
+
+
+def _progress(steps, total, label):
+    bar = _Bar(total, label)
+    yield from bar.count(steps)
+    bar.close()
+
+
+class _Bar:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, total, label):
+        self.total, self.label, self.done = total, label, 0
+        self.shown = sys.stderr.isatty()
+
+    def count(self, steps):
+        for step in steps:
+            self.done += 1
+            if self.shown and self.done % max(1, self.total // 100) == 0:
+                filled = 30 * self.done // self.total
+                bar = "#" * filled + "." * (30 - filled)
+                print(
+                    f"\r{self.label} [{bar}] {self.done}/{self.total}",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            yield step
+
+    def close(self):
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _winner(bptt, rand):
+    """Which best loss is lower, calling it a tie within 10% (or when both are below 1e-6)."""
+    if not math.isfinite(bptt) or not math.isfinite(rand):
+        return "neither" if bptt == rand else "BPTT" if bptt < rand else "random"
+    if abs(bptt - rand) <= 0.1 * max(bptt, rand) or max(bptt, rand) < 1e-6:
+        return "tie"
+    return "BPTT" if bptt < rand else "random"
+
+
+def _describe(name, xs, args):
+    scale = ", normalized" if args.normalized else ""
+    return f"{name} (length {len(xs)}{scale}), {args.activation}"
+
+
+def _num(v):
+    return str(v) if isinstance(v, int) else f"{v:.4g}"
+
+
+def _vector_text(v):
+    return _num(v[0]) if len(v) == 1 else "[" + ", ".join(_num(x) for x in v) + "]"
+
+
+def _params_text(p):
+    if p.n == 1:
+        return ", ".join(
+            f"{k}={_num(v)}"
+            for k, v in zip(("w_xh", "w_hh", "w_hy", "b_h", "b_y"), p.flat(), strict=True)
+        )
+    rows = ", ".join(_vector_text(row) for row in p.w_hh)
+    return (
+        f"w_xh={_vector_text(p.w_xh)}, w_hh=[{rows}], w_hy={_vector_text(p.w_hy)}, "
+        f"b_h={_vector_text(p.b_h)}, b_y={_num(p.b_y)}"
+    )
+
+
+def _table(headers, rows, left=0):
+    """A Markdown table, readable in a terminal too: the first `left` columns (words) aligned left,
+    the rest (numbers) right."""
+    cells = [[c if isinstance(c, str) else _num(c) for c in row] for row in rows]
+    columns = range(len(headers))
+    widths = [max(len(headers[i]), *(len(row[i]) for row in cells), 3) for i in columns]
+
+    def line(row):
+        padded = (row[i].ljust(widths[i]) if i < left else row[i].rjust(widths[i]) for i in columns)
+        return "| " + " | ".join(padded) + " |"
+
+    rule = ["-" * (widths[i] + 2) if i < left else "-" * (widths[i] + 1) + ":" for i in columns]
+    return "\n".join([line(headers), "|" + "|".join(rule) + "|", *(line(row) for row in cells)])
+
+
+def _finite_or_null(v):
+    """JSON has no inf or nan: write them as null."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _finite_or_null(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_finite_or_null(x) for x in v]
+    return v

@@ -1,0 +1,139 @@
+"""Shared fixtures: the built site on a local server, and Chromium pages that fail a test on
+any console error, uncaught exception or request that leaves the page's own origin."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import build  # noqa: E402
+
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-gpu",
+]
+READY = "html[data-py-ready]"
+BOOT_TIMEOUT = 60_000
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests are those in files named test_page*.py / test_site*.py."""
+    for item in items:
+        if item.path.name.startswith(("test_page", "test_site", "test_robust")):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    return build.build()
+
+
+def start_server(directory: Path, host: str = "127.0.0.1"):
+    """A quiet static server for directory on a free port; returns (server, base URL)."""
+    handler = functools.partial(build.Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer((host, 0), handler)
+    server.verbose = False
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{host}:{server.server_port}/"
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir):
+    server, url = start_server(site_dir)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium (see README).")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Guard:
+    """Records what a page did wrong: console errors, page errors, outside requests."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+
+    def route(self, route):
+        url = route.request.url
+        scheme, netloc = urlsplit(url)[:2]
+        if scheme in ("data", "blob") or f"{scheme}://{netloc}" == self.origin:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def check(self):
+        assert not self.outside, f"requests left the origin: {self.outside}"
+        assert not self.errors, "errors on the page:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def context(browser, base_url):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def guard(base_url):
+    return Guard(base_url.rstrip("/"))
+
+
+@pytest.fixture
+def open_page(context, base_url, guard):
+    """open_page(path='') loads the demo and waits until Python is ready; the test then fails
+    on any console error, uncaught exception or request outside the page's origin."""
+    pages = []
+
+    def open_(path: str = "", wait: bool = True, ctx=None):
+        page = (ctx or context).new_page()
+        page.route("**/*", guard.route)
+        page.on("console", guard.console)
+        page.on("pageerror", lambda error: guard.errors.append(f"pageerror: {error}"))
+        page.goto(base_url + path)
+        if wait:
+            page.locator(READY).wait_for(state="attached", timeout=BOOT_TIMEOUT)
+        pages.append(page)
+        return page
+
+    yield open_
+    guard.check()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under artifacts/ (kept by CI, ignored by git)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

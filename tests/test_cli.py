@@ -1,0 +1,185 @@
+"""`python -m rnn_py`, run as a user would, in a subprocess."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnn_py import Params, forward, make_sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rnn_py(*args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "rnn_py", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def strict_json(text):
+    """Parse JSON that must not contain NaN or Infinity."""
+
+    def refuse(constant):
+        raise AssertionError(f"not strict JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_run_prints_an_aligned_table():
+    out = rnn_py("run", "--sequence", "linear", "--length", "5")
+    assert out.returncode == 0 and out.stderr == ""
+    lines = out.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("| "))
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "t",
+        "x_t",
+        "h_t",
+        "y_t",
+        "target",
+        "error",
+    ]
+    rows = [line for line in lines if line.startswith("|")]
+    assert len(rows) == 2 + 5 and len({len(r) for r in rows}) == 1  # aligned
+    assert "loss" in lines[-1]
+
+
+def test_run_json_uses_the_default_weights():
+    out = rnn_py("run", "--sequence", "fibonacci", "--normalized", "--json")
+    result = strict_json(out.stdout)
+    xs = make_sequence("fibonacci", 12, normalized=True)
+    expected = forward(Params.scalar(0.5, 0.8, 1.0, 0.0, 0.0), xs, "tanh")
+    assert result["final_loss"] == expected.loss
+    assert result["loss_history"] == [expected.loss] and result["evaluations"] == 1
+    assert result["params"] == Params.scalar(0.5, 0.8, 1.0).to_dict()
+    assert result["y"] == expected.y
+
+
+def test_run_with_custom_numbers_and_weights():
+    out = rnn_py("run", "--custom", "1; 2 4,8", "--activation", "linear", "--w-hh", "2", "--json")
+    result = strict_json(out.stdout)
+    assert result["xs"] == [1.0, 2.0, 4.0, 8.0] and result["sequence"] == "custom"
+    assert Params.from_dict(result["params"]) == Params.scalar(0.5, 2.0, 1.0)
+
+
+def test_run_with_several_hidden_units():
+    out = rnn_py("run", "--hidden", "3", "--seed", "5", "--json")
+    assert Params.from_dict(strict_json(out.stdout)["params"]) == Params.random(3, 5)
+
+
+def test_train_json():
+    out = rnn_py("train", "--sequence", "sine", "--epochs", "40", "--lr", "0.2", "--json")
+    assert out.returncode == 0 and out.stderr == ""  # no progress bar when stderr is a pipe
+    result = strict_json(out.stdout)
+    assert result["status"] == "done" and result["evaluations"] == 40
+    assert len(result["loss_history"]) == 40
+    assert result["loss_history"][-1] < result["loss_history"][0]
+    params = Params.from_dict(result["params"])
+    assert result["final_loss"] == forward(params, make_sequence("sine", 12), "tanh").loss
+
+
+def test_train_text():
+    out = rnn_py("train", "--sequence", "alternating", "--hidden", "2", "--no-clip")
+    assert out.returncode == 0
+    assert "status: done after 300 evaluations" in out.stdout and "no clipping" in out.stdout
+
+
+def test_train_that_diverges_is_reported_not_crashed():
+    out = rnn_py(
+        "train", "--sequence", "exponential", "--length", "64", "--activation", "relu",
+        "--lr", "1", "--no-clip", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0
+    result = strict_json(out.stdout)
+    assert result["status"] == "diverged" and "normalize" in result["message"]
+    assert Params.from_dict(result["params"]).is_finite()
+    assert result["evaluations"] == len(result["loss_history"]) < 300
+
+
+def test_search_json():
+    out = rnn_py("search", "--trials", "30", "--seed", "4", "--json")
+    result = strict_json(out.stdout)
+    assert result["method"] == "random" and result["evaluations"] == 30
+    assert len(result["loss_history"]) == 30
+    assert result["final_loss"] == result["best_loss"] == min(result["loss_history"])
+    assert rnn_py("search", "--trials", "30", "--seed", "4", "--json").stdout == out.stdout
+
+
+def test_compare_covers_every_sequence_with_tanh_and_linear():
+    out = rnn_py("compare", "--budget", "20")
+    assert out.returncode == 0
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == 5 * 2
+    assert {r.split("|")[2].strip() for r in rows} == {"tanh", "linear"}
+
+
+def test_compare_json_gives_both_methods_the_same_budget():
+    out = rnn_py("compare", "--budget", "15", "--sequence", "sine", "--sequence", "linear",
+                 "--activation", "relu", "--json")  # fmt: skip
+    result = strict_json(out.stdout)
+    assert [(r["sequence"], r["activation"]) for r in result["rows"]] == [
+        ("sine", "relu"),
+        ("linear", "relu"),
+    ]
+    for row in result["rows"]:
+        assert row["bptt"]["evaluations"] == row["random"]["evaluations"] == 15
+        for method in ("bptt", "random"):
+            for key in ("final_loss", "loss_history", "evaluations", "params"):
+                assert key in row[method]
+
+
+def test_help():
+    out = rnn_py("--help")
+    assert out.returncode == 0 and "compare" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ([], "required"),
+        (["fly"], "invalid choice"),
+        (["run", "--sequence", "squares"], "invalid choice"),
+        (["run", "--length", "100"], "between 3 and 64"),
+        (["run", "--length", "ten"], "invalid int value"),
+        (["run", "--custom", "1, 2, abc"], "'abc' (item 3) is not a number"),
+        (["run", "--custom", "1, 2, 3", "--length", "5"], "--length"),
+        (["run", "--custom", "1,2,3", "--sequence", "sine"], "not allowed with"),
+        (["run", "--w-hh", "nan"], "finite"),
+        (["run", "--hidden", "2", "--w-hh", "0.5"], "scalar RNN"),
+        (["run", "--hidden", "0"], "hidden units"),
+        (["train", "--lr", "-1"], "learning rate"),
+        (["train", "--epochs", "0"], "epochs"),
+        (["train", "--clip", "0"], "clipping limit"),
+        (["train", "--clip", "2", "--no-clip"], "not allowed with"),
+        (["search", "--low", "3"], "below"),
+        (["search", "--trials", "-5"], "trials"),
+        (["compare", "--budget", "0"], "epochs"),
+        (["train", "--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_bad_flags_give_one_line_and_exit_code_2(args, words):
+    out = rnn_py(*args)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and out.stderr.startswith("rnn-py: error: ")
+    assert words in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_main_in_process(capsys):
+    from rnn_py.cli import main
+
+    assert main(["train", "--epochs", "5", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["evaluations"] == 5 and math.isfinite(result["final_loss"])
+    assert main(["train", "--lr", "0"]) == 2
+    assert capsys.readouterr().err.startswith("rnn-py: error: The learning rate")

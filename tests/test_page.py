@@ -1,0 +1,261 @@
+"""The page, used as a person would, in headless Chromium against the built site."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT, screenshot
+
+import rnn_py
+from rnn_py.state import default_params
+
+ROWS_JS = "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+SEQUENCE_LABELS = {
+    "fibonacci": "Fibonacci",
+    "linear": "Linear",
+    "alternating": "Alternating",
+    "exponential": "Exponential",
+    "sine": "Sine Pattern",
+}
+ACTIVATION_LABELS = {"tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid", "linear": "Linear"}
+
+
+def fmt(v: float) -> str:
+    return f"{v:.4e}" if abs(v) >= 1e6 else f"{v:.4f}"
+
+
+def expected_rows(xs, params, activation, upto=None):
+    """The Timesteps table computed independently on CPython with rnn_py.forward."""
+    trace = rnn_py.forward(params, xs, activation)
+    rows = []
+    for t in range(len(xs) if upto is None else upto):
+        target = xs[t + 1] if t + 1 < len(xs) else None
+        rows.append([
+            str(t), fmt(xs[t]), fmt(trace.h[t][0]), fmt(trace.y[t]),
+            "—" if target is None else fmt(target),
+            "—" if target is None else fmt(trace.y[t] - target),
+        ])  # fmt: skip
+    return rows
+
+
+def table(page):
+    return page.eval_on_selector_all("#timesteps-body tr", ROWS_JS)
+
+
+def weights(page) -> dict:
+    names = ("Input weight", "Hidden weight", "Output weight", "Hidden bias", "Output bias")
+    return {name: float(page.get_by_role("slider", name=name).input_value()) for name in names}
+
+
+def test_loads_with_progress_then_enables_controls(open_page):
+    page = open_page(wait=False)
+    # Before Python is ready: the text, a progress indicator and disabled controls are there.
+    assert page.get_by_role("heading", level=1).is_visible()
+    step = page.get_by_role("button", name="Step Forward")
+    if not page.locator("html[data-py-ready]").count():
+        assert step.is_disabled()
+    page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
+    assert step.is_disabled()  # everything is already shown, so there is nothing to step
+    assert page.get_by_role("button", name="Reset").is_enabled()
+    assert page.get_by_role("button", name="Train (BPTT)").is_enabled()
+    assert page.get_by_role("button", name="Stop").is_disabled()
+    assert page.locator("#loading").is_hidden()
+
+
+def test_default_table_matches_cpython(open_page):
+    page = open_page()
+    xs = rnn_py.make_sequence("sine", 12)
+    assert table(page) == expected_rows(xs, default_params(), "tanh")
+    loss = rnn_py.forward(default_params(), xs, "tanh").loss
+    assert page.locator("output#loss").text_content().startswith(f"{loss:.4g} ")
+
+
+@pytest.mark.parametrize("activation", rnn_py.ACTIVATIONS)
+def test_every_sequence_with_each_activation(open_page, activation):
+    page = open_page()
+    page.get_by_label("Activation").select_option(label=ACTIVATION_LABELS[activation])
+    for kind, label in SEQUENCE_LABELS.items():
+        page.get_by_label("Sequence").select_option(label=label)
+        xs = rnn_py.make_sequence(kind, 12)
+        assert table(page) == expected_rows(xs, default_params(), activation), (kind, activation)
+
+
+def test_length_and_normalisation(open_page):
+    page = open_page()
+    page.get_by_label("Sequence").select_option(label="Exponential")
+    length = page.get_by_label("Length")
+    length.fill("20")
+    length.press("Enter")
+    xs = rnn_py.make_sequence("exponential", 20)
+    assert table(page) == expected_rows(xs, default_params(), "tanh")
+    page.get_by_role("switch", name="Normalized inputs").check()
+    xs = rnn_py.make_sequence("exponential", 20, normalized=True)
+    assert table(page) == expected_rows(xs, default_params(), "tanh")
+    x_column = [float(row[1]) for row in table(page)]
+    assert min(x_column) == -1 and max(x_column) == 1
+
+
+def test_step_forward_reveals_one_timestep_at_a_time(open_page):
+    page = open_page()
+    page.get_by_role("button", name="Reset").click()
+    assert table(page) == []
+    assert "Step Forward" in page.locator("#live-equation").text_content()
+    step = page.get_by_role("button", name="Step Forward")
+    for _ in range(3):
+        step.click()
+    xs = rnn_py.make_sequence("sine", 12)
+    assert table(page) == expected_rows(xs, default_params(), "tanh", upto=3)
+    assert page.locator("#timesteps-body tr.current th").text_content() == "2"
+    # The live equation shows t = 2 with the numbers substituted.
+    trace = rnn_py.forward(default_params(), xs, "tanh")
+    equation = page.locator("#live-equation").text_content()
+    assert f"{trace.z[2][0]:.3f}" in equation and f"{trace.h[2][0]:.3f}" in equation
+    assert "tanh" in equation
+    assert "3 of 12" in page.locator("#step-caption").text_content()
+    # Keyboard alone: Enter on the focused button steps too.
+    step.focus()
+    page.keyboard.press("Enter")
+    assert len(table(page)) == 4
+    for _ in range(8):
+        step.click()
+    assert len(table(page)) == 12
+    assert step.is_disabled()
+
+
+def test_slider_keyboard_and_number_box(open_page):
+    page = open_page()
+    slider = page.get_by_role("slider", name="Hidden weight")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert float(slider.input_value()) == pytest.approx(0.82)
+    assert page.get_by_role("spinbutton", name="Hidden weight").input_value() == "0.82"
+    xs = rnn_py.make_sequence("sine", 12)
+    assert table(page) == expected_rows(xs, rnn_py.Params.scalar(0.5, 0.82, 1.0), "tanh")
+
+    box = page.get_by_role("spinbutton", name="Input weight")
+    box.fill("-1.2345")
+    box.press("Enter")
+    assert float(page.get_by_role("slider", name="Input weight").input_value()) == pytest.approx(
+        -1.2345, abs=0.01
+    )
+    assert table(page) == expected_rows(xs, rnn_py.Params.scalar(-1.2345, 0.82, 1.0), "tanh")
+    assert page.get_by_role("spinbutton", name="Input weight").input_value() == "-1.2345"
+
+
+def test_weight_box_refuses_text_and_clamps_range(open_page):
+    page = open_page()
+    before = table(page)
+    box = page.get_by_role("spinbutton", name="Output weight")
+    box.fill("9")
+    box.press("Enter")
+    assert "became 5" in page.locator("#w_hy-msg").text_content()
+    assert float(page.get_by_role("slider", name="Output weight").input_value()) == 5
+    assert table(page) != before
+
+
+def test_activation_and_sequence_change_the_url(open_page):
+    page = open_page()
+    page.get_by_label("Activation").select_option(label="ReLU")
+    page.get_by_label("Sequence").select_option(label="Fibonacci")
+    assert "act=relu" in page.url and "seq=fibonacci" in page.url
+
+
+def test_training_lowers_the_loss_and_moves_the_sliders(open_page):
+    page = open_page("#seq=sine&norm=1&act=tanh&lr=0.1")
+    before_weights = weights(page)
+    before_loss = float(page.locator("output#loss").text_content().split()[0])
+    page.get_by_role("button", name="Train (BPTT)").click()
+    status = page.locator("#train-status")
+    status.filter(has_text="BPTT:").wait_for(timeout=30_000)
+    after_weights = weights(page)
+    after_loss = float(page.locator("output#loss").text_content().split()[0])
+    assert after_loss < before_loss * 0.7
+    assert after_weights != before_weights
+    # The table agrees with CPython for the trained weights the sliders now show (to 2 dp,
+    # since a slider rounds; the number boxes carry 4 decimals).
+    assert page.locator("#loss-hint").is_hidden()
+    assert page.get_by_role("button", name="Stop").is_disabled()
+    assert re.search(r"loss [\d.e+-]+ → [\d.e+-]+", status.text_content())
+
+
+def test_stop_stops_training(open_page):
+    page = open_page("#seq=fibonacci&norm=1&lr=0.01")
+    page.get_by_role("button", name="Train (BPTT)").click()
+    stop = page.get_by_role("button", name="Stop")
+    stop.wait_for()
+    page.wait_for_timeout(150)
+    stop.click()
+    assert page.locator("#train-status").text_content() == "Stopped."
+    frozen = page.locator("output#loss").text_content()
+    page.wait_for_timeout(600)
+    assert page.locator("output#loss").text_content() == frozen
+    assert stop.is_disabled()
+    assert page.get_by_role("button", name="Train (BPTT)").is_enabled()
+
+
+def test_random_search_runs_and_draws_its_curve(open_page):
+    page = open_page("#seq=alternating&norm=1")
+    page.get_by_role("button", name="Random Search").click()
+    page.locator("#train-status").filter(has_text="Random Search:").wait_for(timeout=30_000)
+    assert page.locator("#loss-hint").is_hidden()
+    text = page.locator("#train-status").text_content()
+    best = float(re.search(r"best loss ([\d.e+-]+)", text).group(1).rstrip("."))
+    shown = float(page.locator("output#loss").text_content().split()[0])
+    assert shown == pytest.approx(best, rel=1e-3)
+
+
+def test_custom_sequence(open_page):
+    page = open_page()
+    page.get_by_label("Sequence").select_option(label="Custom")
+    box = page.get_by_label("Custom values")
+    box.fill("1, 2, abc")
+    assert "'abc'" in page.locator("#custom-msg").text_content()
+    assert box.get_attribute("aria-invalid") == "true"
+    assert table(page) == []
+    assert page.get_by_role("button", name="Train (BPTT)").is_disabled()
+    box.fill("1, 3, 2, 4")
+    assert page.locator("#custom-msg").text_content() == ""
+    assert table(page) == expected_rows([1, 3, 2, 4], default_params(), "tanh")
+
+
+def test_screenshots_desktop_phone_dark(open_page, context, browser, base_url):
+    page = open_page("#seq=fibonacci&norm=1")
+    page.get_by_role("button", name="Train (BPTT)").click()
+    page.locator("#train-status").filter(has_text="BPTT:").wait_for(timeout=30_000)
+    screenshot(page, "desktop")
+    phone = browser.new_context(viewport={"width": 360, "height": 780}, color_scheme="dark")
+    try:
+        small = open_page("#seq=sine", ctx=phone)
+        width = small.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"the page scrolls sideways on a phone ({width}px)"
+        screenshot(small, "phone-dark")
+    finally:
+        phone.close()
+
+
+def test_opened_as_a_file_says_how_to_serve_it(browser, site_dir):
+    page = browser.new_page()
+    page.goto((site_dir / "index.html").as_uri())
+    text = page.locator("#loading-text")
+    text.filter(has_text="python3").wait_for(timeout=10_000)
+    assert "served" in text.text_content()
+    page.close()
+
+
+def test_runtime_failure_is_explained(context, base_url):
+    page = context.new_page()
+    page.route("**/vendor/pyscript/core.js", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(base_url)
+    page.locator("#loading-text").filter(has_text="could not be loaded").wait_for(timeout=10_000)
+    page.close()
+
+
+def test_site_has_no_outside_urls():
+    """Nothing in site/ names another host for the page to load."""
+    for path in (ROOT / "site").rglob("*"):
+        if path.suffix in (".html", ".js", ".css", ".json", ".py"):
+            text = path.read_text()
+            for url in re.findall(r"(?:src|href)=\"(https?://[^\"]+)", text):
+                pytest.fail(f"{path.name} loads {url}")
