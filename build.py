@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import functools
 import hashlib
-import http.server
 import json
 import os
 import shutil
@@ -24,14 +22,20 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "offline"))
+from serve import Handler, make_server, serve  # noqa: E402 - the offline bundle's own server
+
 SITE = ROOT / "site"
+OFFLINE = ROOT / "offline"
 PACKAGE = ROOT / "rnn_py"
 CACHE = ROOT / ".cache" / "npm"
 BUILD = Path(os.environ.get("RNN_BUILD_DIR", ROOT / "build"))
 OUT = BUILD / "site"
+BUNDLE = BUILD / "rnn-demo-offline.zip"
 
 # name -> (version, npm integrity, {file inside the tarball: destination in the build})
 PINS = {
@@ -136,7 +140,7 @@ def inputs_digest() -> str:
     h = hashlib.sha256()
     h.update(json.dumps({**PINS, **TEST_PINS}, sort_keys=True).encode())
     h.update(Path(__file__).read_bytes())
-    for path in sorted(SITE.rglob("*")) + package_files():
+    for path in sorted(SITE.rglob("*")) + sorted(OFFLINE.rglob("*")) + package_files():
         if path.is_file():
             h.update(str(path.relative_to(ROOT)).encode())
             h.update(path.read_bytes())
@@ -164,6 +168,28 @@ def write_pyscript_config(out: Path) -> None:
     (out / "pyscript.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
+def write_service_worker(out: Path, version: str) -> None:
+    """Fill in sw.js: this build's version (its cache name) and every file it must cache."""
+    files = sorted(
+        "./" + p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and p.name != "sw.js"
+    )
+    worker = out / "sw.js"
+    text = worker.read_text().replace("__BUILD_VERSION__", version)
+    worker.write_text(text.replace("__PRECACHE__", json.dumps(["./", *files], indent=1)))
+
+
+def write_bundle(out: Path, bundle: Path) -> None:
+    """The downloadable offline copy: the site, a one-command server and how to use them."""
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(OFFLINE / "serve.py", "rnn-demo/serve.py")
+        z.write(OFFLINE / "README.txt", "rnn-demo/README.txt")
+        for path in sorted(out.rglob("*")):
+            if path.is_file():
+                z.write(path, "rnn-demo/site/" + path.relative_to(out).as_posix())
+
+
 def build(force: bool = False) -> Path:
     """Build the site into build/site unless it is already up to date; return its path."""
     version = inputs_digest()
@@ -184,7 +210,10 @@ def build(force: bool = False) -> Path:
         shutil.copy2(path, OUT / "rnn_py" / path.name)
     write_pyscript_config(OUT)
     stamp.write_text(version + "\n")
-    print(f"built {OUT.relative_to(ROOT)} (version {version})")
+    write_service_worker(OUT, version)
+    write_bundle(OUT, BUNDLE)
+    shutil.copy2(BUNDLE, OUT / BUNDLE.name)  # linked from the page; not in the offline cache
+    print(f"built {OUT} (version {version})")  # OUT may lie outside ROOT (RNN_BUILD_DIR)
     return OUT
 
 
@@ -193,37 +222,6 @@ def test_assets() -> Path:
     dest = BUILD / "test-assets"
     extract(TEST_PINS, dest)
     return dest
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """A static file handler that knows WebAssembly's and ES modules' types and logs quietly."""
-
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".webmanifest": "application/manifest+json",
-    }
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-
-def serve(directory: Path, host: str = "127.0.0.1", port: int = 8000, verbose=True):
-    """Serve directory over HTTP until interrupted."""
-    handler = functools.partial(Handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.verbose = verbose
-    print(f"Serving {directory} at http://{host}:{server.server_port}/  (Ctrl+C to stop)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
 
 
 def chromium_path() -> str | None:
@@ -279,6 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     out = build(force=args.force)
     if args.command == "serve":
         serve(out, port=args.port)
+    else:
+        print(f"offline bundle: {BUNDLE}")
 
 
 if __name__ == "__main__":

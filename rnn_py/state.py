@@ -9,6 +9,7 @@ can read: links get pasted into chats, mangled and hand-edited.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote
@@ -159,7 +160,7 @@ def _shown(text: str) -> str:
 
 def _read_number(text: str, kind: str) -> float:
     value = int(text) if kind in ("int", "step", "weights") else float(text)
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):  # isfinite(10**400) overflows
         raise ValueError
     return value
 
@@ -311,3 +312,65 @@ def with_weight(params: Params, name: str, value: float) -> Params:
         raise ValueError(f"There is no weight called {name!r}.")
     values[name] = value
     return Params.scalar(**values)
+
+
+# ---- sharing: embed code and weight files ----------------------------------------------------
+
+WEIGHTS_FORMAT = "rnn_py weights"
+
+
+def embed_snippet(page_url: str, state: DemoState, height: int = 760) -> str:
+    """The <iframe> code that embeds this view of the demo in another page.
+
+    >>> embed_snippet("https://example.org/rnn/", DemoState())[:60]
+    '<iframe src="https://example.org/rnn/?embed=1#seq=sine&amp;l'
+    """
+    query = to_query(replace(state, embed=True, step=None))
+    src = page_url.split("#")[0].split("?")[0] + "?embed=1#" + query
+    src = src.replace("&", "&amp;").replace('"', "&quot;")
+    return (
+        f'<iframe src="{src}" title="Interactive recurrent neural network" width="100%" '
+        f'height="{height}" style="border:0;max-width:1100px" loading="lazy"></iframe>'
+    )
+
+
+def export_weights(state: DemoState) -> str:
+    """The current weights as a JSON document a student can download and load back."""
+    document = {
+        "format": WEIGHTS_FORMAT,
+        "version": 1,
+        "hidden_units": state.hidden,
+        "activation": state.activation,
+        "params": state.params.to_dict(),
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def import_weights(text: str, state: DemoState) -> DemoState:
+    """state with the weights from a JSON file made by export_weights (or a bare to_dict()).
+
+    Raises ValueError with a message for the page when the file is not such a document or
+    a weight is missing, malformed, non-finite or outside the sliders' range.
+    """
+    if len(text) > 100_000:
+        raise ValueError("That file is too large to be a weights file.")
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValueError("That file is not JSON. Load a file saved with “Download weights”.") from None
+    if not isinstance(document, dict):
+        raise ValueError("That JSON file does not hold weights.")
+    params_dict = document.get("params", document)
+    try:
+        params = Params.from_dict(params_dict)
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        raise ValueError(f"The weights in that file can't be used: {error}") from None
+    if params.n > MAX_HIDDEN:
+        raise ValueError(f"That file has {params.n} hidden units; this page shows at most {MAX_HIDDEN}.")
+    if any(abs(v) > WEIGHT_LIMIT for v in params.flat()):
+        limit = format_number(WEIGHT_LIMIT)
+        raise ValueError(f"The weights in that file must lie between -{limit} and {limit}.")
+    activation = document.get("activation", state.activation)
+    if activation not in ACTIVATIONS:
+        activation = state.activation
+    return replace(state, params=params, activation=activation, step=None)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .model import backward, memory_reach
+from .model import backward, forward, memory_reach
 from .state import DemoState, to_query
 
 DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
+LOG_FLOOR = 1e-30  # log-scale charts leave out smaller values (they have vanished entirely)
 COLUMNS = ("t", "x_t", "h_t", "y_t", "target x_{t+1}", "error y_t − x_{t+1}")
 ACTIVATION_NAMES = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "σ", "linear": "linear"}
 
@@ -48,6 +49,12 @@ def drawable(v: float | None) -> float | None:
     if v is None or not math.isfinite(v) or abs(v) > DISPLAY_LIMIT:
         return None
     return v
+
+
+def log_drawable(v: float | None) -> float | None:
+    """v if a log-scale chart can draw it (positive, not vanishingly small), else None."""
+    v = drawable(v)
+    return v if v is not None and v >= LOG_FLOOR else None
 
 
 @dataclass
@@ -135,9 +142,8 @@ def equation(state: DemoState, xs, trace, t: int) -> list[list[list[str]]]:
 
 
 def _loss_series(points):
-    xs = [e for e, loss in points if drawable(loss) is not None and loss > 0]
-    ys = [loss for _, loss in points if drawable(loss) is not None and loss > 0]
-    return [xs, ys]
+    kept = [(e, loss) for e, loss in points if log_drawable(loss) is not None]
+    return [[e for e, _ in kept], [loss for _, loss in kept]]
 
 
 def settings(state: DemoState) -> dict:
@@ -151,6 +157,7 @@ def settings(state: DemoState) -> dict:
         "hidden": state.hidden,
         "lr": state.lr,
         "clip": state.clip,
+        "seed": state.seed,
         "hide": list(state.hide),
         "explain": state.explain,
         "embed": state.embed,
@@ -176,6 +183,7 @@ def snapshot(
     history = history or History()
     base = {
         "query": to_query(state),
+        "full_query": to_query(replace(state, embed=False)),
         "settings": settings(state),
         "running": running,
         "status": status,
@@ -232,8 +240,8 @@ def snapshot(
         "y": [v if t < step else None for t, v in enumerate(shown)],
         "h": hidden,
         # log-scale chart: zeros and non-finite values become gaps
-        "reach": [drawable(r) if r > 0 else None for r in reach],
-        "grad": [drawable(g) if g > 0 else None for g in grad_h],
+        "reach": [log_drawable(r) for r in reach],
+        "grad": [log_drawable(g) for g in grad_h],
         "activation": state.activation,
     }
     equation_lines = equation(state, xs, trace, current) if current is not None else []
@@ -265,3 +273,22 @@ def _finite_or_none(value):
 def snapshot_json(state: DemoState, history: History | None = None, **session) -> str:
     """snapshot() as a JSON string for the painter; strictly JSON (no NaN or Infinity)."""
     return json.dumps(_finite_or_none(snapshot(state, history, **session)), allow_nan=False)
+
+
+def timesteps_csv(state: DemoState) -> str:
+    """The Timesteps table at full precision, as CSV (one h column per hidden unit).
+
+    >>> print(timesteps_csv(DemoState(sequence="linear", length=3)).splitlines()[1])
+    0,1.0,0.46211715726000974,0.46211715726000974,2.0,-1.5378828427399902
+    """
+    xs = state.xs()
+    trace = forward(state.params, xs, state.activation)
+    n = state.hidden
+    h_names = ["h_t"] if n == 1 else [f"h_t[{i + 1}]" for i in range(n)]
+    lines = [",".join(["t", "x_t", *h_names, "y_t", "target", "error"])]
+    for t, x in enumerate(xs):
+        target = xs[t + 1] if t + 1 < len(xs) else None
+        error = "" if target is None else repr(trace.y[t] - target)
+        cells = [str(t), repr(x), *map(repr, trace.h[t]), repr(trace.y[t])]
+        lines.append(",".join([*cells, "" if target is None else repr(target), error]))
+    return "\n".join(lines) + "\n"

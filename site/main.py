@@ -11,14 +11,19 @@ import rnn_py
 from rnn_py.state import (
     LR_RANGE,
     MAX_LENGTH,
+    MAX_SEED,
     MIN_LENGTH,
     WEIGHT_LIMIT,
     DemoState,
+    embed_snippet,
+    export_weights,
     from_query,
+    import_weights,
     read_number,
+    to_query,
     with_weight,
 )
-from rnn_py.view import History, snapshot_json
+from rnn_py.view import History, snapshot_json, timesteps_csv
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click, the same for both
 PER_FRAME = 3  # steps drawn per frame: a run animates over about 100 frames
@@ -91,6 +96,7 @@ def on_length(event):
     window.RnnPage.message("length-msg", message, value is not None)
     if value is None:
         return
+    event.target.value = str(value)  # show the clamped value, not what was typed
     change(length=value, step=None)
 
 
@@ -135,7 +141,6 @@ def on_weight_number(event):
     window.RnnPage.message(name + "-msg", message, value is not None)
     if value is None:
         return
-    event.target.value = str(value)
     change(params=with_weight(session.state.params, name, value))
 
 
@@ -150,12 +155,22 @@ def on_lr_number(event):
     value, message = read_number(event.target.value, *LR_RANGE, "Learning rate")
     window.RnnPage.message("lr-msg", message, value is not None)
     if value is not None:
+        event.target.value = str(value)  # show the clamped value, not what was typed
         change(lr=value)
 
 
 @when("change", "#clip")
 def on_clip(event):
     change(clip=bool(event.target.checked))
+
+
+@when("change", "#seed")
+def on_seed(event):
+    value, message = read_number(event.target.value, 0, MAX_SEED, "Seed", integer=True)
+    window.RnnPage.message("seed-msg", message, value is not None)
+    if value is not None:
+        event.target.value = str(value)  # show the clamped value, not what was typed
+        change(seed=value)
 
 
 # ---- stepping --------------------------------------------------------------------------------
@@ -276,6 +291,101 @@ def best_params(method, step):
     if session.best_random is None or step.best_loss < session.best_random[0]:
         session.best_random = (step.best_loss, step.params)
     return session.best_random[1]
+
+
+# ---- sharing and saving ---------------------------------------------------------------------
+
+
+def page_url():
+    """This page's address without its query or hash: what shared links start with."""
+    return window.location.origin + window.location.pathname
+
+
+def tell(text):
+    document.getElementById("share-status").textContent = text
+
+
+@when("click", "#copy-link")
+async def on_copy_link(event):
+    copied = await window.RnnPage.copy(page_url() + "#" + to_query(session.state))
+    tell("Link copied: it opens exactly this view." if copied else "Copy the link below.")
+
+
+@when("click", "#copy-embed")
+async def on_copy_embed(event):
+    copied = await window.RnnPage.copy(embed_snippet(page_url(), session.state))
+    tell("Embed code copied: paste it into your course page." if copied else "Copy the code below.")
+
+
+@when("click", "#export-weights")
+def on_export_weights(event):
+    window.RnnPage.download("rnn-weights.json", "application/json", export_weights(session.state))
+    tell("Weights saved as rnn-weights.json.")
+
+
+@when("click", "#export-csv")
+def on_export_csv(event):
+    try:
+        text = timesteps_csv(session.state)
+    except ValueError as error:
+        tell(str(error))
+        return
+    window.RnnPage.download("rnn-timesteps.csv", "text/csv", text)
+    tell("Table saved as rnn-timesteps.csv.")
+
+
+@when("click", "#export-png")
+def on_export_png(event):
+    window.RnnPage.downloadCharts("rnn-charts.png")
+    tell("Charts saved as rnn-charts.png.")
+
+
+@when("change", "#import-weights")
+async def on_import_weights(event):
+    files = event.target.files
+    if not files.length:
+        return
+    text = await files.item(0).text()
+    event.target.value = ""  # loading the same file again still fires "change"
+    try:
+        state = import_weights(text, session.state)
+    except ValueError as error:
+        tell(str(error))
+        return
+    stop_run()
+    session.history.clear()
+    session.best_random = None
+    session.state = state
+    tell("Weights loaded.")
+    repaint()
+
+
+@when("change", "#teachers")
+def on_teachers(event):
+    teacher_link()
+
+
+@when("toggle", "#teachers")
+def on_teachers_open(event):
+    teacher_link()
+
+
+def teacher_link():
+    """Fill in the classroom link from the teacher panel's choices and the current view."""
+    boxes = document.querySelectorAll("#teach-hide input:checked")
+    hide = tuple(boxes.item(i).value for i in range(boxes.length))
+    step, _ = read_number(document.getElementById("teach-step").value or "-1", -1, 64, "Step")
+    explain = not document.getElementById("teach-explain").checked
+    start = None if step is None or step < 0 else int(step)
+    state = replace(session.state, hide=hide, step=start, explain=explain, embed=False)
+    document.getElementById("teach-link").value = page_url() + "#" + to_query(state)
+
+
+@when("click", "#copy-teach")
+async def on_copy_teach(event):
+    teacher_link()
+    copied = await window.RnnPage.copy(document.getElementById("teach-link").value)
+    tell("Classroom link copied." if copied else "Copy the link below.")
 
 
 # ---- start -----------------------------------------------------------------------------------

@@ -19,6 +19,9 @@
     $("loading-text").textContent = message;
   }
 
+  // Embed mode is known from the address at once, so the layout does not jump when Python is ready.
+  if (/[?&#]embed=1(&|$)/.test(location.search + location.hash)) document.body.classList.add("embed");
+
   if (location.protocol === "file:") {
     failed(
       "This page must be served, not opened as a file. In its folder run: python3 serve.py " +
@@ -36,6 +39,7 @@
     box.classList.add("ready");
     $("loading-text").textContent = "Ready.";
     for (const el of document.querySelectorAll("#controls :is(input, select, textarea, button), .stepper button")) {
+      if (el.readOnly) continue;
       el.disabled = false;
     }
   }
@@ -63,6 +67,7 @@
       { label: xLabel, stroke: ink, grid, ticks: grid, size: 36, labelSize: 18 },
       {
         label: yLabel, stroke: ink, grid, ticks: grid, size: 56, labelSize: 18,
+        splits: log ? logSplits : undefined,
         values: log ? (u, splits) => splits.map((v) => (v == null ? "" : v.toExponential(0))) : undefined,
       },
     ];
@@ -142,11 +147,22 @@
     return [min - pad, max + pad];
   }
 
+  function logSplits(u, axisIdx, min, max) {
+    // At most about six labelled decades, however wide the range.
+    const lo = Math.round(Math.log10(min));
+    const hi = Math.round(Math.log10(max));
+    const every = Math.max(1, Math.ceil((hi - lo) / 6));
+    const out = [];
+    for (let e = lo; e <= hi; e += every) out.push(10 ** e);
+    return out;
+  }
+
   function logRange(u, min, max) {
-    if (min === null || max === null || !(min > 0)) return [1e-4, 1];
-    const lo = 10 ** Math.floor(Math.log10(min));
-    const hi = 10 ** Math.ceil(Math.log10(max));
-    return [lo, hi === lo ? hi * 10 : hi];
+    // Whole decades, never below 1e-30 (Python leaves smaller values out) nor above 1e13.
+    if (min === null || max === null || !(min > 0) || !(max > 0)) return [1e-4, 1];
+    const lo = Math.max(-30, Math.floor(Math.log10(min)));
+    const hi = Math.min(13, Math.max(lo + 1, Math.ceil(Math.log10(max))));
+    return [10 ** lo, 10 ** hi];
   }
 
   function resizeCharts() {
@@ -158,8 +174,16 @@
 
   // ---- the parts of a snapshot ----------------------------------------------------------
   function setValue(el, value) {
-    // Never overwrite a box the user is typing in.
-    if (el && document.activeElement !== el && el.value !== String(value)) el.value = String(value);
+    // Never overwrite a box while someone is typing in it (until they commit with Enter or Tab).
+    if (el && !el.dataset.editing && el.value !== String(value)) el.value = String(value);
+  }
+  for (const type of ["input", "change"]) {
+    document.addEventListener(type, (event) => {
+      const el = event.target;
+      if (!el.matches("input[type=number], textarea")) return;
+      if (type === "input" && el.type === "number") el.dataset.editing = "1";
+      else delete el.dataset.editing;
+    }, true);
   }
 
   function paintSettings(s) {
@@ -175,6 +199,7 @@
     setValue($("lr"), Math.log10(s.lr).toFixed(2));
     $("lr").setAttribute("aria-valuetext", String(s.lr));
     $("clip").checked = s.clip;
+    setValue($("seed"), s.seed);
     document.body.classList.toggle("no-explain", !s.explain);
     document.body.classList.toggle("embed", s.embed);
     for (const el of document.querySelectorAll("[data-hide]")) {
@@ -321,6 +346,7 @@
     status.textContent = p.status;
     status.classList.toggle("warn", Boolean(p.status_warn));
     if (location.hash.slice(1) !== p.query) history.replaceState(null, "", "#" + p.query);
+    $("open-full").href = "./#" + p.full_query;
   }
 
   function message(id, text, info) {
@@ -331,6 +357,63 @@
     if (input && input.matches("input, textarea")) input.setAttribute("aria-invalid", text && !info ? "true" : "false");
   }
 
+  // ---- sharing and saving -----------------------------------------------------------------
+  function save(name, blob) {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function download(name, mime, text) {
+    save(name, new Blob([text], { type: mime }));
+  }
+
+  function downloadCharts(name) {
+    // The four charts, each with its caption, side by side in two columns, on one canvas.
+    const figures = [...document.querySelectorAll(".chart")];
+    const scale = 2;
+    const pad = 16 * scale;
+    const cellW = Math.max(...figures.map((f) => f.querySelector("canvas").width)) + 2 * pad;
+    const cellH = Math.max(...figures.map((f) => f.querySelector("canvas").height)) + 3 * pad;
+    const out = document.createElement("canvas");
+    out.width = cellW * 2;
+    out.height = cellH * Math.ceil(figures.length / 2);
+    const ctx = out.getContext("2d");
+    ctx.fillStyle = css("--panel");
+    ctx.fillRect(0, 0, out.width, out.height);
+    figures.forEach((figure, i) => {
+      const x = (i % 2) * cellW + pad;
+      const y = Math.floor(i / 2) * cellH + pad;
+      ctx.fillStyle = css("--ink");
+      ctx.font = `bold ${14 * scale}px system-ui, sans-serif`;
+      ctx.fillText(figure.querySelector("figcaption").textContent.trim(), x, y + 14 * scale);
+      ctx.drawImage(figure.querySelector("canvas"), x, y + pad * 1.4);
+    });
+    out.toBlob((blob) => save(name, blob), "image/png");
+  }
+
+  async function copy(text) {
+    // The clipboard, or, where the browser refuses, a box with the text selected for copying.
+    const fallback = $("copy-fallback");
+    try {
+      await navigator.clipboard.writeText(text);
+      fallback.hidden = true;
+      return true;
+    } catch (error) {
+      fallback.hidden = false;
+      const box = $("copy-text");
+      box.value = text;
+      box.focus();
+      box.select();
+      return false;
+    }
+  }
+
   let resizeTimer = 0;
   addEventListener("resize", () => {
     clearTimeout(resizeTimer);
@@ -339,7 +422,7 @@
   matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => last && paint(JSON.stringify(last)));
 
   window.RnnPage = {
-    paint, ready, failed, message,
+    paint, ready, failed, message, download, downloadCharts, copy,
     reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
   };
 })();

@@ -3,8 +3,6 @@ any console error, uncaught exception or request that leaves the page's own orig
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import sys
@@ -46,9 +44,7 @@ def site_dir() -> Path:
 
 def start_server(directory: Path, host: str = "127.0.0.1"):
     """A quiet static server for directory on a free port; returns (server, base URL)."""
-    handler = functools.partial(build.Handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer((host, 0), handler)
-    server.verbose = False
+    server = build.make_server(directory, host, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://{host}:{server.server_port}/"
 
@@ -83,7 +79,8 @@ class Guard:
     def route(self, route):
         url = route.request.url
         scheme, netloc = urlsplit(url)[:2]
-        if scheme in ("data", "blob") or f"{scheme}://{netloc}" == self.origin:
+        allowed = (self.origin,) if isinstance(self.origin, str) else self.origin
+        if scheme in ("data", "blob") or f"{scheme}://{netloc}" in allowed:
             route.continue_()
         else:
             self.outside.append(url)
@@ -100,7 +97,9 @@ class Guard:
 
 @pytest.fixture
 def context(browser, base_url):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Service workers would answer requests before page.route sees them; the offline tests
+    # (test_site_offline.py) make their own contexts that allow them.
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     yield ctx
     ctx.close()
 
@@ -116,12 +115,12 @@ def open_page(context, base_url, guard):
     on any console error, uncaught exception or request outside the page's origin."""
     pages = []
 
-    def open_(path: str = "", wait: bool = True, ctx=None):
+    def open_(path: str = "", wait: bool = True, ctx=None, url: str | None = None):
         page = (ctx or context).new_page()
         page.route("**/*", guard.route)
         page.on("console", guard.console)
         page.on("pageerror", lambda error: guard.errors.append(f"pageerror: {error}"))
-        page.goto(base_url + path)
+        page.goto(url or base_url + path)
         if wait:
             page.locator(READY).wait_for(state="attached", timeout=BOOT_TIMEOUT)
         pages.append(page)

@@ -22,7 +22,9 @@ from rnn_py import (
     make_sequence,
     model,
     sequences,
+    state,
     train,
+    view,
 )
 
 QUICK = settings(max_examples=40, deadline=None)
@@ -337,6 +339,6 @@ def test_from_dict_raises_only_value_error(d):
     assert p.is_finite()
 
 
-@pytest.mark.parametrize("module", [model, sequences, train])
+@pytest.mark.parametrize("module", [model, sequences, train, state, view])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0

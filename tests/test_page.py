@@ -74,17 +74,17 @@ def test_default_table_matches_cpython(open_page):
 @pytest.mark.parametrize("activation", rnn_py.ACTIVATIONS)
 def test_every_sequence_with_each_activation(open_page, activation):
     page = open_page()
-    page.get_by_label("Activation").select_option(label=ACTIVATION_LABELS[activation])
+    page.get_by_role("combobox", name="Activation").select_option(label=ACTIVATION_LABELS[activation])
     for kind, label in SEQUENCE_LABELS.items():
-        page.get_by_label("Sequence").select_option(label=label)
+        page.get_by_role("combobox", name="Sequence").select_option(label=label)
         xs = rnn_py.make_sequence(kind, 12)
         assert table(page) == expected_rows(xs, default_params(), activation), (kind, activation)
 
 
 def test_length_and_normalisation(open_page):
     page = open_page()
-    page.get_by_label("Sequence").select_option(label="Exponential")
-    length = page.get_by_label("Length")
+    page.get_by_role("combobox", name="Sequence").select_option(label="Exponential")
+    length = page.get_by_role("spinbutton", name="Length")
     length.fill("20")
     length.press("Enter")
     xs = rnn_py.make_sequence("exponential", 20)
@@ -157,8 +157,8 @@ def test_weight_box_refuses_text_and_clamps_range(open_page):
 
 def test_activation_and_sequence_change_the_url(open_page):
     page = open_page()
-    page.get_by_label("Activation").select_option(label="ReLU")
-    page.get_by_label("Sequence").select_option(label="Fibonacci")
+    page.get_by_role("combobox", name="Activation").select_option(label="ReLU")
+    page.get_by_role("combobox", name="Sequence").select_option(label="Fibonacci")
     assert "act=relu" in page.url and "seq=fibonacci" in page.url
 
 
@@ -208,7 +208,7 @@ def test_random_search_runs_and_draws_its_curve(open_page):
 
 def test_custom_sequence(open_page):
     page = open_page()
-    page.get_by_label("Sequence").select_option(label="Custom")
+    page.get_by_role("combobox", name="Sequence").select_option(label="Custom")
     box = page.get_by_label("Custom values")
     box.fill("1, 2, abc")
     assert "'abc'" in page.locator("#custom-msg").text_content()
