@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "offline"))
-from serve import Handler, make_server, serve  # noqa: E402 - the offline bundle's own server
+from serve import Handler, make_server, serve  # noqa: E402, F401 - the bundle's server, reused
 
 SITE = ROOT / "site"
 OFFLINE = ROOT / "offline"

@@ -357,7 +357,7 @@ def import_weights(text: str, state: DemoState) -> DemoState:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
-        raise ValueError("That file is not JSON. Load a file saved with “Download weights”.") from None
+        raise ValueError("That file is not JSON. Load one saved with “Download weights”.") from None
     if not isinstance(document, dict):
         raise ValueError("That JSON file does not hold weights.")
     params_dict = document.get("params", document)
@@ -366,7 +366,7 @@ def import_weights(text: str, state: DemoState) -> DemoState:
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         raise ValueError(f"The weights in that file can't be used: {error}") from None
     if params.n > MAX_HIDDEN:
-        raise ValueError(f"That file has {params.n} hidden units; this page shows at most {MAX_HIDDEN}.")
+        raise ValueError(f"That file has {params.n} hidden units; the most here is {MAX_HIDDEN}.")
     if any(abs(v) > WEIGHT_LIMIT for v in params.flat()):
         limit = format_number(WEIGHT_LIMIT)
         raise ValueError(f"The weights in that file must lie between -{limit} and {limit}.")
