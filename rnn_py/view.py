@@ -272,7 +272,11 @@ def _finite_or_none(value):
 
 def snapshot_json(state: DemoState, history: History | None = None, **session) -> str:
     """snapshot() as a JSON string for the painter; strictly JSON (no NaN or Infinity)."""
-    return json.dumps(_finite_or_none(snapshot(state, history, **session)), allow_nan=False)
+    data = snapshot(state, history, **session)
+    try:
+        return json.dumps(data, allow_nan=False)
+    except ValueError:  # a non-finite number slipped through: it becomes a gap, never NaN
+        return json.dumps(_finite_or_none(data), allow_nan=False)
 
 
 def timesteps_csv(state: DemoState) -> str:

@@ -26,7 +26,7 @@ from rnn_py.state import (
 from rnn_py.view import History, snapshot_json, timesteps_csv
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click, the same for both
-PER_FRAME = 3  # steps drawn per frame: a run animates over about 100 frames
+PER_FRAME = 4  # steps drawn per frame: a run animates over 75 frames, about 1.5 s
 SEARCH_RANGE = (-2.0, 2.0)
 FRAME = 1 / 60
 LABELS = {
@@ -258,7 +258,7 @@ async def run(method):
     clipped = 0
     finished = False
     while not finished:
-        start = time.perf_counter()
+        start = time.perf_counter()  # the frame's start
         for i, step in enumerate(steps, 1):
             first = first or step
             last = step
@@ -275,7 +275,8 @@ async def run(method):
             session.state = replace(session.state, params=best_params(method, last))
         if animate or finished:
             repaint()
-        await asyncio.sleep(FRAME if animate else 0)
+        # Give the browser the rest of the frame to draw and to handle clicks (Stop, sliders).
+        await asyncio.sleep(max(0.0, FRAME - (time.perf_counter() - start)) if animate else 0)
         if me != session.run_id:
             return
     session.running = None

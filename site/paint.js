@@ -38,7 +38,7 @@
     const box = $("loading");
     box.classList.add("ready");
     $("loading-text").textContent = "Ready.";
-    for (const el of document.querySelectorAll("#controls :is(input, select, textarea, button), .stepper button")) {
+    for (const el of document.querySelectorAll(":is(#controls, #share-panel) :is(input, select, textarea, button), .stepper button")) {
       if (el.readOnly) continue;
       el.disabled = false;
     }
@@ -111,7 +111,7 @@
     charts[key] = new uPlot({
       width, height: 230, series, legend: { live: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
-      scales: opts.scales, axes: opts.axes, hooks: { drawClear: [highlight] },
+      scales: opts.scales, axes: opts.axes, hooks: opts.overTime ? { drawClear: [highlight] } : {},
     }, opts.data, el);
     charts[key].nSeries = series.length;
   }
@@ -123,13 +123,13 @@
     charts.scheme = scheme;
     const empty = (k) => Array.from({ length: k }, () => []);
     makeChart("seq", $("chart-seq"), seriesSpecs.seq(), {
-      scales: { x: { time: false, range: stepRange } }, axes: axes("t", "value"), data: empty(4),
+      scales: { x: { time: false, range: stepRange } }, axes: axes("t", "value"), data: empty(4), overTime: true,
     });
     makeChart("hidden", $("chart-hidden"), hiddenSeries(n), {
-      scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1),
+      scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1), overTime: true,
     });
     makeChart("grad", $("chart-grad"), seriesSpecs.grad(), {
-      scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "gradient size", true), data: empty(3),
+      scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "gradient size", true), data: empty(3), overTime: true,
     });
     makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
       scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),
