@@ -259,3 +259,22 @@ def test_site_has_no_outside_urls():
             text = path.read_text()
             for url in re.findall(r"(?:src|href)=\"(https?://[^\"]+)", text):
                 pytest.fail(f"{path.name} loads {url}")
+
+
+def test_same_seed_same_result_in_the_browser_and_on_cpython(open_page):
+    """Random search and BPTT in Pyodide agree with rnn_py on CPython for the same settings."""
+    page = open_page("#seq=alternating&norm=1&act=tanh&seed=7&lr=0.1")
+    xs = rnn_py.make_sequence("alternating", 12, normalized=True)
+    page.get_by_role("button", name="Random Search").click()
+    status = page.locator("#train-status")
+    status.filter(has_text="Random Search:").wait_for(timeout=30_000)
+    *_, last = rnn_py.random_search(xs, "tanh", n=1, trials=300, seed=7, low=-2.0, high=2.0)
+    assert f"best loss {last.best_loss:.4g}." in status.text_content()
+    shown = float(page.get_by_role("spinbutton", name="Hidden weight").input_value())
+    assert shown == pytest.approx(last.params.w_hh[0][0], abs=1e-4)
+
+    start = last.params
+    page.get_by_role("button", name="Train (BPTT)").click()
+    status.filter(has_text="BPTT:").wait_for(timeout=30_000)
+    *_, trained = rnn_py.train_bptt(start, xs, "tanh", lr=0.1, clip=5.0, epochs=300)
+    assert f"→ {trained.loss:.4g}." in status.text_content()
