@@ -74,6 +74,14 @@ def stop_run():
         session.warn = False
 
 
+def start_over():
+    """Stop any run and forget this visit's loss curves (new network, or Reset)."""
+    stop_run()
+    session.history.clear()
+    session.best_random = None
+    session.status = ""
+
+
 def change(**settings):
     """Apply a person's change: it takes over from a running loop, then everything repaints."""
     stop_run()
@@ -117,9 +125,7 @@ def on_activation(event):
 
 @when("change", "#hidden")
 def on_hidden(event):
-    stop_run()
-    session.history.clear()
-    session.best_random = None
+    start_over()
     session.state = session.state.with_hidden(int(event.target.value))
     repaint()
 
@@ -185,10 +191,7 @@ def on_step(event):
 
 @when("click", "#reset")
 def on_reset(event):
-    stop_run()
-    session.history.clear()
-    session.best_random = None
-    session.status = ""
+    start_over()
     change(step=0)
 
 
@@ -353,9 +356,7 @@ async def on_import_weights(event):
     except ValueError as error:
         tell(str(error))
         return
-    stop_run()
-    session.history.clear()
-    session.best_random = None
+    start_over()
     session.state = state
     tell("Weights loaded.")
     repaint()

@@ -311,6 +311,71 @@
     $("loss-hint").hidden = tables.length > 0;
   }
 
+  // ---- the network unrolled in time (an SVG drawn from the chart series) ------------------
+  const SVG = "http://www.w3.org/2000/svg";
+  const COL = 62;
+
+  function svg(tag, attrs, parent) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    if (parent) parent.append(el);
+    return el;
+  }
+
+  function tint(v, scale) {
+    // Blue for negative, orange for positive; stronger with size (|v| ≥ scale is full colour).
+    if (v === null || v === undefined) return "none";
+    const a = Math.min(1, Math.abs(v) / scale);
+    return v < 0 ? `rgba(0, 114, 178, ${0.12 + 0.6 * a})` : `rgba(230, 159, 0, ${0.12 + 0.6 * a})`;
+  }
+
+  function label(v) {
+    if (v === null || v === undefined) return "?";
+    const a = Math.abs(v);
+    return a >= 1000 ? v.toExponential(0) : a >= 10 ? v.toFixed(0) : v.toFixed(2);
+  }
+
+  function paintUnrolled(p) {
+    const root = $("unrolled");
+    root.replaceChildren();
+    const c = p.charts;
+    if (!c) return;
+    const T = p.T;
+    const width = 46 + T * COL;
+    root.setAttribute("viewBox", `0 0 ${width} 190`);
+    root.style.width = `${width}px`;
+    const rows = { y: 30, h: 95, x: 160 };
+    for (const [name, y] of Object.entries(rows)) svg("text", { x: 16, y, class: "label" }, root).textContent = name;
+    if (p.current !== null) {
+      svg("rect", { x: 46 + p.current * COL - 4, y: 6, width: COL - 6, height: 178, rx: 8, class: "current-band" }, root);
+    }
+    const hScale = ["tanh", "sigmoid"].includes(c.activation) ? 1 : 3;
+    const xMax = Math.max(1e-9, ...c.x.filter((v) => v !== null).map(Math.abs));
+    const reach = c.reach.filter((v) => v !== null);
+    const logMax = reach.length ? Math.log10(Math.max(...reach)) : 0;
+    for (let t = 0; t < T; t++) {
+      const cx = 46 + t * COL + COL / 2 - 7;
+      const shown = t < p.step;
+      const g = svg("g", { class: shown ? "step" : "future" }, root);
+      const h = c.h.length === 1 ? c.h[0][t] : (shown ? Math.hypot(...c.h.map((unit) => unit[t] ?? 0)) : null);
+      // edges: x → h, h → y, and h(t−1) → h(t), whose width shows the gradient flowing back
+      svg("line", { x1: cx, y1: rows.x - 14, x2: cx, y2: rows.h + 17, class: "edge" }, g);
+      svg("line", { x1: cx, y1: rows.h - 17, x2: cx, y2: rows.y + 14, class: "edge" }, g);
+      if (t > 0) {
+        const r = c.reach[t - 1];
+        const w = r === null ? 0.5 : 0.8 + 5 * Math.max(0, 1 + (Math.log10(r) - logMax) / 8);
+        svg("line", { x1: cx - COL + 17, y1: rows.h, x2: cx - 17, y2: rows.h, class: "edge carry", "stroke-width": w.toFixed(2) }, g);
+      }
+      svg("circle", { cx, cy: rows.x, r: 14, class: "node", fill: tint(c.x[t], xMax) }, g);
+      svg("text", { x: cx, y: rows.x }, g).textContent = label(c.x[t]);
+      svg("circle", { cx, cy: rows.h, r: 17, class: "node", fill: shown ? tint(h, hScale) : "none" }, g);
+      svg("text", { x: cx, y: rows.h }, g).textContent = shown ? label(h) : "";
+      svg("circle", { cx, cy: rows.y, r: 14, class: "node", fill: shown ? tint(c.y[t], xMax) : "none" }, g);
+      svg("text", { x: cx, y: rows.y }, g).textContent = shown ? label(c.y[t]) : "";
+      svg("text", { x: cx, y: 184, class: "label" }, g).textContent = `t=${t}`;
+    }
+  }
+
   function paintNotices(notices) {
     $("notices").replaceChildren(...notices.map((text) => {
       const p = document.createElement("p");
@@ -331,6 +396,7 @@
     $("loss").textContent = p.loss;
     paintEquation(p.equation, p.step, p.T);
     paintCharts(p);
+    paintUnrolled(p);
     paintNotices(p.notices);
     const running = p.running;
     $("stop").disabled = !running;
