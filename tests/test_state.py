@@ -134,7 +134,7 @@ def test_gradient_series_shows_vanishing_and_exploding():
     small = grads(0.3, "sigmoid")
     assert small[0] < small[10] * 1e-6
     large = grads(1.5, "linear")
-    assert large[0] > large[10] * 1e3
+    assert large[0] > large[10] * 50  # 1.5 ** 10 = 57.7
 
 
 def test_exploding_settings_never_put_nan_in_the_payload():
