@@ -53,7 +53,9 @@ def main() -> None:
             boots.append(time.perf_counter() - start)
             if i < 2:
                 context.close()
-        rows.append(("cold start to controls enabled (median of 3)", f"{statistics.median(boots):.2f} s"))
+        rows.append(
+            ("cold start to controls enabled (median of 3)", f"{statistics.median(boots):.2f} s")
+        )
 
         page.add_init_script(COUNT_PAINTS)
         page.reload()
@@ -68,10 +70,16 @@ def main() -> None:
         page.wait_for_function(f"__paints.n >= {events}")
         elapsed = time.perf_counter() - start
         paint_ms = page.evaluate("__paints.ms / __paints.n")
-        rows.append(("slider key press to repainted page (mean)", f"{elapsed / events * 1000:.1f} ms"))
+        rows.append(
+            ("slider key press to repainted page (mean)", f"{elapsed / events * 1000:.1f} ms")
+        )
         rows.append(("  of which drawing in JS (paint.js)", f"{paint_ms:.1f} ms"))
 
-        for query in ("#seq=fibonacci&norm=1", "#seq=sine&len=64&norm=1", "#seq=fibonacci&norm=1&n=4"):
+        for query in (
+            "#seq=fibonacci&norm=1",
+            "#seq=sine&len=64&norm=1",
+            "#seq=fibonacci&norm=1&n=4",
+        ):
             page.goto("about:blank")
             page.goto(url + query)
             page.locator(READY).wait_for(state="attached", timeout=60_000)
@@ -81,7 +89,9 @@ def main() -> None:
             page.locator("#train-status").filter(has_text="epochs").wait_for(timeout=60_000)
             elapsed = time.perf_counter() - start
             frames = page.evaluate("__paints.n")
-            rows.append((f"300 BPTT epochs, animated, {query[1:]}", f"{elapsed:.2f} s, {frames} frames"))
+            rows.append(
+                (f"300 BPTT epochs, animated, {query[1:]}", f"{elapsed:.2f} s, {frames} frames")
+            )
         browser.close()
     server.shutdown()
     width = max(len(name) for name, _ in rows)

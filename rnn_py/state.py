@@ -16,8 +16,12 @@ from urllib.parse import parse_qsl, quote
 
 from .model import ACTIVATIONS, Params
 from .sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
+from .train import PARAM_LIMIT
 
 WEIGHT_LIMIT = 5.0  # the sliders' range, ±; typed values are clamped to it
+# Links and weight files accept what training can reach (it stops at PARAM_LIMIT), so trained
+# weights beyond the sliders' range still round-trip.
+SAVED_LIMIT = PARAM_LIMIT
 LR_RANGE = (0.0001, 1.0)
 MAX_HIDDEN = 4
 MAX_CUSTOM_CHARS = 1000
@@ -201,8 +205,8 @@ def _read_weights(n: int, w_text: str) -> Params:
         values = [float(v) for v in w_text.split(",")]
     except ValueError:
         raise ValueError(f"The link's weights ({_shown(w_text)}) are not all numbers.") from None
-    if not all(math.isfinite(v) and abs(v) <= WEIGHT_LIMIT for v in values):
-        limit = format_number(WEIGHT_LIMIT)
+    if not all(math.isfinite(v) and abs(v) <= SAVED_LIMIT for v in values):
+        limit = format_number(SAVED_LIMIT)
         raise ValueError(f"The link's weights must be numbers from -{limit} to {limit}.")
     size = Params.size(n)
     if len(values) != size:
@@ -367,8 +371,8 @@ def import_weights(text: str, state: DemoState) -> DemoState:
         raise ValueError(f"The weights in that file can't be used: {error}") from None
     if params.n > MAX_HIDDEN:
         raise ValueError(f"That file has {params.n} hidden units; the most here is {MAX_HIDDEN}.")
-    if any(abs(v) > WEIGHT_LIMIT for v in params.flat()):
-        limit = format_number(WEIGHT_LIMIT)
+    if any(abs(v) > SAVED_LIMIT for v in params.flat()):
+        limit = format_number(SAVED_LIMIT)
         raise ValueError(f"The weights in that file must lie between -{limit} and {limit}.")
     activation = document.get("activation", state.activation)
     if activation not in ACTIVATIONS:

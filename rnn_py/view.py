@@ -133,8 +133,9 @@ def equation(state: DemoState, xs, trace, t: int) -> list[list[list[str]]]:
     lines = [line_z, line_h, line_y]
     if t + 1 < len(xs):
         error = trace.y[t] - xs[t + 1]
-        lines.append([["mtext", "target\u00a0"], _mi("x", str(t + 1)), ["mo", "="], *_num(xs[t + 1]),
-                      ["mtext", ",\u00a0error\u00a0"], ["mo", "="], *_num(error)])  # fmt: skip
+        gap = "\u00a0"  # a space MathML keeps
+        lines.append([["mtext", f"target{gap}"], _mi("x", str(t + 1)), ["mo", "="],
+                      *_num(xs[t + 1]), ["mtext", f",{gap}error{gap}"], ["mo", "="], *_num(error)])  # fmt: skip
     return lines
 
 

@@ -10,6 +10,7 @@ from pyscript import document, when, window
 import rnn_py
 from rnn_py.state import (
     LR_RANGE,
+    MAX_HIDDEN,
     MAX_LENGTH,
     MAX_SEED,
     MIN_LENGTH,
@@ -125,8 +126,9 @@ def on_activation(event):
 
 @when("change", "#hidden")
 def on_hidden(event):
+    n, _ = read_number(event.target.value, 1, MAX_HIDDEN, "Hidden units", integer=True)
     start_over()
-    session.state = session.state.with_hidden(int(event.target.value))
+    session.state = session.state.with_hidden(n or 1)
     repaint()
 
 

@@ -74,7 +74,8 @@ def test_default_table_matches_cpython(open_page):
 @pytest.mark.parametrize("activation", rnn_py.ACTIVATIONS)
 def test_every_sequence_with_each_activation(open_page, activation):
     page = open_page()
-    page.get_by_role("combobox", name="Activation").select_option(label=ACTIVATION_LABELS[activation])
+    activations = page.get_by_role("combobox", name="Activation")
+    activations.select_option(label=ACTIVATION_LABELS[activation])
     for kind, label in SEQUENCE_LABELS.items():
         page.get_by_role("combobox", name="Sequence").select_option(label=label)
         xs = rnn_py.make_sequence(kind, 12)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import rnn_py
 from rnn_py.state import (
     HIDEABLE,
+    SAVED_LIMIT,
     WEIGHT_LIMIT,
     DemoState,
     default_params,
@@ -21,7 +22,7 @@ from rnn_py.state import (
 )
 from rnn_py.view import History, cell, snapshot, snapshot_json
 
-finite = st.floats(-WEIGHT_LIMIT, WEIGHT_LIMIT, allow_nan=False)
+finite = st.floats(-WEIGHT_LIMIT, WEIGHT_LIMIT) | st.floats(-SAVED_LIMIT, SAVED_LIMIT)
 
 
 @st.composite
@@ -62,7 +63,7 @@ def test_any_text_as_a_url_gives_a_valid_state(text):
     assert isinstance(state, DemoState)
     assert state.sequence in (*rnn_py.SEQUENCES, "custom")
     assert 3 <= state.length <= 64 and state.activation in rnn_py.ACTIVATIONS
-    assert all(math.isfinite(v) and abs(v) <= WEIGHT_LIMIT for v in state.params.flat())
+    assert all(math.isfinite(v) and abs(v) <= SAVED_LIMIT for v in state.params.flat())
     assert all(isinstance(n, str) and len(n) < 400 for n in notices)
 
 
@@ -81,13 +82,25 @@ def test_tampered_link_keeps_the_good_parts_and_explains_the_bad():
     assert "<script>alert(1)</script>" not in text  # quoted back only shortened
 
 
+def test_trained_weights_beyond_the_sliders_survive_a_link():
+    xs = rnn_py.make_sequence("fibonacci", 12)
+    params = rnn_py.Params.scalar(0.5, 5.0, 1.0)
+    *_, last = rnn_py.train_bptt(params, xs, "relu", lr=1.0, epochs=40)
+    assert max(abs(v) for v in last.params.flat()) > WEIGHT_LIMIT  # training went past ±5
+    state = DemoState(sequence="fibonacci", activation="relu", params=last.params)
+    back, notices = from_query(to_query(state))
+    assert back == state and not notices
+
+
 def test_weights_must_match_hidden_units():
     state, notices = from_query("n=2&w=1,2,3")
     assert state.hidden == 2 and len(notices) == 1 and "need 11" in notices[0]
 
 
 def test_default_link_is_short_and_readable():
-    assert to_query(DemoState()) == "seq=sine&len=12&norm=0&act=tanh&n=1&w=0.5,0.8,1,0,0&lr=0.05&seed=1&clip=1"
+    assert to_query(DemoState()) == (
+        "seq=sine&len=12&norm=0&act=tanh&n=1&w=0.5,0.8,1,0,0&lr=0.05&seed=1&clip=1"
+    )
 
 
 def test_read_number_refuses_or_clamps():
