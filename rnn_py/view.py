@@ -135,7 +135,8 @@ def equation(state: DemoState, xs, trace, t: int) -> list[list[list[str]]]:
         error = trace.y[t] - xs[t + 1]
         gap = "\u00a0"  # a space MathML keeps
         lines.append([["mtext", f"target{gap}"], _mi("x", str(t + 1)), ["mo", "="],
-                      *_num(xs[t + 1]), ["mtext", f",{gap}error{gap}"], ["mo", "="], *_num(error)])  # fmt: skip
+                      *_num(xs[t + 1]), ["mtext", f",{gap}error{gap}"], ["mo", "="],
+                      *_num(error)])  # fmt: skip
     return lines
 
 
