@@ -16,6 +16,7 @@ from rnn_py.state import (
     MIN_LENGTH,
     WEIGHT_LIMIT,
     DemoState,
+    default_params,
     embed_snippet,
     export_weights,
     from_query,
@@ -150,6 +151,11 @@ def on_weight_number(event):
     if value is None:
         return
     change(params=with_weight(session.state.params, name, value))
+
+
+@when("click", "#default-weights")
+def on_default_weights(event):
+    change(params=default_params(session.state.hidden, session.state.seed))
 
 
 @when("input", "#lr")

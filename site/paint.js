@@ -64,11 +64,14 @@
     const ink = css("--muted");
     const grid = { stroke: css("--line"), width: 1 };
     return [
-      { label: xLabel, stroke: ink, grid, ticks: grid, size: 36, labelSize: 18 },
+      // whole numbers only on the x axis: timesteps and evaluations are counts
+      { label: xLabel, stroke: ink, grid, ticks: grid, size: 36, labelSize: 18,
+        incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000] },
       {
-        label: yLabel, stroke: ink, grid, ticks: grid, size: 56, labelSize: 18,
+        label: yLabel, stroke: ink, grid, ticks: grid, labelSize: 18,
+        size: (u, values) => 22 + 7 * Math.max(4, ...(values || []).map((v) => String(v).length)),
         splits: log ? logSplits : undefined,
-        values: log ? (u, splits) => splits.map((v) => (v == null ? "" : v.toExponential(0))) : undefined,
+        values: (u, splits) => splits.map(log ? logLabel : linearLabel),
       },
     ];
   }
@@ -146,6 +149,10 @@
     const pad = (max - min) * 0.08 || 1;
     return [min - pad, max + pad];
   }
+
+  const logLabel = (v) => (v == null ? "" : v.toExponential(0));
+  // Large values in e-notation so the axis stays narrow; small ones as they are.
+  const linearLabel = (v) => (v == null ? "" : Math.abs(v) >= 1e5 ? v.toExponential(1) : String(+v.toPrecision(6)));
 
   function logSplits(u, axisIdx, min, max) {
     // At most about six labelled decades, however wide the range.

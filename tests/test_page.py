@@ -156,6 +156,15 @@ def test_weight_box_refuses_text_and_clamps_range(open_page):
     assert table(page) != before
 
 
+def test_default_weights_button_restores_the_starting_weights(open_page):
+    page = open_page("#w=-3,4.5,2,1,-1")
+    xs = rnn_py.make_sequence("sine", 12)
+    assert table(page) == expected_rows(xs, rnn_py.Params.scalar(-3, 4.5, 2, 1, -1), "tanh")
+    page.get_by_role("button", name="Default weights").click()
+    assert table(page) == expected_rows(xs, default_params(), "tanh")
+    assert page.get_by_role("spinbutton", name="Hidden weight").input_value() == "0.8"
+
+
 def test_activation_and_sequence_change_the_url(open_page):
     page = open_page()
     page.get_by_role("combobox", name="Activation").select_option(label="ReLU")
