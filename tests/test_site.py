@@ -141,7 +141,9 @@ def test_table_csv_and_charts_png(open_page, tmp_path):
 
 def test_embed_mode_is_compact_and_links_to_the_full_page(open_page, copying):
     page = open_page("?embed=1#seq=alternating")
-    assert page.get_by_role("heading", level=1).is_hidden()
+    assert page.get_by_text("Recurrent neural networks, one step at a time").is_hidden()
+    title = page.get_by_role("heading", level=1).text_content()
+    assert title == "Recurrent neural network, step by step"  # the embed bar's own
     assert page.get_by_role("heading", name="How it works").is_hidden()
     full = page.get_by_role("link", name="Open the full demo")
     assert full.is_visible()
