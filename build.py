@@ -62,7 +62,6 @@ PINS = {
                 # core.js re-exports core-*.js, which loads the "py" script type on demand.
                 "core.js",
                 "core-C9KDLldu.js",
-                "core.css",
                 "py-Dl-y4L1b.js",
                 # Always imported, even when disabled ("!error" only keeps errors off the page).
                 "error-D2315lOB.js",
