@@ -100,14 +100,20 @@ def on_sequence(event):
     change(sequence=event.target.value, step=None)
 
 
+def typed(event, message_id, low, high, label, integer=False):
+    """A number box's committed value, refused (None) or clamped, with its message shown.
+
+    The painter then writes the value the model uses back into the box."""
+    value, message = read_number(event.target.value, low, high, label, integer)
+    window.RnnPage.message(message_id, message, value is not None)
+    return value
+
+
 @when("change", "#length")
 def on_length(event):
-    value, message = read_number(event.target.value, MIN_LENGTH, MAX_LENGTH, "Length", integer=True)
-    window.RnnPage.message("length-msg", message, value is not None)
-    if value is None:
-        return
-    event.target.value = str(value)  # show the clamped value, not what was typed
-    change(length=value, step=None)
+    value = typed(event, "length-msg", MIN_LENGTH, MAX_LENGTH, "Length", integer=True)
+    if value is not None:
+        change(length=value, step=None)
 
 
 @when("input", "#custom")
@@ -146,11 +152,9 @@ def on_weight_slider(event):
 @when("change", "#scalar-weights input[type=number]")
 def on_weight_number(event):
     name = event.target.dataset.param
-    value, message = read_number(event.target.value, -WEIGHT_LIMIT, WEIGHT_LIMIT, LABELS[name])
-    window.RnnPage.message(name + "-msg", message, value is not None)
-    if value is None:
-        return
-    change(params=with_weight(session.state.params, name, value))
+    value = typed(event, name + "-msg", -WEIGHT_LIMIT, WEIGHT_LIMIT, LABELS[name])
+    if value is not None:
+        change(params=with_weight(session.state.params, name, value))
 
 
 @when("click", "#default-weights")
@@ -166,10 +170,8 @@ def on_lr_slider(event):
 
 @when("change", "#lr-num")
 def on_lr_number(event):
-    value, message = read_number(event.target.value, *LR_RANGE, "Learning rate")
-    window.RnnPage.message("lr-msg", message, value is not None)
+    value = typed(event, "lr-msg", *LR_RANGE, "Learning rate")
     if value is not None:
-        event.target.value = str(value)  # show the clamped value, not what was typed
         change(lr=value)
 
 
@@ -180,10 +182,8 @@ def on_clip(event):
 
 @when("change", "#seed")
 def on_seed(event):
-    value, message = read_number(event.target.value, 0, MAX_SEED, "Seed", integer=True)
-    window.RnnPage.message("seed-msg", message, value is not None)
+    value = typed(event, "seed-msg", 0, MAX_SEED, "Seed", integer=True)
     if value is not None:
-        event.target.value = str(value)  # show the clamped value, not what was typed
         change(seed=value)
 
 
