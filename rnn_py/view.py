@@ -16,7 +16,6 @@ from .state import DemoState, to_query
 
 DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
 LOG_FLOOR = 1e-30  # log-scale charts leave out smaller values (they have vanished entirely)
-COLUMNS = ("t", "x_t", "h_t", "y_t", "target x_{t+1}", "error y_t − x_{t+1}")
 ACTIVATION_NAMES = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "σ", "linear": "linear"}
 
 
