@@ -134,6 +134,13 @@ def package_files() -> list[Path]:
     return sorted(p for p in PACKAGE.glob("*.py"))
 
 
+def page_modules() -> list[Path]:
+    """The page's Python modules other than main.py (which PyScript loads itself)."""
+    return sorted(
+        p for p in SITE.rglob("*.py") if p.name != "main.py" and "__pycache__" not in p.parts
+    )
+
+
 def inputs_digest() -> str:
     """A hash of everything the build is made from: it names the build and its cache."""
     h = hashlib.sha256()
@@ -149,6 +156,10 @@ def inputs_digest() -> str:
 def write_pyscript_config(out: Path) -> None:
     """PyScript's config: the local interpreter, rnn_py's files, and no unused plugins."""
     files = {f"./rnn_py/{p.name}": f"./rnn_py/{p.name}" for p in package_files()}
+    # The page's own Python modules beside main.py (page.py, panels/*.py), importable by name.
+    for path in page_modules():
+        name = path.relative_to(SITE).as_posix()
+        files[f"./{name}"] = f"./{name}"
     config = {
         "interpreter": "./vendor/pyodide/pyodide.mjs",
         "files": files,

@@ -1,0 +1,164 @@
+// The four uPlot charts of the stage: sequence and prediction, hidden state, gradient reach, loss.
+import { $, css } from "./util.js";
+import { last } from "./store.js";
+
+const charts = {};
+const HEIGHT = 230;
+
+function highlight(u) {
+  // A soft band behind the current timestep.
+  const p = last();
+  const t = p && p.current;
+  if (t === null || t === undefined || !u.scales.x || u.scales.x.min === undefined) return;
+  const left = u.valToPos(t - 0.5, "x", true);
+  const right = u.valToPos(t + 0.5, "x", true);
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = css("--highlight");
+  ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+  ctx.restore();
+}
+
+export function axes(xLabel, yLabel, log) {
+  const ink = css("--muted");
+  const grid = { stroke: css("--line"), width: 1 };
+  return [
+    // whole numbers only on the x axis: timesteps and evaluations are counts
+    { label: xLabel, stroke: ink, grid, ticks: grid, size: 36, labelSize: 18,
+      incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000] },
+    {
+      label: yLabel, stroke: ink, grid, ticks: grid, labelSize: 18,
+      size: (u, values) => 22 + 7 * Math.max(4, ...(values || []).map((v) => String(v).length)),
+      splits: log ? logSplits : undefined,
+      values: (u, splits) => splits.map(log ? logLabel : linearLabel),
+    },
+  ];
+}
+
+const seriesSpecs = {
+  seq: () => [
+    { label: "t" },
+    { label: "input x_t", stroke: css("--c-input"), width: 2, points: { show: true, size: 6 } },
+    { label: "target x_(t+1)", stroke: css("--c-target"), width: 2, dash: [6, 4] },
+    { label: "prediction y_t", stroke: css("--c-pred"), width: 2.5, points: { show: true, size: 7, fill: css("--c-pred") } },
+  ],
+  grad: () => [
+    { label: "t" },
+    { label: "reach ‖∂h_(T−1)/∂h_t‖", stroke: css("--c-grad"), fill: css("--c-grad") + "88", width: 1,
+      paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } },
+    { label: "|∂L/∂h_t|", stroke: css("--c-pred"), width: 2, dash: [4, 3], points: { show: true, size: 5 } },
+  ],
+  loss: () => [
+    { label: "evaluations" },
+    { label: "BPTT", stroke: css("--c-bptt"), width: 2.5, spanGaps: true, points: { show: false } },
+    { label: "Random Search (best so far)", stroke: css("--c-random"), width: 2, dash: [8, 4], spanGaps: true, points: { show: false } },
+  ],
+};
+
+function hiddenSeries(n) {
+  const dashes = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+  const out = [{ label: "t" }];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      label: n === 1 ? "h_t" : `h_t[${i + 1}]`, stroke: css(`--c-h${i + 1}`), width: 2, dash: dashes[i],
+      points: { show: true, size: 5 },
+    });
+  }
+  return out;
+}
+
+export function makeChart(key, el, series, opts) {
+  if (charts[key]) charts[key].destroy();
+  const width = Math.max(240, el.clientWidth);
+  charts[key] = new uPlot({
+    width, height: HEIGHT, series, legend: { live: false },
+    cursor: { drag: { x: false, y: false }, points: { show: false } },
+    scales: opts.scales, axes: opts.axes, hooks: opts.overTime ? { drawClear: [highlight] } : {},
+  }, opts.data, el);
+  charts[key].nSeries = series.length;
+  return charts[key];
+}
+
+function ensureCharts(p) {
+  const n = p.n;
+  const scheme = matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  if (charts.scheme === scheme && charts.hidden && charts.hidden.nSeries === n + 1) return;
+  charts.scheme = scheme;
+  const empty = (k) => Array.from({ length: k }, () => []);
+  makeChart("seq", $("chart-seq"), seriesSpecs.seq(), {
+    scales: { x: { time: false, range: stepRange } }, axes: axes("t", "value"), data: empty(4), overTime: true,
+  });
+  makeChart("hidden", $("chart-hidden"), hiddenSeries(n), {
+    scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1), overTime: true,
+  });
+  makeChart("grad", $("chart-grad"), seriesSpecs.grad(), {
+    scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "gradient size", true), data: empty(3), overTime: true,
+  });
+  makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
+    scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),
+  });
+}
+
+const stepRange = (u, min, max) => (min === null || min === undefined ? [-0.5, 0.5] : [min - 0.5, max + 0.5]);
+
+function hiddenRange(u, min, max) {
+  const p = last();
+  const act = p && p.charts && p.charts.activation;
+  if (min === null || max === null || min === undefined) return act === "sigmoid" ? [0, 1] : [-1, 1];
+  if (act === "tanh") return [Math.min(-1, min), Math.max(1, max)];
+  if (act === "sigmoid") return [Math.min(0, min), Math.max(1, max)];
+  const pad = (max - min) * 0.08 || 1;
+  return [min - pad, max + pad];
+}
+
+const logLabel = (v) => (v == null ? "" : v.toExponential(0));
+// Large values in e-notation so the axis stays narrow; small ones as they are.
+const linearLabel = (v) => (v == null ? "" : Math.abs(v) >= 1e5 ? v.toExponential(1) : String(+v.toPrecision(6)));
+
+export function logSplits(u, axisIdx, min, max) {
+  // At most about six labelled decades, however wide the range.
+  const lo = Math.round(Math.log10(min));
+  const hi = Math.round(Math.log10(max));
+  const every = Math.max(1, Math.ceil((hi - lo) / 6));
+  const out = [];
+  for (let e = lo; e <= hi; e += every) out.push(10 ** e);
+  return out;
+}
+
+export function logRange(u, min, max) {
+  // Whole decades, never below 1e-30 (Python leaves smaller values out) nor above 1e13.
+  if (min === null || max === null || !(min > 0) || !(max > 0)) return [1e-4, 1];
+  const lo = Math.max(-30, Math.floor(Math.log10(min)));
+  const hi = Math.min(13, Math.max(lo + 1, Math.ceil(Math.log10(max))));
+  return [10 ** lo, 10 ** hi];
+}
+
+export function resizeCharts() {
+  for (const key of ["seq", "hidden", "grad", "loss"]) {
+    const u = charts[key];
+    if (u) u.setSize({ width: Math.max(240, u.root.parentElement.clientWidth), height: HEIGHT });
+  }
+}
+
+export function paintCharts(p) {
+  ensureCharts(p);
+  const c = p.charts;
+  if (!c) {
+    charts.seq.setData([[], [], [], []]);
+    charts.hidden.setData([[], ...Array.from({ length: p.n }, () => [])]);
+    charts.grad.setData([[], [], []]);
+  } else {
+    charts.seq.setData([c.t, c.x, c.target, c.y]);
+    charts.hidden.setData([c.t, ...c.h]);
+    charts.grad.setData([c.t, c.reach, c.grad]);
+  }
+  const L = p.charts_loss;
+  const tables = [L.bptt, L.random].filter((s) => s[0].length);
+  let data = [[], [], []];
+  if (tables.length === 2) data = uPlot.join([L.bptt, L.random]);
+  else if (L.bptt[0].length) data = [L.bptt[0], L.bptt[1], L.bptt[0].map(() => null)];
+  else if (L.random[0].length) data = [L.random[0], L.random[0].map(() => null), L.random[1]];
+  charts.loss.setData(data);
+  $("loss-hint").hidden = tables.length > 0;
+}
+

@@ -1,0 +1,50 @@
+// The substituted equation of the current step, as MathML built from tokens.
+import { $, MATHML } from "./util.js";
+
+const BREAKS = new Set(["=", "+", ","]);
+
+function mathToken([tag, text, sub]) {
+  const el = document.createElementNS(MATHML, tag);
+  el.textContent = text;
+  if (sub === undefined) return el;
+  const wrap = document.createElementNS(MATHML, "msub");
+  const s = document.createElementNS(MATHML, /^[−\d]/.test(sub) ? "mn" : "mi");
+  s.textContent = sub;
+  wrap.append(el, s);
+  return wrap;
+}
+
+export function paintEquation(lines, step, T) {
+  const box = $("live-equation");
+  if (!lines.length) {
+    const p = document.createElement("p");
+    p.className = "placeholder";
+    p.textContent = T
+      ? "Nothing read yet: the hidden state starts at h₋₁ = 0. Press Step Forward to feed in x₀."
+      : "No sequence to show.";
+    box.replaceChildren(p);
+    return;
+  }
+  // Each line is a row of short formulas that wraps after "=", "+" or ",", so on a phone every
+  // number stays visible instead of running off the card.
+  box.replaceChildren(...lines.map((tokens) => {
+    const line = document.createElement("div");
+    line.className = "eq-line";
+    let chunk = [];
+    const flush = () => {
+      if (!chunk.length) return;
+      const math = document.createElementNS(MATHML, "math");
+      const row = document.createElementNS(MATHML, "mrow");
+      row.append(...chunk.map(mathToken));
+      math.append(row);
+      line.append(math);
+      chunk = [];
+    };
+    for (const token of tokens) {
+      chunk.push(token);
+      if (token[0] === "mo" && BREAKS.has(token[1])) flush();
+    }
+    flush();
+    return line;
+  }));
+}

@@ -1,0 +1,118 @@
+// The painter: draws one snapshot (computed in Python by rnn_py.view) onto the page.
+// Python calls RnnPage.paint(json) once per change: one call across the JS/Python
+// boundary, no proxies kept. Text goes in with textContent only, never as HTML.
+// Each panel the first screen does not need is its own module under ./panels/, imported
+// the first time Python sends it something (RnnPage.panel).
+import { $ } from "./util.js";
+import { remember } from "./store.js";
+import { paintSettings } from "./settings.js";
+import { paintWeights } from "./weights.js";
+import { paintTable } from "./table.js";
+import { paintEquation } from "./equation.js";
+import { paintCharts, resizeCharts } from "./charts.js";
+import { paintUnrolled } from "./unrolled.js";
+import { copy, download, downloadCharts } from "./share.js";
+
+const ENABLED = ":is(#controls, #share-panel, #extras) :is(input, select, textarea, button), .stepper button";
+
+function ready() {
+  const box = $("loading");
+  box.classList.add("ready");
+  $("loading-text").textContent = "Ready.";
+  for (const el of document.querySelectorAll(ENABLED)) {
+    if (el.readOnly) continue;
+    el.disabled = false;
+  }
+}
+
+function stepCaption(p) {
+  if (!p.ok) return "";
+  if (p.step >= p.T) return `All ${p.T} timesteps read. Step Forward starts again from x₀.`;
+  if (p.step === 0) return `Ready to read x₀ (0 of ${p.T} timesteps read).`;
+  if (p.step === 1) return `Read x₀ (t = 0): 1 of ${p.T} timesteps. Each press reads the next.`;
+  return `Read t = ${p.step - 1}: ${p.step} of ${p.T} timesteps.`;
+}
+
+let lastJson = null;
+
+function paint(json) {
+  const p = JSON.parse(json);
+  lastJson = json;
+  remember(p);
+  paintSettings(p.settings);
+  paintWeights(p.weights, p.n);
+  const custom = $("custom");
+  $("custom-msg").textContent = p.error;
+  custom.setAttribute("aria-invalid", p.error ? "true" : "false");
+  paintTable(p.rows, p.current);
+  $("loss").textContent = p.loss;
+  paintEquation(p.equation, p.step, p.T);
+  paintCharts(p);
+  paintUnrolled(p);
+  $("notices").replaceChildren(...p.notices.map((text) => {
+    const el = document.createElement("p");
+    el.textContent = text;
+    return el;
+  }));
+  const running = p.running;
+  $("stop").disabled = !running;
+  $("train").disabled = running === "random" || !p.ok;
+  $("search").disabled = running === "bptt" || !p.ok;
+  $("train").textContent = running === "bptt" ? "Training…" : "Train (BPTT)";
+  $("search").textContent = running === "random" ? "Searching…" : "Random Search";
+  // Step Forward always works on a valid sequence: after the last step it starts over at x₀.
+  $("step").disabled = !p.ok;
+  $("step-caption").textContent = stepCaption(p);
+  const status = $("train-status");
+  status.textContent = p.status;
+  status.classList.toggle("warn", Boolean(p.status_warn));
+  if (location.hash.slice(1) !== p.query) history.replaceState(null, "", "#" + p.query);
+  $("open-full").href = "./#" + p.full_query;
+}
+
+function message(id, text, info) {
+  const el = $(id);
+  el.textContent = text;
+  el.classList.toggle("info", Boolean(info));
+  const input = el.previousElementSibling;
+  if (input && input.matches("input, textarea")) input.setAttribute("aria-invalid", text && !info ? "true" : "false");
+}
+
+// ---- panels loaded on demand ------------------------------------------------------------
+const panels = new Map(); // name -> a promise of the module, with init() already run
+const queues = new Map(); // name -> the promise of the last paint, so paints stay in order
+
+function loadPanel(name) {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`not a panel name: ${name}`);
+  if (!panels.has(name)) {
+    panels.set(name, import(`./panels/${name}.js`).then(async (module) => {
+      if (module.init) await module.init();
+      return module;
+    }));
+  }
+  return panels.get(name);
+}
+
+function panel(name, json) {
+  const data = JSON.parse(json);
+  const previous = queues.get(name) || Promise.resolve();
+  const next = previous
+    .then(() => loadPanel(name))
+    .then((module) => module.paint(data))
+    .catch((error) => console.error(`panel ${name}:`, error));
+  queues.set(name, next);
+  return next;
+}
+
+let resizeTimer = 0;
+addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(resizeCharts, 100);
+});
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => lastJson && paint(lastJson));
+
+window.RnnPage = {
+  paint, ready, message, download, downloadCharts, copy, panel, loadPanel,
+  failed: (text) => window.RnnStart.failed(text),
+  reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
+};

@@ -1,0 +1,50 @@
+// Small helpers shared by the painter's modules.
+export const $ = (id) => document.getElementById(id);
+export const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+export const MATHML = "http://www.w3.org/1998/Math/MathML";
+export const SVG = "http://www.w3.org/2000/svg";
+
+export function svg(tag, attrs, parent) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  if (parent) parent.append(el);
+  return el;
+}
+
+export function round(v) {
+  return Math.round(v * 1e4) / 1e4;
+}
+
+// A number box is "being edited" from its first keystroke until the person leaves it or commits
+// (blur, Enter, Escape), whatever the value: meanwhile the painter leaves it alone.
+export function setValue(el, value) {
+  if (!el) return;
+  el.dataset.painted = String(value);
+  if (!el.dataset.editing && el.value !== String(value)) el.value = String(value);
+}
+
+const EDITABLE = "input[type=number], textarea";
+const endEditing = (el) => {
+  if (el instanceof Element && el.matches(EDITABLE)) delete el.dataset.editing;
+};
+document.addEventListener("input", (event) => {
+  const el = event.target;
+  if (el.matches("input[type=number]")) el.dataset.editing = "1";
+}, true);
+for (const type of ["change", "blur", "focusout"]) {
+  document.addEventListener(type, (event) => endEditing(event.target), true);
+}
+document.addEventListener("keydown", (event) => {
+  const el = event.target;
+  if (event.key === "Escape" && el.dataset?.editing && el.dataset.painted !== undefined) {
+    el.value = el.dataset.painted; // Escape abandons the edit: back to the model's value
+  }
+  if (event.key === "Enter" || event.key === "Escape") endEditing(el);
+}, true);
+
+// Blue for negative, orange for positive; stronger with size (|v| ≥ scale is full colour).
+export function tint(v, scale) {
+  if (v === null || v === undefined) return "none";
+  const a = Math.min(1, Math.abs(v) / scale);
+  return v < 0 ? `rgba(0, 114, 178, ${0.12 + 0.6 * a})` : `rgba(230, 159, 0, ${0.12 + 0.6 * a})`;
+}

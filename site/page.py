@@ -1,0 +1,111 @@
+"""The page's one session, and the helpers that every panel's handlers share.
+
+Handlers live in main.py (the core controls) and in panels/ (one module per panel); each reads
+a control, updates ``session`` through rnn_py and calls ``repaint()``. Read the session as
+``page.session``: it is created once at start-up by ``start()``.
+"""
+
+import json
+from dataclasses import dataclass, field, replace
+
+from pyscript import window
+
+import rnn_py
+from rnn_py.state import DemoState, from_query
+from rnn_py.view import History, snapshot_json
+
+
+@dataclass
+class Session:
+    """The page's one piece of mutable state: the settings plus what this visit has done."""
+
+    state: DemoState
+    history: History = field(default_factory=History)
+    running: str | None = None  # "bptt" or "random" while a run animates
+    run_id: int = 0  # bumped to make a running loop stop at its next frame
+    status: str = ""
+    warn: bool = False
+    notices: tuple[str, ...] = ()  # about the link the page was opened with
+    best_random: tuple[float, rnn_py.Params] | None = None
+    events: list[dict] = field(default_factory=list)  # this visit's history, for the challenges
+
+
+session: Session = None  # set by start()
+# Called with the session after every repaint: panels that follow the model (landscape,
+# challenges, code marks). Each must be cheap; heavy work is scheduled, not done here.
+listeners: list = []
+
+
+def start():
+    """Read the settings from the address (query and hash) and create the session."""
+    global session
+    query = window.location.search[1:] + "&" + window.location.hash[1:]
+    state, notices = from_query(query.strip("&"))
+    session = Session(state=state, notices=tuple(notices))
+    return session
+
+
+def repaint():
+    """Paint the main snapshot, then let every panel listener follow."""
+    window.RnnPage.paint(
+        snapshot_json(
+            session.state,
+            session.history,
+            running=session.running,
+            status=session.status,
+            status_warn=session.warn,
+            notices=session.notices,
+        )
+    )
+    for listener in listeners:
+        listener(session)
+
+
+def stop_run():
+    """Stop a running BPTT or search loop (it notices at its next frame)."""
+    if session.running:
+        session.run_id += 1
+        session.running = None
+        session.status = "Stopped."
+        session.warn = False
+
+
+def start_over():
+    """Stop any run and forget this visit's loss curves (new network, or Reset)."""
+    stop_run()
+    session.history.clear()
+    session.best_random = None
+    session.status = ""
+
+
+def change(**settings):
+    """Apply a person's change: it takes over from a running loop, then everything repaints."""
+    stop_run()
+    session.notices = ()
+    session.state = replace(session.state, **settings)
+    repaint()
+
+
+def adopt(params, status=""):
+    """Start over with new weights (a preset, the console, a landscape click on a new network)."""
+    start_over()
+    session.notices = ()
+    session.status = status
+    session.state = replace(session.state, params=params)
+    repaint()
+
+
+def record(kind, **data):
+    """Note what happened in this visit (a run ended, weights set by hand…) for the challenges."""
+    session.events.append({"kind": kind, **data})
+    del session.events[:-500]  # a long visit keeps its recent history only
+
+
+def panel(name, data):
+    """Send one panel its data: the painter imports site/js/panels/<name>.js on first use."""
+    return window.RnnPage.panel(name, json.dumps(data, allow_nan=False))
+
+
+def message(element_id, text, info=False):
+    """A message under a control (info=True: a note, not an error)."""
+    window.RnnPage.message(element_id, text, info)
