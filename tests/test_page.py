@@ -56,7 +56,7 @@ def test_loads_with_progress_then_enables_controls(open_page):
     if not page.locator("html[data-py-ready]").count():
         assert step.is_disabled()
     page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
-    assert step.is_disabled()  # everything is already shown, so there is nothing to step
+    assert step.is_enabled()  # everything is shown; pressing it starts over at x₀
     assert page.get_by_role("button", name="Reset").is_enabled()
     assert page.get_by_role("button", name="Train (BPTT)").is_enabled()
     assert page.get_by_role("button", name="Stop").is_disabled()
@@ -121,7 +121,9 @@ def test_step_forward_reveals_one_timestep_at_a_time(open_page):
     for _ in range(8):
         step.click()
     assert len(table(page)) == 12
-    assert step.is_disabled()
+    assert "starts again from x₀" in page.locator("#step-caption").text_content()
+    step.click()  # after the last timestep, Step Forward starts over
+    assert table(page) == expected_rows(xs, default_params(), "tanh", upto=1)
 
 
 def test_slider_keyboard_and_number_box(open_page):
