@@ -141,7 +141,8 @@ def text_fits(page, selector):
           const style = getComputedStyle(el);
           ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
           const text = ctx.measureText(el.options[el.selectedIndex].text).width;
-          const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+          const pad = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+          const room = el.clientWidth - pad - 16;  // 16 px for the arrow
           return text <= room;
         }"""
     )
