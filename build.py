@@ -4,6 +4,7 @@
     python3 build.py --force    rebuild from scratch
     python3 build.py serve      build if needed, then serve on http://127.0.0.1:8000/
     python3 build.py test       install what the tests need, build, run every test
+    python3 build.py bench      build, then run the speed suite (bench/run.py)
 
 The runtime comes from the npm registry by exact version (``npm pack``), is checked against
 the sha512 integrity recorded below, and only the files the page actually requests are
@@ -15,12 +16,14 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import tomllib
 import zipfile
 from pathlib import Path
@@ -153,16 +156,36 @@ def inputs_digest() -> str:
     return h.hexdigest()[:12]
 
 
+ARCHIVE = "rnn-page.zip"  # rnn_py/ and the page's modules, unpacked by PyScript at start
+
+
+def write_archive(out: Path) -> None:
+    """One zip of every Python file the page imports besides main.py (rnn_py/*.py, page.py,
+    panels/*.py) and its bytecode: one request at start-up instead of one per file.
+    Deterministic bytes (fixed dates, sorted names): an unchanged build gives the same file."""
+    members = [(p, "rnn_py/" + p.name) for p in package_files()]
+    members += [(p, p.relative_to(SITE).as_posix()) for p in page_modules()]
+    sources = io.BytesIO()
+    with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for path, name in sorted(members, key=lambda m: m[1]):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, path.read_bytes())
+    # With their bytecode beside them (compile_zip): nothing to compile in the browser.
+    (out / ARCHIVE).write_bytes(compile_zip(out, sources.getvalue(), "beside"))
+
+
 def write_pyscript_config(out: Path) -> None:
-    """PyScript's config: the local interpreter, rnn_py's files, and no unused plugins."""
-    files = {f"./rnn_py/{p.name}": f"./rnn_py/{p.name}" for p in package_files()}
-    # The page's own Python modules beside main.py (page.py, panels/*.py), importable by name.
-    for path in page_modules():
-        name = path.relative_to(SITE).as_posix()
-        files[f"./{name}"] = f"./{name}"
+    """PyScript's config: the interpreter, the page's Python as one archive, no unused plugins.
+
+    The interpreter is boot.js, which re-exports Pyodide's loadPyodide() and hands PyScript the
+    runtime it started booting before PyScript itself had loaded. PyScript unpacks the archive
+    ("*" destination: an archive extracted into the working directory) before main.py runs."""
+    write_archive(out)
     config = {
-        "interpreter": "./vendor/pyodide/pyodide.mjs",
-        "files": files,
+        "interpreter": "./boot.js",
+        "files": {f"./{ARCHIVE}": "./*"},
         # Plugins the page never uses: leaving them out saves requests at start-up,
         # and "!error" keeps Python tracebacks off the page (the page shows its own message).
         "plugins": [
@@ -176,6 +199,203 @@ def write_pyscript_config(out: Path) -> None:
         ],
     }
     (out / "pyscript.json").write_text(json.dumps(config, indent=2) + "\n")
+
+
+# The standard-library modules a session of the page imports (Pyodide's and PyScript's start,
+# main.py and every panel, read from sys.modules in the page). write_stdlib() adds whatever our
+# own Python imports by name, so a new import in our code is never left out.
+STDLIB_USED = """
+    __future__ _collections_abc _colorize _opcode_metadata _py_warnings _pyodide
+    _pyodide._base _pyodide._core_docs _pyodide._future_helper _pyodide._importhook
+    _pyodide.docs_argspec _pyodide.docstring _pyodide.jsbind _sitebuiltins _ssl _weakrefset
+    abc annotationlib ast asyncio asyncio.base_events asyncio.base_futures
+    asyncio.base_subprocess asyncio.base_tasks asyncio.constants asyncio.coroutines
+    asyncio.events asyncio.exceptions asyncio.format_helpers asyncio.futures asyncio.graph
+    asyncio.locks asyncio.log asyncio.mixins asyncio.protocols asyncio.queues asyncio.runners
+    asyncio.selector_events asyncio.sslproto asyncio.staggered asyncio.streams
+    asyncio.subprocess asyncio.taskgroups asyncio.tasks asyncio.threads asyncio.timeouts
+    asyncio.transports asyncio.trsock asyncio.unix_events base64 bisect bz2 codecs codeop
+    collections collections.abc compression compression._common compression._common._streams
+    compression.zstd compression.zstd._zstdfile concurrent concurrent.futures
+    concurrent.futures._base contextlib contextvars copy copyreg dataclasses dis encodings
+    encodings.aliases encodings.ascii encodings.cp437 encodings.latin_1 encodings.utf_8 enum
+    fnmatch functools genericpath glob heapq html html.entities importlib importlib._abc
+    importlib._bootstrap importlib._bootstrap_external importlib.abc importlib.machinery
+    importlib.util inspect io ipaddress json json.decoder json.encoder json.scanner keyword
+    linecache locale logging lzma ntpath opcode operator os pathlib pathlib._os posixpath
+    pyodide pyodide._package_loader pyodide._state pyodide.code pyodide.common pyodide.ffi
+    pyodide.webloop random re re._casefix re._compiler re._constants re._parser reprlib
+    selectors shutil signal site socket ssl stat string struct subprocess tempfile textwrap
+    threading token tokenize traceback types typing urllib urllib.parse warnings weakref
+    zipfile zipfile._path zipfile._path.glob zipimport
+""".split()  # noqa: SIM905 - a block of names reads better than a list literal
+STDLIB = "vendor/pyodide/python_stdlib.zip"  # Pyodide's whole standard library, as shipped
+STDLIB_PAGE = "vendor/pyodide/stdlib-page.zip"  # only what the page imports (boot.js loads it)
+
+# Installed by boot.js right after the runtime boots (import _stdlib_net): an import of a module
+# the small archive left out finds it in the whole one, fetched once, on the first such import.
+STDLIB_NET = '''"""The standard-library modules stdlib-page.zip leaves out (build.py wrote this).
+
+On the first import of one, boot.js's _stdlib_full.load() fetches Pyodide's whole
+python_stdlib.zip once into FULL; every left-out module is then imported from there.
+"""
+
+import sys
+from importlib.machinery import PathFinder
+
+FULL = "/lib/python_stdlib_full.zip"
+LEFT_OUT = frozenset(__LEFT_OUT__)
+
+
+class WholeStdlib:
+    loaded = False
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name not in LEFT_OUT:
+            return None
+        if not cls.loaded:
+            import _stdlib_full
+
+            try:
+                _stdlib_full.load(FULL)
+            except Exception as error:
+                raise ImportError(f"{name} could not be loaded: {error}", name=name) from None
+            cls.loaded = True
+        parent = name.rpartition(".")[0]
+        return PathFinder.find_spec(name, [FULL + ("/" + parent.replace(".", "/")) * bool(parent)])
+
+
+sys.meta_path.append(WholeStdlib)
+'''
+
+
+def imported_names(path: Path) -> set[str]:
+    """Every module name a Python file imports (at any depth; absolute imports only)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def write_stdlib(out: Path) -> None:
+    """stdlib-page.zip: the standard-library modules the page imports (STDLIB_USED, every name
+    our own Python imports, and their parent packages), plus the finder above for the rest."""
+    wanted = set(STDLIB_USED)
+    for path in [*package_files(), *page_modules(), SITE / "main.py"]:
+        wanted |= imported_names(path)
+    wanted |= {n.rsplit(".", i)[0] for n in list(wanted) for i in range(1, n.count(".") + 1)}
+    kept, left_out = [], set()
+    with zipfile.ZipFile(out / STDLIB) as whole:
+        for info in whole.infolist():
+            if info.is_dir() or not info.filename.endswith(".py"):
+                kept.append(info)  # folders and the few small data files
+                continue
+            name = info.filename[:-3].replace("/", ".").removesuffix(".__init__")
+            if name in wanted:
+                kept.append(info)
+            else:
+                left_out.add(name)
+        sources = io.BytesIO()
+        with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+            for info in kept:
+                z.writestr(
+                    info, whole.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9
+                )
+            info = zipfile.ZipInfo("_stdlib_net.py", date_time=(2020, 1, 1, 0, 0, 0))
+            net = STDLIB_NET.replace("__LEFT_OUT__", repr(sorted(left_out)))
+            z.writestr(info, net, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    (out / STDLIB_PAGE).write_bytes(compile_zip(out, sources.getvalue(), "replace"))
+
+
+# Compiles Python to bytecode with the page's own Python (Pyodide run by Node.js, which npm
+# brings along), so the browser skips compiling some 170 modules from source at every start.
+# Unchecked hash-based .pyc files (PEP 552): no timestamps involved. "replace" turns each .py
+# into a .pyc (the standard library, imported from its zip); "beside" keeps each .py and adds
+# __pycache__/<name>.cpython-3XX.pyc (our archive, unpacked into PyScript's folder: the source
+# stays for tracebacks and for showing code).
+COMPILE_MJS = """
+const [indexURL, work, mode] = process.argv.slice(2);
+const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL });
+pyodide.FS.mkdir("/work");
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
+pyodide.globals.set("mode", mode);
+pyodide.runPython(`
+import importlib.util, sys, zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+
+prefix = "/lib/python%d%d.zip/" % sys.version_info[:2] if mode == "replace" else "/home/pyodide/"
+with zipfile.ZipFile("/work/in.zip") as src, zipfile.ZipFile("/work/out.zip", "w") as out:
+    for info in src.infolist():
+        data = src.read(info)
+        if info.filename.endswith(".py"):
+            code = compile(data, prefix + info.filename, "exec", dont_inherit=True)
+            pyc = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), False))
+            if mode == "beside":
+                out.writestr(info, data, zipfile.ZIP_DEFLATED, 9)
+                name = importlib.util.cache_from_source(info.filename)
+            else:
+                name = info.filename + "c"
+            info, data = zipfile.ZipInfo(name, info.date_time), pyc
+        out.writestr(info, data, zipfile.ZIP_DEFLATED, 9)
+`);
+"""
+
+
+def compile_zip(out: Path, sources: bytes, mode: str) -> bytes:
+    """The zip `sources` with its .py files compiled by Pyodide's own Python (see COMPILE_MJS),
+    cached by content; the sources unchanged, with a note, when Node.js cannot run it."""
+    key = hashlib.sha256(sources + COMPILE_MJS.encode() + (PINS["pyodide"][0] + mode).encode())
+    cached = CACHE.parent / "pyc" / f"{mode}-{key.hexdigest()[:16]}.zip"
+    if cached.exists():
+        return cached.read_bytes()
+    with tempfile.TemporaryDirectory() as work:
+        (Path(work) / "in.zip").write_bytes(sources)
+        (Path(work) / "compile.mjs").write_text(COMPILE_MJS)
+        index = (out / "vendor" / "pyodide").as_posix() + "/"
+        try:
+            subprocess.run(
+                ["node", str(Path(work) / "compile.mjs"), index, work, mode],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            print(f"build.py: shipping Python source, not bytecode ({error})", flush=True)
+            return sources
+        compiled = (Path(work) / "out.zip").read_bytes()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(compiled)
+    return compiled
+
+
+def write_initial_view(out: Path) -> None:
+    """Put the default view's snapshot, computed here by rnn_py on CPython, into index.html.
+
+    js/index.js paints it as soon as it runs, when the address holds no settings, so a cold
+    visit shows real numbers long before Python is ready in the browser; Python's own first
+    paint then replaces it with the same numbers (tests/test_site_initial.py checks both).
+    The JSON sits in a <script type="application/json"> block, which is data, never run."""
+    from rnn_py.state import from_query
+    from rnn_py.view import History, snapshot_json
+
+    state, notices = from_query("")  # exactly what page.start() reads from an empty address
+    data = snapshot_json(state, History(), running=None, status="", status_warn=False,
+                         notices=tuple(notices))  # fmt: skip
+    data = data.replace("<", "\\u003c")  # nothing inside can close the <script> block
+    page = out / "index.html"
+    html = page.read_text()
+    if html.count("</body>") != 1:
+        sys.exit("build.py: index.html needs exactly one </body> for the initial view")
+    block = f'<script type="application/json" id="initial-view">{data}</script>\n'
+    page.write_text(html.replace("</body>", block + "</body>"))
 
 
 def write_service_worker(out: Path, version: str) -> None:
@@ -219,6 +439,8 @@ def build(force: bool = False) -> Path:
     for path in package_files():
         shutil.copy2(path, OUT / "rnn_py" / path.name)
     write_pyscript_config(OUT)
+    write_stdlib(OUT)
+    write_initial_view(OUT)
     stamp.write_text(version + "\n")
     write_service_worker(OUT, version)
     write_bundle(OUT, BUNDLE)
@@ -276,12 +498,16 @@ def test(pytest_args: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", nargs="?", choices=["build", "serve", "test"], default="build")
+    parser.add_argument(
+        "command", nargs="?", choices=["build", "serve", "test", "bench"], default="build"
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     parser.add_argument("--port", type=int, default=8000)
     args, rest = parser.parse_known_args(argv)
     if args.command == "test":
         sys.exit(test(rest))
+    if args.command == "bench":  # the speed suite (bench/run.py); extra arguments go to it
+        sys.exit(subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), *rest]).returncode)
     if rest:
         parser.error("unrecognised arguments: " + " ".join(rest))
     out = build(force=args.force)

@@ -79,7 +79,31 @@ def main() -> None:
         )
         paint_ms = page.evaluate("__paints.ms / __paints.n")
         rows.append(("slider input event, handled and repainted (mean)", f"{per_event:.1f} ms"))
-        rows.append(("  of which drawing in JS (paint.js)", f"{paint_ms:.1f} ms"))
+        rows.append(("  of which drawing in JS (js/index.js paint)", f"{paint_ms:.1f} ms"))
+
+        # The same for a weight-grid cell dragged (n ≥ 2): each "input" event the drag dispatches
+        # is applied by panels/weights.py and repainted, as a slider's is.
+        for n, length in ((2, 12), (8, 12), (8, 64)):
+            page.goto("about:blank")
+            page.goto(f"{url}#seq=sine&norm=1&n={n}&len={length}")
+            page.locator(READY).wait_for(state="attached", timeout=60_000)
+            per_cell = page.evaluate(
+                """(count) => {
+                  const box = document.querySelector("#weight-grid [aria-label='W_hh[1,2]']");
+                  box.dataset.dragging = "1";
+                  __paints.n = 0; __paints.ms = 0;
+                  const start = performance.now();
+                  for (let i = 0; i < count; i++) {
+                    box.value = String(-1.5 + (i % 300) / 100);
+                    box.dispatchEvent(new Event("input", { bubbles: true }));
+                  }
+                  return (performance.now() - start) / count;
+                }""",
+                200,
+            )
+            cell_paint = page.evaluate("__paints.ms / __paints.n")
+            name = f"grid cell drag event, n={n}, T={length} (mean; JS drawing)"
+            rows.append((name, f"{per_cell:.1f} ms; {cell_paint:.1f} ms"))
 
         for query in (
             "#seq=fibonacci&norm=1",

@@ -5,9 +5,14 @@ model      Params, the forward pass and backpropagation through time
 train      BPTT training and random search, one Step per evaluation
 state      DemoState: every setting of the demo, and its URL form
 view       what the page shows, computed: table rows, equations, chart series
+units      how many hidden units a sequence needs, and the exact two-unit Fibonacci solution
+forecast   free running: the network continues the sequence on its own predictions
+landscape  the loss over a grid of two weights, its cliffs, and the Cliffs preset
+lessons    the challenges: goals checked from the settings and this visit's history
 cli        `python -m rnn_py`: the same, in a terminal
 """
 
+from .forecast import Forecast, forecast, true_continuation
 from .model import ACTIVATIONS, Gradients, Params, Trace, backward, forward, loss_and_grads
 from .sequences import (
     DEFAULT_LENGTH,
@@ -20,6 +25,7 @@ from .sequences import (
 )
 from .state import DemoState, from_query, to_query
 from .train import LOSS_LIMIT, PARAM_LIMIT, Step, clip, random_search, train_bptt
+from .units import best_losses, exact_fibonacci, loss_curves, race
 from .view import History, snapshot, snapshot_json
 
 __all__ = [
@@ -49,4 +55,11 @@ __all__ = [
     "parse_sequence",
     "random_search",
     "train_bptt",
+    "Forecast",
+    "forecast",
+    "true_continuation",
+    "best_losses",
+    "exact_fibonacci",
+    "loss_curves",
+    "race",
 ]

@@ -5,6 +5,7 @@ of the two, in a terminal.
     python -m rnn_py train --sequence sine --activation tanh --epochs 500
     python -m rnn_py search --custom "1, 2, 4, 8" --normalized --trials 1000
     python -m rnn_py compare --budget 300
+    python -m rnn_py units --sequence sine --normalized --hidden 1,2,3
 
 Every command takes --json for a machine-readable result. Bad flags or values print one line,
 `rnn-py: error: …`, and exit with status 2.
@@ -18,6 +19,7 @@ import sys
 from .model import ACTIVATIONS, Params, forward
 from .sequences import DEFAULT_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
 from .train import random_search, train_bptt
+from .units import DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_SEEDS, best_losses
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,7 +102,47 @@ def build_parser():
     _add_clip_flags(compare)
     _add_range_flags(compare)
     compare.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    units = commands.add_parser(
+        "units", help="the best loss per hidden size, from the same seeds and budget"
+    )
+    _add_sequence_flags(units)
+    units.add_argument(
+        "--hidden",
+        type=_hidden_sizes,
+        default=(1, 2, 3),
+        metavar="N,N,...",
+        help="hidden sizes to compare (default 1,2,3)",
+    )
+    units.add_argument(
+        "--epochs", type=int, default=DEFAULT_EPOCHS, help=f"epochs (default {DEFAULT_EPOCHS})"
+    )
+    units.add_argument(
+        "--seeds",
+        type=int,
+        default=DEFAULT_SEEDS,
+        metavar="K",
+        help=f"train from seeds 0..K-1 and keep the best (default {DEFAULT_SEEDS})",
+    )
+    units.add_argument(
+        "--lr", type=float, default=DEFAULT_LR, help=f"learning rate (default {DEFAULT_LR})"
+    )
+    _add_clip_flags(units)
+    units.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
+
+
+def _hidden_sizes(text):
+    """--hidden 1,2,3 as a tuple of whole numbers ≥ 1."""
+    try:
+        sizes = tuple(int(item) for item in text.split(",") if item.strip())
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of hidden sizes; write whole numbers ≥ 1 like 1,2,3"
+        )
+    return tuple(dict.fromkeys(sizes))
 
 
 def _add_sequence_flags(parser):
@@ -293,7 +335,42 @@ def _compare(args):
     return {"command": "compare", "budget": budget, "normalized": args.normalized, "rows": rows}
 
 
-_COMMANDS = {"run": _run, "train": _train, "search": _search, "compare": _compare}
+def _units(args):
+    name, xs = _sequence(args, args.sequence or "sine")
+    best = best_losses(xs, args.activation, args.hidden, args.seeds, args.lr, args.clip,
+                       args.epochs)  # fmt: skip
+    if not args.json:
+        clipping = "no clipping" if args.clip is None else f"clip {args.clip:g}"
+        print(
+            f"units: {_describe(name, xs, args)}; lr {args.lr:g}, {clipping}, "
+            f"{args.epochs} epochs, best of seeds 0..{args.seeds - 1}"
+        )
+        print()
+        rows = [(n, _num(loss), seed) for n, (loss, seed) in best.items()]
+        print(_table(("hidden units", "best loss", "seed"), rows))
+    return {
+        "command": "units",
+        "sequence": name,
+        "xs": xs,
+        "normalized": args.normalized,
+        "activation": args.activation,
+        "hidden": list(best),
+        "epochs": args.epochs,
+        "seeds": args.seeds,
+        "lr": args.lr,
+        "clip": args.clip,
+        "losses": {str(n): loss for n, (loss, _) in best.items()},
+        "best_seed": {str(n): seed for n, (_, seed) in best.items()},
+    }
+
+
+_COMMANDS = {
+    "run": _run,
+    "train": _train,
+    "search": _search,
+    "compare": _compare,
+    "units": _units,
+}
 
 
 def _summary(steps, xs, activation):

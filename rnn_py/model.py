@@ -64,7 +64,8 @@ _FUNCTIONS = {
 }
 
 
-def _dot(a, b):
+def dot(a, b):
+    """a·b, the dot product of two lists of numbers: a[0]·b[0] + a[1]·b[1] + …"""
     return sum(map(mul, a, b))
 
 
@@ -317,20 +318,29 @@ def forward(params, xs, activation):
     return _forward(params, _check_sequence(xs), f)
 
 
+def step(params, x, h_prev, f):
+    """One timestep forward: read x_t, update the hidden state from h_{t−1} to h_t, predict y_t."""
+    W_xh, W_hh, b_h = params.w_xh, params.w_hh, params.b_h
+    # z_t = W_xh·x_t + W_hh·h_{t−1} + b_h
+    z = [W_xh[i] * x + dot(W_hh[i], h_prev) + b_h[i] for i in range(len(b_h))]
+    # h_t = f(z_t)
+    h = list(map(f, z))
+    # y_t = W_hy·h_t + b_y
+    y = dot(params.w_hy, h) + params.b_y
+    return z, h, y
+
+
 def _forward(params, xs, f):
-    W_xh, W_hh, W_hy, b_h, b_y = params.w_xh, params.w_hh, params.w_hy, params.b_h, params.b_y
-    n = len(b_h)
-    units = range(n)
-    h = [0.0] * n  # h_{−1} = 0
+    """The forward pass: one `step` per value of xs, then the loss."""
+    h = [0.0] * params.n  # h_{−1} = 0
     zs, hs, ys = [], [], []
     for x in xs:
-        z = [W_xh[i] * x + _dot(W_hh[i], h) + b_h[i] for i in units]
-        h = list(map(f, z))
-        y = _dot(W_hy, h) + b_y
+        z, h, y = step(params, x, h, f)
         zs.append(z)
         hs.append(h)
         ys.append(y)
-    errors = [ys[t] - xs[t + 1] for t in range(len(xs) - 1)]  # the last output has no target
+    # L = mean over t = 0..T−2 of (y_t − x_{t+1})²; the last output has no target
+    errors = [ys[t] - xs[t + 1] for t in range(len(xs) - 1)]
     loss = sum(e * e for e in errors) / len(errors)
     return Trace(zs, hs, ys, loss)
 
@@ -350,34 +360,45 @@ def backward(params, xs, activation):
     return _backward(params, _check_sequence(xs), f, df)
 
 
-def _backward(params, xs, f, df):
-    tr = _forward(params, xs, f)
+def step_back(params, x, h_prev, z, h, dy, dz_next, df, grads):
+    """One timestep of BPTT, the mirror of `step`: from dy_t = ∂L/∂y_t and dz_{t+1} = ∂L/∂z_{t+1}
+    find dh_t and dz_t, and add this step's share of every gradient to grads (a Params)."""
     W_hh, W_hy = params.w_hh, params.w_hy
-    T, n = len(xs), len(W_hy)
-    units = range(n)
-    W_hh_T = [[W_hh[i][j] for i in units] for j in units]  # row j: the weights out of unit j
-    dW_xh, dW_hy, db_h, db_y = [0.0] * n, [0.0] * n, [0.0] * n, 0.0
-    dW_hh = [[0.0] * n for i in units]
-    dh = [[]] * T
-    dz_next = [0.0] * n  # ∂L/∂z_{t+1}: nothing comes after the last step
+    dW_xh, dW_hh, dW_hy, db_h = grads.w_xh, grads.w_hh, grads.w_hy, grads.b_h
+    units = range(len(h))
+    # y_t = W_hy·h_t + b_y  ⇒  ∂L/∂W_hy += dy_t·h_t,  ∂L/∂b_y += dy_t
+    for i in units:
+        dW_hy[i] += dy * h[i]
+    grads.b_y += dy
+    # dh_t = W_hy·dy_t + W_hhᵀ·dz_{t+1}, as h_t feeds both y_t and z_{t+1}
+    W_hh_T = list(zip(*W_hh, strict=True))  # row j of W_hhᵀ: the weights out of unit j
+    dh = [W_hy[j] * dy + dot(W_hh_T[j], dz_next) for j in units]
+    # dz_t = dh_t·f′(z_t), as h_t = f(z_t)
+    dz = [dh[i] * df(z[i], h[i]) for i in units]
+    # z_t = W_xh·x_t + W_hh·h_{t−1} + b_h  ⇒
+    #     ∂L/∂W_xh += dz_t·x_t,  ∂L/∂W_hh += dz_t·h_{t−1}ᵀ,  ∂L/∂b_h += dz_t
+    for i in units:
+        dW_xh[i] += dz[i] * x
+        for j in units:
+            dW_hh[i][j] += dz[i] * h_prev[j]
+        db_h[i] += dz[i]
+    return dh, dz
+
+
+def _backward(params, xs, f, df):
+    """Backpropagation through time: the forward pass, then one `step_back` per timestep, from
+    the last to the first."""
+    tr = _forward(params, xs, f)
+    T, n = len(xs), params.n
+    grads = Params([0.0] * n, [[0.0] * n for _ in range(n)], [0.0] * n, [0.0] * n, 0.0)
+    dh = [None] * T
+    dz = [0.0] * n  # dz_T = 0: nothing comes after the last step
     for t in reversed(range(T)):
-        x, z, h = xs[t], tr.z[t], tr.h[t]
         h_prev = tr.h[t - 1] if t > 0 else [0.0] * n  # h_{−1} = 0
-        # L = 1/(T−1) Σ (y_t − x_{t+1})²
+        # dy_t = 2·(y_t − x_{t+1}) / (T−1), from L = mean of (y_t − x_{t+1})²
         dy = 2.0 * (tr.y[t] - xs[t + 1]) / (T - 1) if t < T - 1 else 0.0
-        # y_t = W_hy·h_t + b_y
-        dW_hy = [dW_hy[i] + dy * h[i] for i in units]
-        db_y += dy
-        # h_t feeds y_t and z_{t+1} = W_hh·h_t + …, so ∂L/∂h_t = W_hy·dy_t + W_hhᵀ·dz_{t+1}
-        dh[t] = dh_t = [W_hy[j] * dy + _dot(W_hh_T[j], dz_next) for j in units]
-        # h_t = f(z_t)
-        dz = [dh_t[i] * df(z[i], h[i]) for i in units]
-        # z_t = W_xh·x_t + W_hh·h_{t−1} + b_h
-        dW_xh = [dW_xh[i] + dz[i] * x for i in units]
-        dW_hh = [[dW_hh[i][j] + dz[i] * h_prev[j] for j in units] for i in units]
-        db_h = [db_h[i] + dz[i] for i in units]
-        dz_next = dz
-    grads = Params(dW_xh, dW_hh, dW_hy, db_h, db_y)
+        # back through step t: dh_t, dz_t, and step t's share of every gradient
+        dh[t], dz = step_back(params, xs[t], h_prev, tr.z[t], tr.h[t], dy, dz, df, grads)
     return Gradients(tr.loss, grads, dh, tr)
 
 
@@ -412,6 +433,6 @@ def memory_reach(params, xs, activation):
             break
         # ∂h_t/∂h_{t−1} = diag(f′(z_t))·W_hh, so J ← J·diag(f′(z_t))·W_hh
         slope = [df(z, h) for z, h in zip(tr.z[t], tr.h[t], strict=True)]
-        J = [[_dot([J[i][k] * slope[k] for k in units], [W_hh[k][j] for k in units])
+        J = [[dot([J[i][k] * slope[k] for k in units], [W_hh[k][j] for k in units])
               for j in units] for i in units]  # fmt: skip
     return reach

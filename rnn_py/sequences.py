@@ -32,19 +32,26 @@ def make_sequence(kind, length=DEFAULT_LENGTH, normalized=False):
         raise ValueError(
             f"The length must be between {MIN_LENGTH} and {MAX_LENGTH}; {length} is out of range."
         )
+    xs = terms(kind, length)
+    return normalize(xs) if normalized else xs
+
+
+def terms(kind, count):
+    """The first `count` terms of a named sequence, with no limit on count (make_sequence checks
+    its arguments; a forecast's true continuation runs past MAX_LENGTH)."""
     if kind == "fibonacci":
         xs = [1.0, 1.0]
-        while len(xs) < length:
+        while len(xs) < count:
             xs.append(xs[-1] + xs[-2])
-    elif kind == "linear":
-        xs = [float(t + 1) for t in range(length)]
-    elif kind == "alternating":
-        xs = [1.0 if t % 2 == 0 else 0.0 for t in range(length)]
-    elif kind == "exponential":
-        xs = [math.ldexp(1.0, t) for t in range(length)]
-    else:  # sine; sin(π) is 1.2e-16 in floating point, so the exact zeros are written as 0
-        xs = [math.sin(2 * math.pi * t / 8) if t % 4 else 0.0 for t in range(length)]
-    return normalize(xs) if normalized else xs
+        return xs[:count]
+    if kind == "linear":
+        return [float(t + 1) for t in range(count)]
+    if kind == "alternating":
+        return [1.0 if t % 2 == 0 else 0.0 for t in range(count)]
+    if kind == "exponential":
+        return [math.ldexp(1.0, t) for t in range(count)]
+    # sine; sin(π) is 1.2e-16 in floating point, so the exact zeros are written as 0
+    return [math.sin(2 * math.pi * t / 8) if t % 4 else 0.0 for t in range(count)]
 
 
 def normalize(xs):

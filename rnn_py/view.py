@@ -11,8 +11,9 @@ import json
 import math
 from dataclasses import dataclass, field, replace
 
+from .forecast import forecast, true_continuation
 from .model import backward, forward, memory_reach
-from .state import DemoState, to_query
+from .state import DemoState, to_query, weight_cells
 
 DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
 LOG_FLOOR = 1e-30  # log-scale charts leave out smaller values (they have vanished entirely)
@@ -162,6 +163,8 @@ def settings(state: DemoState) -> dict:
         "hide": list(state.hide),
         "explain": state.explain,
         "embed": state.embed,
+        "forecast": state.forecast,
+        "forecast_steps": state.forecast_steps,
     }
 
 
@@ -178,8 +181,12 @@ def snapshot(
     Keys: ``ok`` and ``error`` (a custom sequence the user must fix), ``T``, ``step`` (how
     many timesteps are revealed), ``current`` (the highlighted t or None), ``rows`` (the
     Timesteps table), ``loss`` (text for the Loss output), ``equation`` (MathML tokens),
-    ``charts`` (series with gaps as None), ``notices``, ``weights``, ``settings`` and
+    ``charts`` (series with gaps as None), ``notices``, ``weights`` (Params.to_dict), ``cells``
+    (every weight with its 1-based label, see state.weight_cells), ``settings`` and
     ``query``; ``running``, ``status`` and ``notices`` pass the session's own through.
+    With the forecast on and every timestep read, ``rows`` goes on past the data from row
+    ``forecast_from`` = T and ``charts["forecast"]`` holds the forecast's series (see
+    `forecast_part`); otherwise ``forecast_from`` is None.
     """
     history = history or History()
     base = {
@@ -190,6 +197,7 @@ def snapshot(
         "status": status,
         "status_warn": status_warn,
         "weights": state.params.to_dict(),
+        "cells": weight_cells(state.params),
         "n": state.hidden,
         "charts_loss": {"bptt": _loss_series(history.bptt), "random": _loss_series(history.random)},
     }
@@ -246,8 +254,14 @@ def snapshot(
         "activation": state.activation,
     }
     equation_lines = equation(state, xs, trace, current) if current is not None else []
+    forecast_from = None
+    if state.forecast and step == T:
+        forecast_rows, charts["forecast"] = forecast_part(state, xs, trace)
+        forecast_from = len(rows)
+        rows.extend(forecast_rows)
     return {
         **base,
+        "forecast_from": forecast_from,
         "ok": True,
         "error": "",
         "T": T,
@@ -259,6 +273,39 @@ def snapshot(
         "charts": charts,
         "notices": notices,
     }
+
+
+def forecast_part(state: DemoState, xs, trace) -> tuple[list[list[str]], dict]:
+    """The forecast's Timesteps rows and chart series, for a state with every timestep read.
+
+    Rows t = T, T+1, … (the t cell says "(forecast)"): x_t is the network's own prediction fed
+    back, y_t the free-running output, and the target the true x_{t+1} for a named sequence
+    ("—" for custom numbers, which have no known continuation). Chart series run over
+    t = 0 … T+steps−1: "y" continues the prediction from t = T−1, "truth" continues the
+    target x_{t+1} from t = T−2 (None throughout for custom numbers).
+    """
+    T, k = len(xs), state.forecast_steps
+    fc = forecast(state.params, xs, state.activation, k)
+    truth = None
+    if state.sequence != "custom":
+        truth = true_continuation(state.sequence, T, state.normalized, k)  # x_T … x_{T+k}
+    rows = []
+    for j in range(k):
+        h = fc.h[j]
+        h_text = cell(h[0]) if len(h) == 1 else "[" + ", ".join(cell(v) for v in h) + "]"
+        target = None if truth is None else truth[j + 1]
+        rows.append([
+            f"{T + j} (forecast)", cell(fc.x[j]), h_text, cell(fc.y[j]),
+            "—" if target is None else cell(target),
+            "—" if target is None else cell(fc.y[j] - target),
+        ])  # fmt: skip
+    gap = [None] * (T - 2)
+    series = {
+        "t": list(range(T + k)),
+        "y": [*gap, None, drawable(trace.y[-1]), *map(drawable, fc.y)],
+        "truth": None if truth is None else [*gap, drawable(xs[-1]), *map(drawable, truth)],
+    }
+    return rows, series
 
 
 def _finite_or_none(value):

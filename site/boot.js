@@ -1,5 +1,61 @@
-// Starts PyScript (which starts Pyodide) and reports a failure to load it on the page.
-// paint.js, a classic script, has already handled file:// and set a watchdog.
+// Starts Pyodide at once, then PyScript, and reports a failure to load them on the page.
+// start.js, a classic script, has already handled file:// and set a watchdog.
+
+// The runtime boots as soon as the storage probe below has answered (a few milliseconds; its
+// files are already downloading, index.html preloads them), in parallel with everything
+// PyScript does before it would start it (core.js, pyscript.json, PyScript's own storage).
+// pyscript.json names this module as PyScript's interpreter ("interpreter": "./boot.js"), so
+// PyScript calls the loadPyodide() exported here and receives the runtime already booting.
+// (The probe goes first because its answer would otherwise wait behind the runtime's boot,
+// which keeps the main thread busy, and PyScript must not load before the answer.)
+import { loadPyodide as bootPyodide, version } from "./vendor/pyodide/pyodide.mjs";
+
+const output = { stdout: (text) => console.log(text), stderr: (text) => console.error(text) };
+const here = (path) => new URL(path, import.meta.url).href;
+
+function boot() {
+  const started = bootPyodide({
+    // Only the standard-library modules the page imports (build.py); the rest on demand, below.
+    stdLibURL: here("./vendor/pyodide/stdlib-page.zip"),
+    stdout: (text) => output.stdout(text),
+    stderr: (text) => output.stderr(text),
+  }).then((pyodide) => {
+    pyodide.registerJsModule("_stdlib_full", { load: (path) => wholeStdlib(pyodide, path) });
+    pyodide.runPython("import _stdlib_net"); // finds left-out modules in the whole library
+    return pyodide;
+  });
+  started.catch(() => {}); // PyScript receives the failure when it asks for the runtime
+  return started;
+}
+
+// Python's import is synchronous, so the first import of a module that stdlib-page.zip left out
+// fetches Pyodide's whole python_stdlib.zip synchronously (once, about 2.5 MB; from the offline
+// cache when there is one) and puts it where _stdlib_net looks.
+function wholeStdlib(pyodide, path) {
+  const request = new XMLHttpRequest();
+  request.open("GET", here("./vendor/pyodide/python_stdlib.zip"), false);
+  request.overrideMimeType("text/plain; charset=x-user-defined"); // bytes, one per character
+  request.send();
+  if (request.status !== 200) throw new Error(`python_stdlib.zip: HTTP ${request.status}`);
+  const text = request.responseText;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  pyodide.FS.writeFile(path, bytes);
+}
+
+export { version };
+
+export function loadPyodide(options = {}) {
+  // indexURL is PyScript's guess from this module's address; the runtime above knows its own.
+  const { stdout, stderr, indexURL: _guess, ...rest } = options;
+  if (Object.keys(rest).length) {
+    // Options this page's config never sets (packages, a lock file): a runtime of their own.
+    return bootPyodide({ ...options, indexURL: here("./vendor/pyodide/") });
+  }
+  if (stdout) output.stdout = stdout;
+  if (stderr) output.stderr = stderr;
+  return booting; // started below, before PyScript could ask
+}
 
 // PyScript opens IndexedDB while it starts (for features this page does not use). Browsers that
 // block third-party storage deny it inside an embedding iframe, and PyScript then never starts.
@@ -60,6 +116,8 @@ if (!(await storageWorks())) {
   Object.defineProperty(globalThis, "indexedDB", { value: memoryIndexedDB(), configurable: true });
 }
 
+const booting = boot();
+
 import("./vendor/pyscript/core.js").catch((error) => {
   window.RnnPage?.failed(
     "The Python runtime could not be loaded (" + error.message + "). " +
@@ -68,9 +126,24 @@ import("./vendor/pyscript/core.js").catch((error) => {
 });
 
 // Keep every file of this build for offline use. Where service workers are unavailable
-// (some embedding frames, private windows) the page simply works online only.
-if ("serviceWorker" in navigator) {
+// (some embedding frames, private windows) the page simply works online only. The worker
+// starts once Python is ready: its first install downloads every file again, and doing that
+// while the page itself is still loading would slow the first visit down.
+function registerWorker() {
   navigator.serviceWorker.register("./sw.js").catch((error) => {
     console.info("Offline copy not available here:", error.message);
   });
+}
+
+if ("serviceWorker" in navigator) {
+  const root = document.documentElement;
+  if (root.dataset.pyReady) registerWorker();
+  else {
+    const watch = new MutationObserver(() => {
+      if (!root.dataset.pyReady) return;
+      watch.disconnect();
+      registerWorker();
+    });
+    watch.observe(root, { attributes: true, attributeFilter: ["data-py-ready"] });
+  }
 }

@@ -229,6 +229,14 @@ async def run(method):
     offset = page.session.history.evaluations(method)
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.
     animate = not window.RnnPage.reducedMotion()
+    from pyodide.ffi import create_once_callable
+
+    def next_frame():
+        """A promise of the browser's next animation frame (the callback is freed once called)."""
+        return window.Promise.new(
+            create_once_callable(lambda resolve, _reject: window.requestAnimationFrame(resolve))
+        )
+
     per_frame, budget = (PER_FRAME, 0.012) if animate else (RUN_LENGTH, 0.04)
     first = last = None
     clipped = 0
@@ -256,8 +264,9 @@ async def run(method):
                 page.session.state = replace(page.session.state, params=best_params(method, last))
             if animate or finished:
                 repaint()
-            # Give the browser the rest of the frame to draw and to handle clicks (Stop, sliders).
-            await asyncio.sleep(max(0.0, FRAME - (time.perf_counter() - start)) if animate else 0)
+            # Wait for the browser's next animation frame: it draws this one and handles clicks
+            # (Stop, sliders) meanwhile, and one repaint lands in each frame it shows.
+            await (next_frame() if animate else asyncio.sleep(0))
             if me != page.session.run_id:
                 return
     finally:
@@ -386,7 +395,10 @@ def teacher_link():
     step, _ = read_number(document.getElementById("teach-step").value or "-1", -1, 64, "Step")
     explain = not document.getElementById("teach-explain").checked
     start = None if step is None or step < 0 else int(step)
-    state = replace(page.session.state, hide=hide, step=start, explain=explain, embed=False)
+    picked = str(document.getElementById("teach-challenge").value)
+    challenge = int(picked) if picked.isdigit() else None  # the options are 1…N (panels/challenges)
+    state = replace(page.session.state, hide=hide, step=start, explain=explain, embed=False,
+                    challenge=challenge)  # fmt: skip
     document.getElementById("teach-link").value = page_url() + "#" + to_query(state)
 
 
@@ -399,6 +411,14 @@ async def on_copy_teach(event):
 
 # ---- start ----------------------------------------------------------------------------------
 # Each panel's handlers live in their own module under panels/; importing one binds its events.
+# (one import line per panel, below)
+import panels.challenges  # noqa: E402, F401 (binds the Challenges panel)
+import panels.code  # noqa: E402, F401 (the Code panel and the notebook download)
+import panels.console  # noqa: E402, F401 (the Python console)
+import panels.forecast  # noqa: E402, F401 (the Forecast switch and steps)
+import panels.landscape  # noqa: E402, F401 (the Loss landscape panel)
+import panels.units  # noqa: E402, F401 (the Memory panel)
+from panels import weights  # noqa: E402, F401 (binds the weight grids)
 
 page.start()
 window.RnnPage.ready()

@@ -73,3 +73,74 @@ def gradients(params, xs, activation):
         "b_y": dY.sum(),
     }
     return loss, grads, dH
+
+
+def forecast(params, xs, activation, steps):
+    """Free running after xs: X̂ (steps,) the inputs fed back, H (steps, n), Y (steps,).
+
+    The state is carried as one vector and each output is fed straight back as the next input,
+    so the loop is the recurrence written as z = W_xh·ŷ + W_hh·h + b_h in matrix form.
+    """
+    f, _ = ACTIVATIONS[activation]
+    W_xh, W_hh, W_hy, b_h, b_y = arrays(params)
+    _, H_data, Y_data, _ = forward(params, xs, activation)
+    h, y = H_data[-1], Y_data[-1]
+    X_hat, H, Y = np.zeros(steps), np.zeros((steps, len(W_xh))), np.zeros(steps)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps):
+            X_hat[k] = y
+            h = f(W_xh * y + W_hh @ h + b_h)
+            y = h @ W_hy + b_y
+            H[k], Y[k] = h, y
+    return X_hat, H, Y
+
+
+def _weight_slot(key):
+    """'w_hh[2,1]' → ('w_hh', (1, 0)); 'b_y' → ('b_y', ()): a landscape axis, 0-based."""
+    name, _, rest = key.partition("[")
+    return name, tuple(int(k) - 1 for k in rest.rstrip("]").split(",")) if rest else ()
+
+
+def grid(params, xs, activation, x_key, y_key, x_values, y_values):
+    """The loss and the gradient's length over a grid of two weights, all points at once.
+
+    Every grid point is one network in a batch of G = len(y_values) × len(x_values): the
+    weights become arrays with a leading batch axis, the forward pass and BPTT run on the whole
+    batch with einsum, and the results are reshaped to (len(y_values), len(x_values)).
+    """
+    f, df = ACTIVATIONS[activation]
+    X = np.asarray(xs, dtype=float)
+    T = len(X)
+    gx, gy = np.meshgrid(np.asarray(x_values, float), np.asarray(y_values, float))
+    G = gx.size
+    base = dict(zip(("w_xh", "w_hh", "w_hy", "b_h", "b_y"), arrays(params), strict=True))
+    W = {name: np.repeat(np.asarray(v, float)[None, ...], G, axis=0) for name, v in base.items()}
+    for key, values in ((x_key, gx), (y_key, gy)):
+        name, index = _weight_slot(key)
+        W[name][(slice(None), *index)] = values.ravel()
+    W_xh, W_hh, W_hy, b_h, b_y = (W[k] for k in ("w_xh", "w_hh", "w_hy", "b_h", "b_y"))
+    n = W_xh.shape[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z, H = np.zeros((T, G, n)), np.zeros((T + 1, G, n))  # H[t + 1] is h_t, H[0] = h_{−1}
+        for t in range(T):
+            Z[t] = W_xh * X[t] + np.einsum("gij,gj->gi", W_hh, H[t]) + b_h
+            H[t + 1] = f(Z[t])
+        Y = np.einsum("tgi,gi->tg", H[1:], W_hy) + b_y  # (T, G)
+        E = Y[:-1] - X[1:, None]
+        loss = np.mean(E**2, axis=0)
+        dY = np.vstack([2.0 * E / (T - 1), np.zeros((1, G))])
+        dZ = np.zeros((T + 1, G, n))
+        for t in range(T - 1, -1, -1):
+            dH = dY[t][:, None] * W_hy + np.einsum("gij,gi->gj", W_hh, dZ[t + 1])
+            dZ[t] = dH * df(Z[t])
+        dZ = dZ[:T]
+        grads = [
+            np.einsum("tgi,t->gi", dZ, X),  # ∂L/∂W_xh
+            np.einsum("tgi,tgj->gij", dZ, H[:-1]).reshape(G, -1),  # ∂L/∂W_hh
+            np.einsum("tgi,tg->gi", H[1:], dY),  # ∂L/∂W_hy
+            dZ.sum(axis=0),  # ∂L/∂b_h
+            dY.sum(axis=0)[:, None],  # ∂L/∂b_y
+        ]
+        norm = np.sqrt(sum((g**2).sum(axis=1) for g in grads))
+    shape = gx.shape
+    return loss.reshape(shape), norm.reshape(shape)

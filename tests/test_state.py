@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import rnn_py
 from rnn_py.state import (
     HIDEABLE,
+    MAX_HIDDEN,
     SAVED_LIMIT,
     WEIGHT_LIMIT,
     DemoState,
@@ -27,7 +28,7 @@ finite = st.floats(-WEIGHT_LIMIT, WEIGHT_LIMIT) | st.floats(-SAVED_LIMIT, SAVED_
 
 @st.composite
 def states(draw):
-    n = draw(st.integers(1, 4))
+    n = draw(st.integers(1, MAX_HIDDEN))
     params = rnn_py.Params.from_flat(n, draw(st.lists(finite, min_size=n * n + 3 * n + 1,
                                                       max_size=n * n + 3 * n + 1)))  # fmt: skip
     sequence = draw(st.sampled_from((*rnn_py.SEQUENCES, "custom")))

@@ -42,6 +42,11 @@ const seriesSpecs = {
     { label: "target x_(t+1)", stroke: css("--c-target"), width: 2, dash: [6, 4] },
     { label: "prediction y_t", stroke: css("--c-pred"), width: 2.5, points: { show: true, size: 7, fill: css("--c-pred") } },
   ],
+  // With the forecast on: the free-running prediction, dashed, and the true continuation.
+  forecast: () => [
+    { label: "forecast y_t (free running)", stroke: css("--c-pred"), width: 2.5, dash: [7, 5], points: { show: true, size: 5 } },
+    { label: "true continuation x_(t+1)", stroke: css("--c-target"), width: 2, dash: [2, 4], points: { show: true, size: 4 } },
+  ],
   grad: () => [
     { label: "t" },
     { label: "reach ‖∂h_(T−1)/∂h_t‖", stroke: css("--c-grad"), fill: css("--c-grad") + "88", width: 1,
@@ -55,8 +60,12 @@ const seriesSpecs = {
   ],
 };
 
+// Up to 8 hidden units, each with its own colour (--c-h1…--c-h8) and dash pattern, so traces
+// stay apart without colour vision too.
+const HIDDEN_DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3], [14, 5], [5, 2, 1, 2], [1, 5], [8, 3, 2, 3, 2, 3]];
+
 function hiddenSeries(n) {
-  const dashes = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+  const dashes = HIDDEN_DASHES;
   const out = [{ label: "t" }];
   for (let i = 0; i < n; i++) {
     out.push({
@@ -82,12 +91,13 @@ export function makeChart(key, el, series, opts) {
 function ensureCharts(p) {
   const n = p.n;
   const scheme = matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  const F = p.charts && p.charts.forecast;
+  const seqSeries = 4 + (F ? 1 : 0) + (F && F.truth ? 1 : 0);
+  if (charts.scheme === scheme && charts.seq && charts.seq.nSeries !== seqSeries) makeSeqChart(seqSeries);
   if (charts.scheme === scheme && charts.hidden && charts.hidden.nSeries === n + 1) return;
   charts.scheme = scheme;
   const empty = (k) => Array.from({ length: k }, () => []);
-  makeChart("seq", $("chart-seq"), seriesSpecs.seq(), {
-    scales: { x: { time: false, range: stepRange } }, axes: axes("t", "value"), data: empty(4), overTime: true,
-  });
+  makeSeqChart(seqSeries);
   makeChart("hidden", $("chart-hidden"), hiddenSeries(n), {
     scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1), overTime: true,
   });
@@ -97,6 +107,31 @@ function ensureCharts(p) {
   makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
     scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),
   });
+}
+
+function makeSeqChart(count) {
+  // 4 series, or 5 with the forecast, or 6 with the true continuation too (named sequences)
+  const series = [...seriesSpecs.seq(), ...seriesSpecs.forecast()].slice(0, count);
+  const y = count > 4 ? { range: seqRange } : {};
+  makeChart("seq", $("chart-seq"), series, {
+    scales: { x: { time: false, range: stepRange }, y }, axes: axes("t", "value"),
+    data: Array.from({ length: series.length }, () => []), overTime: true,
+  });
+}
+
+// The data sets the value axis; a forecast or true continuation that runs far off (normalized
+// Fibonacci keeps growing) may widen it to three times the data's spread, and leaves the top.
+function seqRange(u, min, max) {
+  const c = last() && last().charts;
+  if (min === null || max === null || min === undefined || !c) return [-1, 1];
+  const shown = [...c.x, ...c.target, ...c.y].filter((v) => v !== null);
+  const lo = shown.length ? Math.min(...shown) : min;
+  const hi = shown.length ? Math.max(...shown) : max;
+  const span = hi - lo || Math.abs(hi) || 1;
+  const bottom = Math.max(min, lo - 3 * span);
+  const top = Math.min(max, hi + 3 * span);
+  const pad = (top - bottom) * 0.06 || 1;
+  return [bottom - pad, top + pad];
 }
 
 const stepRange = (u, min, max) => (min === null || min === undefined ? [-0.5, 0.5] : [min - 0.5, max + 0.5]);
@@ -144,11 +179,18 @@ export function paintCharts(p) {
   ensureCharts(p);
   const c = p.charts;
   if (!c) {
-    charts.seq.setData([[], [], [], []]);
+    charts.seq.setData(Array.from({ length: charts.seq.nSeries }, () => []));
     charts.hidden.setData([[], ...Array.from({ length: p.n }, () => [])]);
     charts.grad.setData([[], [], []]);
   } else {
-    charts.seq.setData([c.t, c.x, c.target, c.y]);
+    const F = c.forecast;
+    if (F) {
+      const pad = (series) => F.t.map((t) => (t < series.length ? series[t] : null));
+      const data = [F.t, pad(c.x), pad(c.target), pad(c.y), F.y];
+      charts.seq.setData(F.truth ? [...data, F.truth] : data);
+    } else {
+      charts.seq.setData([c.t, c.x, c.target, c.y]);
+    }
     charts.hidden.setData([c.t, ...c.h]);
     charts.grad.setData([c.t, c.reach, c.grad]);
   }

@@ -40,11 +40,11 @@ function paint(json) {
   lastJson = json;
   remember(p);
   paintSettings(p.settings);
-  paintWeights(p.weights, p.n);
+  paintWeights(p.weights, p.n, p.cells);
   const custom = $("custom");
   $("custom-msg").textContent = p.error;
   custom.setAttribute("aria-invalid", p.error ? "true" : "false");
-  paintTable(p.rows, p.current);
+  paintTable(p.rows, p.current, p.forecast_from);
   $("loss").textContent = p.loss;
   paintEquation(p.equation, p.step, p.T);
   paintCharts(p);
@@ -116,3 +116,11 @@ window.RnnPage = {
   failed: (text) => window.RnnStart.failed(text),
   reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
 };
+
+// The default view, computed at build time by rnn_py (build.py), drawn before Python is ready;
+// only for an address without settings, where it is exactly the view Python then paints.
+const initial = document.getElementById("initial-view");
+if (initial && !location.search && !location.hash && !document.documentElement.dataset.pyReady) {
+  paint(initial.textContent);
+  for (const el of document.querySelectorAll(ENABLED)) el.disabled = true; // until ready()
+}

@@ -15,6 +15,8 @@ export function paintSettings(s) {
   $("lr").setAttribute("aria-valuetext", String(s.lr));
   $("clip").checked = s.clip;
   setValue($("seed"), s.seed);
+  $("forecast").checked = s.forecast;
+  setValue($("forecast-steps"), s.forecast_steps);
   document.body.classList.toggle("no-explain", !s.explain);
   document.body.classList.toggle("embed", s.embed);
   for (const el of document.querySelectorAll("[data-hide]")) {

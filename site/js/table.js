@@ -1,7 +1,8 @@
 // The Timesteps table. Rows are reused between paints (a training run repaints 75 times).
 import { $ } from "./util.js";
 
-export function paintTable(rows, current) {
+// Rows from forecastFrom on (when it is a number) are the forecast's: class "forecast".
+export function paintTable(rows, current, forecastFrom = null) {
   const body = $("timesteps-body");
   while (body.rows.length > rows.length) body.lastElementChild.remove();
   rows.forEach((row, t) => {
@@ -15,7 +16,8 @@ export function paintTable(rows, current) {
       });
       body.append(tr);
     }
-    tr.className = t === current ? "current" : "";
+    const forecast = forecastFrom !== null && forecastFrom !== undefined && t >= forecastFrom;
+    tr.className = t === current ? "current" : forecast ? "forecast" : "";
     row.forEach((text, j) => {
       if (tr.cells[j].textContent !== text) tr.cells[j].textContent = text;
     });

@@ -1,12 +1,147 @@
-// The Weights panel: five sliders and boxes for one unit, a table of vectors for several.
+// The Weights panel: five sliders and boxes for one unit. For several units every weight is a
+// cell of a small heatmap (colour for sign and size) holding a number box: type a value, nudge it
+// with the arrow keys (step 0.05), or drag up or down on it. A drag sets the box's value and
+// dispatches "input" events (Python's panels/weights.py applies them), then one "change".
 import { $, round, setValue } from "./util.js";
 
 const PARAMS = ["w_xh", "w_hh", "w_hy", "b_h", "b_y"];
+const LIMIT = 5; // the boxes' range, the sliders' (typed values are clamped by Python)
+const STEP = 0.05; // what an arrow key adds
+const PER_PIXEL = 0.01; // what dragging one pixel up adds
+const THRESHOLD = 3; // pixels a pointer moves before a press becomes a drag
+const SCALE = 2; // |w| ≥ 2 is full colour
 
-export function paintWeights(w, n) {
-  $("scalar-weights").hidden = n !== 1;
-  $("matrix-weights").hidden = n === 1;
-  if (n === 1) {
+let grid = null; // { n, boxes: [{ box, key }], byKey: Map(key -> box), values: Map(key -> v) }
+
+// Cells use the unrolled network's colours (blue negative, orange positive), a little lighter
+// so that the number written on them stays readable in both colour schemes.
+function cellTint(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "transparent";
+  const a = Math.min(1, Math.abs(v) / SCALE);
+  return v < 0 ? `rgba(0, 114, 178, ${(0.06 + 0.5 * a).toFixed(3)})`
+    : `rgba(230, 159, 0, ${(0.06 + 0.55 * a).toFixed(3)})`;
+}
+
+// The text a cell shows: the most precise form of the value that fits in the cell (-0.35, -.35,
+// -0.3, -.3, 0). When not even that fits, only the colour shows. A focused box shows 4 decimals.
+let room = 0; // px of text a cell holds, measured in fit()
+let strip = false; // narrow cells write every |v| < 1 without its leading zero (.35)
+const ruler = document.createElement("canvas").getContext("2d");
+const widths = new Map(); // text -> px in the cells' font
+
+function textWidth(text) {
+  if (!widths.has(text)) widths.set(text, ruler.measureText(text).width);
+  return widths.get(text);
+}
+
+function shown(v, box) {
+  if (box === document.activeElement || !Number.isFinite(v)) return String(round(v));
+  const forms = [];
+  for (const d of [2, 1, 0]) {
+    const text = String(+v.toFixed(d));
+    forms.push(strip ? text.replace(/^(-?)0\.(?=\d)/, "$1.") : text);
+  }
+  return forms.find((text) => textWidth(text) <= room) ?? String(round(v));
+}
+
+function symbol(base, sub) {
+  const span = document.createElement("span");
+  span.className = "sym";
+  const s = document.createElement("sub");
+  s.textContent = sub;
+  span.append(base, s);
+  return span;
+}
+
+function head(content, cls, title) {
+  const el = document.createElement("div");
+  el.className = "wg-head " + (cls || "");
+  if (typeof content === "string") el.textContent = content;
+  else el.append(content);
+  if (title) el.title = title;
+  el.setAttribute("aria-hidden", "true"); // each box has its own accessible name
+  return el;
+}
+
+function makeBox(cell) {
+  const box = document.createElement("input");
+  box.type = "number";
+  box.className = "wg-cell";
+  box.min = String(-LIMIT);
+  box.max = String(LIMIT);
+  box.step = String(STEP);
+  box.inputMode = "decimal";
+  box.autocomplete = "off";
+  box.setAttribute("aria-label", cell.label);
+  box.setAttribute("aria-describedby", "grid-msg");
+  box.dataset.param = cell.param;
+  box.dataset.index = cell.index.join(",");
+  box.title = cell.label;
+  return box;
+}
+
+// The grid's fixed structure for n units; paintWeights then only changes values and colours.
+//              W_xh  W_hh (from unit 1 … n)  b_h
+//   unit i    [  ]  [  ] … [  ]            [  ]
+//                   W_hy                    b_y
+//   y               [  ] … [  ]            [  ]
+function build(cells, n) {
+  const root = $("weight-grid");
+  root.style.setProperty("--n", n);
+  root.style.gridTemplateColumns = `1.4em repeat(${n + 2}, minmax(0, 1fr))`;
+  const byKey = new Map();
+  const boxes = [];
+  for (const cell of cells) {
+    const key = cell.param + ":" + cell.index.join(",");
+    const box = makeBox(cell);
+    byKey.set(key, box);
+    boxes.push({ box, key });
+  }
+  const at = (param, ...index) => byKey.get(param + ":" + index.join(","));
+  const parts = [head(""), head(symbol("W", "xh"), "wg-col"), head(symbol("W", "hh"), "wg-span"),
+    head(symbol("b", "h"), "wg-col")];
+  parts.push(head(""), head(""));
+  for (let j = 1; j <= n; j++) parts.push(head(String(j), "wg-num", `from unit ${j}`));
+  parts.push(head(""));
+  for (let i = 0; i < n; i++) {
+    parts.push(head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), at("w_xh", i));
+    for (let j = 0; j < n; j++) parts.push(at("w_hh", i, j));
+    parts.push(at("b_h", i));
+  }
+  parts.push(head(""), head(""), head(symbol("W", "hy"), "wg-span wg-gap"), head(symbol("b", "y"), "wg-col wg-gap"));
+  parts.push(head("y", "wg-num wg-row", "into the output y"), head(""));
+  for (let j = 0; j < n; j++) parts.push(at("w_hy", j));
+  parts.push(at("b_y"));
+  root.replaceChildren(...parts);
+  grid = { n, boxes, byKey, values: new Map() };
+  fit();
+}
+
+// How much text fits in a cell at its current width, with the cells' own font (measured once per
+// build and resize); a cell too narrow for even "-.0" shows its colour only.
+function fit() {
+  if (!grid || $("matrix-weights").hidden) return;
+  const box = grid.boxes[0].box;
+  const style = getComputedStyle(box);
+  const font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  if (ruler.font !== font) {
+    ruler.font = font;
+    widths.clear();
+  }
+  room = box.clientWidth - 4;
+  strip = textWidth("-0.00") > room;
+  $("weight-grid").classList.toggle("wg-mute", textWidth("-.0") > room);
+  for (const { box: b, key } of grid.boxes) {
+    if (grid.values.has(key)) setValue(b, shown(grid.values.get(key), b));
+  }
+}
+
+export function paintWeights(w, n, cells) {
+  const scalar = n === 1;
+  $("scalar-weights").hidden = !scalar;
+  const wasHidden = $("matrix-weights").hidden;
+  $("matrix-weights").hidden = scalar;
+  if (scalar) {
     const values = { w_xh: w.w_xh[0], w_hh: w.w_hh[0][0], w_hy: w.w_hy[0], b_h: w.b_h[0], b_y: w.b_y };
     for (const name of PARAMS) {
       setValue($(name), values[name]);
@@ -14,19 +149,90 @@ export function paintWeights(w, n) {
     }
     return;
   }
-  const body = $("matrix-body");
-  const rows = [];
-  for (let i = 0; i < n; i++) {
-    const tr = document.createElement("tr");
-    const cells = [String(i + 1), w.w_xh[i].toFixed(2), w.w_hh[i].map((v) => v.toFixed(2)).join("  "), w.b_h[i].toFixed(2), w.w_hy[i].toFixed(2)];
-    cells.forEach((text, j) => {
-      const td = document.createElement(j === 0 ? "th" : "td");
-      if (j === 0) td.scope = "row";
-      td.textContent = text;
-      tr.append(td);
-    });
-    rows.push(tr);
-  }
-  body.replaceChildren(...rows);
-  $("matrix-by").textContent = "Output bias b_y = " + w.b_y.toFixed(2);
+  if (!grid || grid.n !== n || !$("weight-grid").contains(grid.boxes[0].box)) build(cells, n);
+  else if (wasHidden) fit();
+  cells.forEach((cell, k) => {
+    const { box, key } = grid.boxes[k];
+    const v = cell.value;
+    const text = shown(v, box);
+    if (grid.values.get(key) === v && box.value === text) return; // nothing to redraw
+    setValue(box, text); // also after an edit that left the weight as it was (7 → 5 when at 5)
+    if (grid.values.get(key) !== v) box.style.setProperty("--tint", cellTint(v));
+    grid.values.set(key, v);
+  });
 }
+
+// ---- focus, dragging ---------------------------------------------------------------------------
+
+function valueOf(box) {
+  const key = box.dataset.param + ":" + box.dataset.index;
+  return grid && grid.values.has(key) ? grid.values.get(key) : Number(box.value) || 0;
+}
+
+let drag = null; // { box, id, y, start, moved }
+
+function onPointerDown(event) {
+  const box = event.target;
+  if (!box.matches(".wg-cell") || box.disabled || event.button !== 0) return;
+  event.preventDefault(); // no text selection; a press without a drag focuses the box (below)
+  drag = { box, id: event.pointerId, y: event.clientY, start: valueOf(box), moved: false };
+  box.setPointerCapture(event.pointerId);
+}
+
+function onPointerMove(event) {
+  if (!drag || event.pointerId !== drag.id) return;
+  const dy = drag.y - event.clientY;
+  if (!drag.moved && Math.abs(dy) < THRESHOLD) return;
+  drag.moved = true;
+  drag.box.classList.add("wg-drag");
+  const value = Math.max(-LIMIT, Math.min(LIMIT, Math.round((drag.start + dy * PER_PIXEL) * 100) / 100));
+  if (Number(drag.box.value) === value && drag.box.dataset.dragging) return;
+  drag.box.dataset.dragging = "1"; // Python applies "input" events only while this is set
+  drag.box.value = String(value);
+  drag.box.style.setProperty("--tint", cellTint(value));
+  drag.box.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function onPointerUp(event) {
+  if (!drag || event.pointerId !== drag.id) return;
+  const { box, moved } = drag;
+  drag = null;
+  box.classList.remove("wg-drag");
+  if (moved) {
+    delete box.dataset.dragging;
+    box.dispatchEvent(new Event("change", { bubbles: true })); // the drag's end: commit
+  } else if (event.type === "pointerup") {
+    box.focus();
+    box.select();
+  }
+}
+
+function onFocus(event) {
+  const box = event.target;
+  if (!box.matches(".wg-cell")) return;
+  setValue(box, String(round(valueOf(box)))); // the full value while editing
+  box.select();
+}
+
+function onBlur(event) {
+  const box = event.target;
+  if (!box.matches(".wg-cell") || !grid) return;
+  requestAnimationFrame(() => {
+    if (box !== document.activeElement && !box.dataset.editing) setValue(box, shown(valueOf(box), box));
+  });
+}
+
+const root = $("weight-grid");
+if (root) {
+  root.addEventListener("pointerdown", onPointerDown);
+  root.addEventListener("pointermove", onPointerMove);
+  root.addEventListener("pointerup", onPointerUp);
+  root.addEventListener("pointercancel", onPointerUp);
+  root.addEventListener("focusin", onFocus);
+  root.addEventListener("focusout", onBlur);
+}
+let resizeTimer = 0;
+addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(fit, 120);
+});

@@ -1,0 +1,709 @@
+"""The speed suite: the page against the bare-Pyodide floor, side by side in one run.
+
+    python3 bench/run.py              (or: python3 build.py bench)
+    python3 bench/run.py --runs 7     more cold runs of each page
+    python3 bench/run.py --profile    also print where one cold start spends its time
+
+Builds the site (into $RNN_BUILD_DIR/site when set), serves it on 127.0.0.1, drives headless
+Chromium and prints one Markdown table of medians, ratios and budgets (issue 12). Measured:
+
+- cold start, interleaved with a floor page that only runs `loadPyodide()` and `1+1` from the
+  same vendored files (a fresh browser context each run, service workers blocked): ready time
+  (until html[data-py-ready]), first contentful paint, first real numbers (the Timesteps table
+  has a row of numbers, stamped at the next animation frame);
+- a repeat visit answered by the service worker's cache;
+- a slider drag (200 `input` events, one per animation frame), the training and search
+  animations and, when the page has it, the loss-landscape computation: handling time, frames
+  per second, the longest main-thread task (Long Tasks API);
+- BPTT epochs and random-search trials per second in the page's own Pyodide and on this CPython;
+- every file a cold visit loads, raw and gzip -9 bytes.
+
+Figures, not tests: nothing here fails when a budget is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+from report import Budget, Row, median, percentile, ratio, table  # noqa: E402
+
+import build  # noqa: E402
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-gpu",
+]  # fmt: skip  (as in tests/conftest.py)
+READY = "html[data-py-ready]"
+TIMEOUT = 90_000
+FLOOR = "bench-floor.html"
+
+# The floor: bare Pyodide from the same vendored files, one line of Python, then "ready".
+FLOOR_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pyodide floor</title>
+<script type="module">
+import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
+const pyodide = await loadPyodide();
+pyodide.runPython("1+1");
+document.documentElement.dataset.pyReady = "1";
+</script></head><body><p>Bare Pyodide: loadPyodide() and 1+1.</p></body></html>
+"""
+
+# Page-side probes, installed before any of the page's scripts run. Times are
+# performance.now(), milliseconds since navigation started.
+PROBES = """
+(() => {
+  const b = (window.__bench = { longtasks: [], progress: [], ready: null, numbers: null,
+                                firstPaint: null, paintCalls: 0 });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) b.longtasks.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: true });
+  } catch (e) { b.longtasks = null; }
+  addEventListener("py:progress", (e) => b.progress.push([String(e.detail), performance.now()]));
+  // PyScript's events around main.py: "py:ready" just before it runs, "py:done" after.
+  for (const name of ["py:ready", "py:done"]) {
+    addEventListener(name, () => b.progress.push([name, performance.now()]), true);
+  }
+  const hasNumbers = () => {
+    const body = document.getElementById("timesteps-body");
+    return !!(body && body.rows.length && /\\d/.test(body.textContent));
+  };
+  let stamping = false;
+  const check = () => {
+    if (b.ready === null && document.documentElement &&
+        document.documentElement.hasAttribute("data-py-ready")) b.ready = performance.now();
+    if (b.numbers === null && !stamping && hasNumbers()) {
+      stamping = true;  // the frame that shows them
+      requestAnimationFrame(() => { b.numbers = performance.now(); });
+    }
+    if (b.ready !== null && stamping) observer.disconnect();
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true, attributes: true,
+                               attributeFilter: ["data-py-ready"] });
+  // The first call Python makes to the painter, and how long it took.
+  let page;
+  Object.defineProperty(window, "RnnPage", { configurable: true, get: () => page, set(value) {
+    const paint = value && value.paint;
+    if (typeof paint === "function") {
+      value.paint = function (...args) {
+        const t = performance.now();
+        const result = paint.apply(this, args);
+        b.paintCalls++;
+        if (b.firstPaint === null) b.firstPaint = [t, performance.now()];
+        return result;
+      };
+    }
+    page = value;
+  }});
+})();
+"""
+
+# Test-only, as in tests/test_robust.py: the page's interpreter through PyScript's public hooks
+# (the same module URL as boot.js imports, so the same PyScript instance), plus when the
+# interpreter was ready and when main.py started and finished.
+EXPOSE_INTERPRETER = """
+if (location.protocol.startsWith("http")) {
+  window.__hooks = {};
+  import(location.origin + "/vendor/pyscript/core.js").then(({ hooks }) => {
+    hooks.main.onReady.add((wrap) => {
+      window.__interpreter = wrap.interpreter; window.__hooks.ready = performance.now(); });
+    hooks.main.onBeforeRun.add(() => { window.__hooks.before = performance.now(); });
+    hooks.main.onAfterRun.add(() => { window.__hooks.after = performance.now(); });
+  });
+}
+"""
+
+# The same Python runs here on CPython and in the page's Pyodide.
+WORK_PY = r"""
+import json, time
+from collections import deque
+from rnn_py import Params, make_sequence, random_search, train_bptt
+
+def _bptt(n, length):
+    xs = make_sequence("sine", length, normalized=True)
+    start = Params.random(n, seed=0)
+    def run(epochs):
+        (last,) = deque(train_bptt(start, xs, "tanh", lr=0.01, epochs=epochs), maxlen=1)
+        assert last.status == "done", last.message
+    return run
+
+def _search(length):
+    xs = make_sequence("sine", length, normalized=True)
+    def run(trials):
+        (last,) = deque(random_search(xs, "tanh", n=1, trials=trials, seed=0), maxlen=1)
+        assert last.evaluations == trials
+    return run
+
+JOBS = {f"bptt n={n} T={t}": (_bptt, (n, t)) for n in (1, 2, 8) for t in (12, 64)}
+JOBS["search n=1 T=12"] = (_search, (12,))
+
+def per_second(name, count, reps=3):
+    make, args = JOBS[name]
+    run = make(*args)
+    run(max(1, count // 10))  # warm up
+    best = float("inf")
+    for _ in range(reps):
+        begin = time.perf_counter()
+        run(count)
+        best = min(best, time.perf_counter() - begin)
+    return count / best
+
+def calibrate(target=0.15):
+    counts = {}
+    for name, (make, args) in JOBS.items():
+        run = make(*args)
+        begin = time.perf_counter()
+        run(20)
+        took = (time.perf_counter() - begin) / 20
+        counts[name] = max(20, int(target / took))
+    return counts
+"""
+
+
+def stamp(page, key):
+    return page.evaluate(f"window.__bench && window.__bench.{key}")
+
+
+def longest_task(page, start, end):
+    """The longest main-thread task that started between start and end (page ms), or None."""
+    tasks = page.evaluate("window.__bench.longtasks")
+    if tasks is None:
+        return None
+    inside = [d for s, d in tasks if start <= s <= end]
+    return max(inside, default=0.0)
+
+
+def cold_run(browser, url, requests=None):
+    """One cold visit in a fresh context without service workers: the page's stamps (ms)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    try:
+        context.add_init_script(PROBES)
+        page = context.new_page()
+        if requests is not None:
+            page.on("request", lambda r: requests.append(r.url))
+        page.goto(url)
+        page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
+        page.wait_for_function("window.__bench.numbers !== null || !window.__bench", timeout=5000)
+        page.wait_for_timeout(50)
+        got = page.evaluate(
+            """() => {
+              const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+              const b = window.__bench;
+              return { ready: b.ready, numbers: b.numbers, fcp: fcp ? fcp.startTime : null,
+                       firstPaint: b.firstPaint, progress: b.progress,
+                       resources: performance.getEntriesByType("resource").map((r) =>
+                         [r.name, r.startTime, r.responseEnd]) };
+            }"""
+        )
+    finally:
+        context.close()
+    return got
+
+
+def cold_floor(browser, url):
+    context = browser.new_context(service_workers="block")
+    try:
+        context.add_init_script(PROBES)
+        page = context.new_page()
+        page.goto(url + FLOOR)
+        page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
+        return page.evaluate("window.__bench.ready")
+    finally:
+        context.close()
+
+
+def repeat_visits(browser, url, reloads=3):
+    """Ready times (ms) of reloads answered by the service worker after one visit."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.add_init_script(PROBES)
+        page = context.new_page()
+        page.goto(url)
+        page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
+        page.wait_for_function(
+            "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+            timeout=TIMEOUT,
+        )
+        times, served = [], []
+        for _ in range(reloads):
+            page.reload()
+            page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
+            times.append(page.evaluate("window.__bench.ready"))
+            served.append(
+                page.evaluate(
+                    """() => performance.getEntriesByType("resource")
+                         .filter((r) => r.workerStart > 0).length"""
+                )
+            )
+        return times, served
+    finally:
+        context.close()
+
+
+SLIDE = """async (count) => {
+  const slider = document.getElementById("w_hh");
+  const rnn = window.RnnPage;
+  const paint = rnn.paint;
+  let paints = 0, lastEnd = 0;
+  rnn.paint = function (...args) {
+    const result = paint.apply(this, args); paints++; lastEnd = performance.now(); return result;
+  };
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const times = [];
+  await frame();
+  const start = performance.now();
+  try {
+    for (let i = 0; i < count; i++) {
+      await frame();
+      const before = paints;
+      const t0 = performance.now();
+      slider.value = String(-1.5 + (i % 300) / 100);
+      slider.dispatchEvent(new Event("input", { bubbles: true }));
+      let t1 = performance.now();
+      // A painter that defers its work still counts until it is done (at most 100 ms).
+      while (paints === before && performance.now() - t0 < 100) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      times.push(Math.max(t1, paints > before ? lastEnd : t1) - t0);
+    }
+  } finally { rnn.paint = paint; }
+  return { times, start, end: performance.now(), paints };
+}"""
+
+# Click a run button and count repaints until the status line says the run ended.
+ANIMATE = """async ({ button, done }) => {
+  const rnn = window.RnnPage;
+  const paint = rnn.paint;
+  let paints = 0;
+  rnn.paint = function (...args) { paints++; return paint.apply(this, args); };
+  const status = document.getElementById("train-status");
+  const finished = new RegExp(done);
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  await frame();
+  const start = performance.now();
+  let frames = 0, changed = 0, seen = 0;
+  try {
+    document.querySelector(button).click();
+    while (performance.now() - start < 30000) {
+      await frame();
+      frames++;
+      if (paints !== seen) { changed++; seen = paints; }
+      if (finished.test(status.textContent)) break;
+    }
+  } finally { rnn.paint = paint; }
+  return { start, end: performance.now(), paints, frames, changed, status: status.textContent };
+}"""
+
+
+def interactions(browser, url):
+    """Slider drag, training and search animation, landscape: rows of figures."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    rows = []
+    try:
+        context.add_init_script(PROBES)
+        page = context.new_page()
+        page.goto(url)
+        page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
+        page.evaluate(SLIDE, 20)  # warm up the handler's code paths
+        got = page.evaluate(SLIDE, 200)
+        times = got["times"]
+        rows += [
+            Row("slider: 200 input events, handling p50", percentile(times, 50), "ms"),
+            Row("slider: handling p95", percentile(times, 95), "ms", Budget("<=", 4.0)),
+            Row(
+                "slider: longest main-thread task",
+                longest_task(page, got["start"], got["end"]),
+                "ms",
+                Budget("<=", 50.0),
+                note="0 = none over 50 ms",
+            ),
+        ]
+        for label, button, done in (
+            ("training (300 BPTT epochs)", "#train", "epochs|diverged"),
+            ("search (300 random tries)", "#search", "tries"),
+        ):
+            run = page.evaluate(ANIMATE, {"button": button, "done": done})
+            seconds = (run["end"] - run["start"]) / 1000
+            fps = run["paints"] / seconds if seconds else None
+            rows += [
+                Row(
+                    f"{label}: repaints per second",
+                    fps,
+                    "fps",
+                    Budget(">=", 50.0),
+                    note=f"{run['paints']} repaints in {seconds:.2f} s",
+                ),
+                Row(
+                    f"{label}: longest task",
+                    longest_task(page, run["start"], run["end"]),
+                    "ms",
+                    Budget("<=", 50.0),
+                ),
+            ]
+        rows += landscape(page)
+    finally:
+        context.close()
+    return rows
+
+
+# Open the loss-landscape panel and wait for its map: Python sends the painter a "done"
+# message (RnnPage.panel("landscape", {kind: "done"})) when the last row is computed.
+LANDSCAPE = """async () => {
+  const panel = document.getElementById("landscape-panel");
+  if (!panel) return null;
+  const rnn = window.RnnPage;
+  const send = rnn.panel;
+  let doneAt = null, messages = 0;
+  rnn.panel = function (name, json) {
+    if (name === "landscape") {
+      messages++;
+      if (JSON.parse(json).kind === "done" && doneAt === null) doneAt = performance.now();
+    }
+    return send.apply(this, arguments);
+  };
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  await frame();
+  const start = performance.now();
+  try {
+    panel.open = true;
+    while (doneAt === null && performance.now() - start < 60000) await frame();
+  } finally { rnn.panel = send; }
+  return { start, end: doneAt === null ? performance.now() : doneAt, done: doneAt !== null,
+           messages };
+}"""
+
+
+def landscape(page):
+    """The loss-landscape panel's computation, when the page has that panel."""
+    got = page.evaluate(LANDSCAPE)
+    if not got or not got["done"]:
+        note = "no landscape panel yet" if not got else "did not signal completion"
+        return [
+            Row("landscape: computation, total", None, "s", note=note),
+            Row("landscape: longest task", None, "ms", Budget("<=", 50.0), note=note),
+        ]
+    return [
+        Row(
+            "landscape: computation, total",
+            (got["end"] - got["start"]) / 1000,
+            "s",
+            note=f"{got['messages']} messages to the painter",
+        ),
+        Row(
+            "landscape: longest task",
+            longest_task(page, got["start"], got["end"]),
+            "ms",
+            Budget("<=", 50.0),
+        ),
+    ]
+
+
+def throughput(browser, url, rounds=3):
+    """BPTT epochs/s and search trials/s in the page's Pyodide and on this CPython.
+
+    The same counts run on both; the two alternate job by job for `rounds` rounds and each
+    keeps its best, so a busy moment on the machine does not land on one side only."""
+    namespace: dict = {}
+    exec(compile(WORK_PY, "<bench work>", "exec"), namespace)  # noqa: S102 - our own code
+    counts = namespace["calibrate"]()
+    cpython = dict.fromkeys(counts, 0.0)
+    pyodide = dict.fromkeys(counts, 0.0)
+    context = browser.new_context(service_workers="block")
+    try:
+        context.add_init_script(EXPOSE_INTERPRETER)
+        page = context.new_page()
+        page.goto(url)
+        page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
+        page.wait_for_function("window.__interpreter !== undefined", timeout=TIMEOUT)
+        run = "(code) => window.__interpreter.runPython(code)"
+        # The work lives in a module of its own, away from main.py's globals.
+        page.evaluate(
+            run,
+            "import sys, types\n_bench = types.ModuleType('_bench')\n"
+            f"exec({WORK_PY!r}, _bench.__dict__)\nsys.modules['_bench'] = _bench",
+        )
+        for _ in range(rounds):
+            for name, count in counts.items():
+                here = namespace["per_second"](name, count, 1)
+                cpython[name] = max(cpython[name], here)
+                there = page.evaluate(
+                    run, f"import _bench; _bench.per_second({name!r}, {count}, 1)"
+                )
+                pyodide[name] = max(pyodide[name], there)
+    finally:
+        context.close()
+    rows = []
+    for name in counts:
+        unit = "trials/s" if name.startswith("search") else "epochs/s"
+        budget = Budget(">=", 10_000) if name == "bptt n=1 T=12" else None
+        rows.append(Row(f"Pyodide {name}", pyodide[name], unit, budget))
+        rows.append(
+            Row(
+                f"  Pyodide time / CPython time ({name})",
+                ratio(cpython[name], pyodide[name]),
+                "×",
+                Budget("<=", 2.0),
+                note=f"CPython {cpython[name]:,.0f} {unit}",
+            )
+        )
+    return rows
+
+
+def assets(site: Path, urls, base):
+    """Raw and gzip -9 bytes of every distinct file the cold visit requested."""
+    seen, files = set(), []
+    for url in urls:
+        parts = urlsplit(url)
+        if not url.startswith(base):
+            continue
+        path = unquote(parts.path)[len(urlsplit(base).path) :] or "index.html"
+        if path.endswith("/"):
+            path += "index.html"
+        if path in seen or path == FLOOR:
+            continue
+        seen.add(path)
+        file = site / path
+        data = file.read_bytes() if file.is_file() else b""
+        files.append((path, len(data), len(gzip.compress(data, 9, mtime=0)) if data else 0))
+    return sorted(files, key=lambda f: -f[2])
+
+
+def asset_table(files) -> str:
+    lines = ["| file | raw bytes | gzip -9 bytes |", "|---|--:|--:|"]
+    lines += [f"| {path} | {raw:,} | {gz:,} |" for path, raw, gz in files]
+    raw = sum(f[1] for f in files)
+    gz = sum(f[2] for f in files)
+    lines.append(f"| **total, {len(files)} files** | **{raw:,}** | **{gz:,}** |")
+    return "\n".join(lines)
+
+
+def profile(runs, floor_ready):
+    """Where a cold start spends its time: the median of each stamp over the cold runs."""
+
+    def when(run, prefix):
+        for name, start, end in run["resources"]:
+            if urlsplit(name).path.endswith(prefix):
+                return start, end
+        return None, None
+
+    def progress(run, label):
+        return next((t for name, t in run["progress"] if name == label), None)
+
+    marks = [
+        ("first contentful paint", lambda r: r["fcp"]),
+        ("boot.js fetched", lambda r: when(r, "/boot.js")[1]),
+        ("core.js requested", lambda r: when(r, "/core.js")[0]),
+        ("pyscript.json fetched", lambda r: when(r, "/pyscript.json")[1]),
+        ("pyodide.mjs requested", lambda r: when(r, "/pyodide.mjs")[0]),
+        ("py:progress Loading interpreter", lambda r: progress(r, "Loading interpreter")),
+        ("pyodide.asm.wasm fetched", lambda r: when(r, "/pyodide.asm.wasm")[1]),
+        ("pyodide-lock.json requested", lambda r: when(r, "/pyodide-lock.json")[0]),
+        ("python_stdlib.zip fetched", lambda r: when(r, "/python_stdlib.zip")[1]),
+        ("py:progress Loaded interpreter", lambda r: progress(r, "Loaded interpreter")),
+        ("rnn-page.zip fetched", lambda r: when(r, "/rnn-page.zip")[1]),
+        ("py:progress Loaded files", lambda r: progress(r, "Loaded files")),
+        ("py:progress Loaded Pyodide", lambda r: progress(r, "Loaded Pyodide")),
+        ("main.py fetched", lambda r: when(r, "/main.py")[1]),
+        ("py:ready (main.py starts)", lambda r: progress(r, "py:ready")),
+        ("first RnnPage.paint call", lambda r: (r["firstPaint"] or [None])[0]),
+        ("first RnnPage.paint returned", lambda r: (r["firstPaint"] or [None, None])[1]),
+        ("ready (data-py-ready)", lambda r: r["ready"]),
+        ("py:done (main.py finished)", lambda r: progress(r, "py:done")),
+        ("first real numbers shown", lambda r: r["numbers"]),
+    ]
+    lines = [
+        f"Cold start, median of {len(runs)} runs (ms since navigation); floor ready "
+        f"{floor_ready:.0f} ms",
+        "",
+        "| stamp | ms |",
+        "|---|--:|",
+    ]
+    for label, get in marks:
+        value = median([get(r) for r in runs])
+        lines.append(f"| {label} | {'n/a' if value is None else f'{value:.0f}'} |")
+    files = [
+        (urlsplit(n).path, s, e)
+        for n, s, e in runs[0]["resources"]
+        if "/rnn_py/" in n or n.endswith((".py", ".zip", ".tar", ".json"))
+    ]
+    if files:
+        lines += ["", "Run 1, our own files and the runtime's data (start → end, ms):"]
+        lines += [f"  {path}: {s:.0f} → {e:.0f}" for path, s, e in files]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        chromium = subprocess.run(
+            [build.chromium_path() or "chromium", "--version"], capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        chromium = "Chromium (version unknown)"
+    return (
+        f"{cpu or platform.processor()}, {os.cpu_count()} cores, {platform.system()}; "
+        f"{chromium} headless, software rendering (--disable-gpu); "
+        f"CPython {platform.python_version()}; local server on 127.0.0.1"
+    )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold runs of each page (default 5)")
+    parser.add_argument("--profile", action="store_true", help="print the cold-start timeline")
+    parser.add_argument("--skip", default="", help="comma list: cold,repeat,interact,work")
+    parser.add_argument(
+        "--site", type=Path, help="measure this already built site folder instead of building"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another build's site folder, cold-started interleaved with this one (before/after)",
+    )
+    args = parser.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    from playwright.sync_api import sync_playwright
+
+    began = time.perf_counter()
+    site = args.site.resolve() if args.site else build.build()
+    (site / FLOOR).write_text(FLOOR_HTML)
+    server = build.make_server(site, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    if args.baseline:
+        other = build.make_server(args.baseline.resolve(), "127.0.0.1", 0)
+        threading.Thread(target=other.serve_forever, daemon=True).start()
+        baseline_url = f"http://127.0.0.1:{other.server_port}/"
+    rows: list = []
+    files = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=build.chromium_path(), args=ARGS)
+            if "cold" not in skip:
+                cold_floor(browser, url)  # warm the server's and the OS's file cache once
+                floors, pages, requests, baselines = [], [], [], []
+                for i in range(args.runs):
+                    floors.append(cold_floor(browser, url))
+                    pages.append(cold_run(browser, url, requests if i == 0 else None))
+                    if args.baseline:
+                        baselines.append(cold_run(browser, baseline_url))
+                floor, ready = median(floors), median(p["ready"] for p in pages)
+                each = ", ".join(f"{p['ready'] / 1000:.2f}" for p in pages)
+                rows += [
+                    f"Cold visit, {args.runs} interleaved runs each (medians)",
+                    Row(
+                        "floor: bare loadPyodide() + 1+1, ready",
+                        floor / 1000,
+                        "s",
+                        note="runs: " + ", ".join(f"{f / 1000:.2f}" for f in floors),
+                    ),
+                    Row("page: ready (controls enabled)", ready / 1000, "s", note="runs: " + each),
+                    Row(
+                        "page ready / floor ready",
+                        ratio(ready, floor),
+                        "×",
+                        Budget("<=", 1.10),
+                        note=f"{(ready - floor) / 1000:+.2f} s over the floor",
+                    ),
+                    Row("page: first contentful paint", median(p["fcp"] for p in pages), "ms"),
+                    Row(
+                        "page: first real numbers (Timesteps table)",
+                        median(p["numbers"] for p in pages),
+                        "ms",
+                        Budget("<=", 500.0),
+                    ),
+                ]
+                if baselines:
+                    before = median(p["ready"] for p in baselines)
+                    rows += [
+                        Row(
+                            f"baseline ({args.baseline}): ready",
+                            before / 1000,
+                            "s",
+                            note="runs: "
+                            + ", ".join(f"{p['ready'] / 1000:.2f}" for p in baselines),
+                        ),
+                        Row("baseline ready / floor ready", ratio(before, floor), "×"),
+                        Row(
+                            "baseline: first real numbers",
+                            median(p["numbers"] for p in baselines),
+                            "ms",
+                        ),
+                    ]
+                files = assets(site, requests, url)
+                raw, gz = sum(f[1] for f in files), sum(f[2] for f in files)
+                rows += [
+                    Row(
+                        "cold transfer, gzip -9 (estimate)",
+                        gz / 1e6,
+                        "MB",
+                        Budget("<=", 5.0),
+                        note=f"{raw / 1e6:.2f} MB raw, {len(files)} requests",
+                    )
+                ]
+            if "repeat" not in skip:
+                times, served = repeat_visits(browser, url)
+                rows += [
+                    "Repeat visit (service worker cache)",
+                    Row(
+                        "page: ready",
+                        median(times) / 1000,
+                        "s",
+                        Budget("<=", 1.5),
+                        note="runs: "
+                        + ", ".join(f"{t / 1000:.2f}" for t in times)
+                        + f"; {min(served)}+ files from the worker",
+                    ),
+                ]
+            if "interact" not in skip:
+                rows += ["Interaction (default view)", *interactions(browser, url)]
+            if "work" not in skip:
+                rows += ["Python throughput (best of 3)", *throughput(browser, url)]
+            browser.close()
+    finally:
+        server.shutdown()
+        if args.baseline:
+            other.shutdown()
+        (site / FLOOR).unlink(missing_ok=True)
+    print(f"Machine: {machine()}")
+    print(f"Build: {site} (version {(site / 'build-version.txt').read_text().strip()})")
+    print()
+    print(table(rows))
+    if files:
+        print()
+        print(asset_table(files))
+    if args.profile and "cold" not in skip:
+        print()
+        print(profile(pages, floor))
+        if baselines:
+            print()
+            print("Baseline:", profile(baselines, floor))
+    print(f"\n(suite took {time.perf_counter() - began:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,327 @@
+"""The page's Python console: what a learner types runs in the page's own interpreter.
+
+Built on the standard library's ``code.InteractiveConsole``. Before every entry the names
+``rnn_py``, ``params``, ``xs``, ``activation`` and ``state`` are set to copies of the page's
+current ones; after it, a changed ``params`` (rebound, or edited in place such as
+``params.w_hh[0][0] = 0.3``) is checked like a loaded weights file and handed back for the page
+to adopt. Output and tracebacks come back as text, capped in size, and an entry that runs too
+long is stopped by a ``sys.settrace`` time check, so a runaway loop cannot freeze the page.
+"""
+
+from __future__ import annotations
+
+import ast
+import code
+import contextlib
+import copy
+import linecache
+import sys
+import time
+from dataclasses import dataclass, replace
+
+from .model import Params
+from .state import MAX_HIDDEN, SAVED_LIMIT, DemoState, format_number
+
+TIME_LIMIT = 5.0  # seconds an entry may run
+OUTPUT_LIMIT = 20_000  # characters of output kept per entry
+INPUT_LIMIT = 20_000  # characters an entry may have
+
+WELCOME = (
+    "Python {version}, the interpreter that runs this page. Try\n"
+    "    rnn_py.forward(params, xs, activation).loss\n"
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one entry did.
+
+    transcript is the entry echoed with prompts followed by its output (what the console shows);
+    output is the output alone. more is True when the entry is unfinished (an open block or
+    bracket) and nothing ran. params holds checked new weights for the page to adopt, or None;
+    message explains a refused params (or notes that other names do not go back to the page);
+    stopped says the time limit ended the entry.
+    """
+
+    transcript: str
+    output: str
+    more: bool = False
+    params: Params | None = None
+    message: str = ""
+    stopped: bool = False
+
+
+class _TimeUp(BaseException):
+    """Raised inside the running entry when its time is up (not an Exception, so a learner's
+    `except Exception` does not swallow it)."""
+
+
+class _CappedText:
+    """A write-only text stream that keeps the first `limit` characters."""
+
+    def __init__(self, limit):
+        self.limit, self.parts, self.size, self.cut = limit, [], 0, False
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self.limit - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(len(text), room)
+        if len(text) > room:
+            self.cut = True
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def text(self):
+        return "".join(self.parts)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Stop the code run inside this block once `seconds` have passed (checked on every line)."""
+    deadline = time.monotonic() + seconds
+
+    def check(frame, event, arg):
+        if time.monotonic() > deadline:
+            raise _TimeUp
+        if frame.f_code.co_filename.startswith("<input"):
+            # the learner's own code: checked at every opcode, since "line" events miss a loop
+            # on one line (while True: pass)
+            frame.f_trace_opcodes = True
+            return check
+        return None  # library code (rnn_py, …) runs at full speed, checked at every call
+
+    previous = sys.gettrace()
+    sys.settrace(check)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+def _no_input(prompt=""):
+    raise RuntimeError("input() can't wait for typing here: give the value in the code instead.")
+
+
+def _fingerprint(value):
+    """A text that changes when params' numbers change (in place or by rebinding)."""
+    try:
+        if isinstance(value, Params):
+            return repr((type(value), value.w_xh, value.w_hh, value.w_hy, value.b_h, value.b_y))
+        return repr((type(value), value))
+    except Exception:  # a learner's object with a broken repr
+        return f"unreadable {id(value)}"
+
+
+def check_params(value) -> Params:
+    """The learner's params as fresh, checked Params, like a loaded weights file.
+
+    Accepts Params or a dict with the keys w_xh, w_hh, w_hy, b_h and b_y; raises ValueError
+    saying what is wrong (a wrong shape, text, inf or nan, more than MAX_HIDDEN units, a weight
+    beyond ±1e6).
+
+    >>> check_params({"w_xh": [1], "w_hh": [[0.5]], "w_hy": [2], "b_h": [0], "b_y": 0}).w_hh
+    [[0.5]]
+    >>> check_params("weights")
+    Traceback (most recent call last):
+    ...
+    ValueError: params must be rnn_py.Params (or a dict of its five entries), not str.
+    """
+    if isinstance(value, Params):
+        fields = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
+        value = {name: getattr(value, name, None) for name in fields}
+    elif not isinstance(value, dict):
+        raise ValueError(
+            f"params must be rnn_py.Params (or a dict of its five entries), "
+            f"not {type(value).__name__}."
+        )
+    try:
+        params = Params.from_dict(value)
+    except (TypeError, AttributeError, KeyError, RecursionError) as error:
+        raise ValueError(f"params is malformed ({type(error).__name__}).") from None
+    if params.n > MAX_HIDDEN:
+        raise ValueError(f"params has {params.n} hidden units; the most here is {MAX_HIDDEN}.")
+    if any(abs(v) > SAVED_LIMIT for v in params.flat()):
+        limit = format_number(SAVED_LIMIT)
+        raise ValueError(f"Every weight in params must lie between -{limit} and {limit}.")
+    return params
+
+
+class Console(code.InteractiveConsole):
+    """A console whose entries see the page's current rnn_py, params, xs, activation, state.
+
+    >>> console = Console()
+    >>> r = console.run("params.w_hh[0][0] = 0.3", DemoState())
+    >>> r.params.w_hh
+    [[0.3]]
+    >>> console.run("print(len(xs), activation)", DemoState()).output
+    '12 tanh\\n'
+    """
+
+    def __init__(self, time_limit=TIME_LIMIT, output_limit=OUTPUT_LIMIT):
+        import rnn_py
+
+        super().__init__({"__name__": "__console__", "__doc__": None, "rnn_py": rnn_py})
+        self.time_limit = time_limit
+        self.output_limit = output_limit
+        self.entries = 0
+        self._out = None
+
+    def write(self, data):
+        """Tracebacks and syntax errors go to the entry's output."""
+        if self._out is not None:
+            self._out.write(data)
+        else:  # pragma: no cover - only outside an entry
+            sys.stderr.write(data)
+
+    @staticmethod
+    def unfinished(entry: str) -> bool:
+        """True when the entry still has a block or bracket open (Enter should add a line).
+
+        >>> Console.unfinished("for i in range(3):"), Console.unfinished("print(1)")
+        (True, False)
+        """
+        try:
+            return code.compile_command(entry.rstrip(), "<input>", "exec") is None
+        except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
+            return False  # running it shows the error
+
+    def welcome(self) -> str:
+        """The first lines the console shows."""
+        return WELCOME.format(version=sys.version.split()[0])
+
+    def run(self, entry: str, state: DemoState, finish: bool = False) -> Result:
+        """Run one entry (one or more lines) against the page's current state.
+
+        An unfinished entry (a block or bracket still open) runs nothing and comes back with
+        more=True, unless finish is True: then it is compiled as it is (and may show a
+        SyntaxError). A final expression's value is printed, as at the >>> prompt.
+        """
+        if not isinstance(entry, str):
+            raise ValueError("The console runs text.")
+        entry = entry.replace("\r\n", "\n").rstrip()
+        if not entry.strip():
+            return Result(transcript="", output="")
+        if len(entry) > INPUT_LIMIT:
+            text = f"That entry is longer than {INPUT_LIMIT:,} characters; it was not run.\n"
+            return Result(transcript=_echo(entry[:200] + " …") + text, output=text)
+        self.entries += 1
+        filename = f"<input {self.entries}>"
+        given = self._refresh(state)
+        self._out = out = _CappedText(self.output_limit)
+        stopped = False
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                compiled = self._compile(entry, filename, finish)
+                if compiled is None:
+                    return Result(transcript="", output="", more=True)
+                stopped = compiled is not False and self._execute(compiled)
+        finally:
+            self._out = None
+        output = out.text()
+        if out.cut:
+            output += f"\n… (output cut at {self.output_limit:,} characters)\n"
+        if stopped:
+            output += (
+                f"Stopped: this entry ran for more than {format_number(self.time_limit)} s, so "
+                "the page ended it (a loop that never finishes?). Your earlier names are kept.\n"
+            )
+        params, message = self._changed_params(given)
+        return Result(_echo(entry) + output, output, False, params, message, stopped)
+
+    # ---- the steps of one entry ------------------------------------------------------------
+
+    def _refresh(self, state):
+        """Put copies of the page's current objects in scope; what was given, for comparing."""
+        params = copy.deepcopy(state.params)
+        try:
+            xs = state.xs()
+        except ValueError:
+            xs = []  # a custom sequence that can't be read: the page says why
+        given = {
+            "params": params,
+            "params_text": _fingerprint(params),
+            "xs": list(xs),
+            "activation": state.activation,
+        }
+        self.locals.update(
+            params=params,
+            xs=xs,
+            activation=state.activation,
+            state=replace(state, params=copy.deepcopy(state.params)),
+            input=_no_input,
+        )
+        return given
+
+    def _compile(self, entry, filename, finish=False):
+        """Code objects for the entry (its last expression echoed), None if unfinished, or
+        False after showing a syntax error."""
+        try:
+            if not finish and code.compile_command(entry, filename, "exec") is None:
+                return None
+            tree = ast.parse(entry, filename, "exec")
+        except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
+            self.showsyntaxerror(filename)
+            return False
+        linecache.cache[filename] = (len(entry), None, entry.splitlines(True), filename)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = compile(ast.Interactive([tree.body.pop()]), filename, "single")
+        return compile(tree, filename, "exec"), last
+
+    def _execute(self, compiled):
+        """Run the compiled entry under the time limit; True when the limit stopped it."""
+        try:
+            with _time_limit(self.time_limit):
+                for part in compiled:
+                    if part is not None:
+                        exec(part, self.locals)
+        except _TimeUp:
+            return True
+        except SystemExit:
+            self.write("exit() and quit() do nothing here: the console stays open.\n")
+        except BaseException:
+            self.showtraceback()
+        return False
+
+    def _changed_params(self, given):
+        """(new Params or None, message) after an entry."""
+        notes = []
+        for name in ("xs", "activation"):
+            try:
+                same = self.locals.get(name) == given[name]
+            except Exception:
+                same = False
+            if not same:
+                notes.append(name)
+        note = ""
+        if notes:
+            names = " and ".join(notes)
+            note = (
+                f"Only params goes back to the page; {names} here "
+                f"{'are copies' if len(notes) > 1 else 'is a copy'}: use the page's controls "
+                f"to change {'them' if len(notes) > 1 else 'it'}."
+            )
+        if "params" not in self.locals:
+            return None, note
+        value = self.locals["params"]
+        if _fingerprint(value) == given["params_text"]:
+            return None, note
+        try:
+            return check_params(value), note
+        except ValueError as error:
+            message = f"The page keeps its weights: {error}"
+            return None, f"{message} {note}".strip()
+
+
+def _echo(entry: str) -> str:
+    """The entry as the console shows it, with >>> and ... prompts."""
+    lines = entry.split("\n")
+    return "".join((">>> " if i == 0 else "... ") + line + "\n" for i, line in enumerate(lines))

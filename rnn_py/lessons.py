@@ -1,0 +1,616 @@
+"""Challenges: small exercises whose goals rnn_py checks from the page's settings and this
+visit's history.
+
+Each `Challenge` has a goal, a hint, an explanation shown once it is solved, and two pure
+functions of (state, events): `check` says whether the goal is met, `progress` says in one
+sentence where the learner stands. `state` is the page's DemoState; `events` is the list of
+dicts the page records as things happen (page.record), each with a "kind":
+
+    "run"         a BPTT or random-search run ended: method ("bptt" or "random"), status
+                  ("done", "diverged" or "stopped"), evaluations, first_loss, last_loss,
+                  best_loss, and the settings it started from: lr, clip, sequence, custom,
+                  normalized, activation, hidden, length, params
+    "weights"     the weights were replaced; how = "hand" (a slider, a number box or a grid
+                  cell), "default" (the Default weights button) or another source ("import",
+                  "console", "landscape", "preset" …); params = the new weights, optional
+    "cliff_step"  the landscape's cliff button took one step with clipping and one without;
+                  clipped_move and unclipped_move = how far each moved the weights
+
+Nothing here reads the page; every check recomputes from these two arguments, so the same
+checks run on CPython in the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Params, forward, memory_reach
+
+RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
+WEIGHTS = "weights"  # the kind of event that says where the weights came from
+HAND = "hand"  # its "how" for a slider, a number box or a grid cell
+FRESH = ("default",)  # the "how"s of untrained weights: a clean start for challenge 1
+CLIFF_RATIO = 10.0  # the unclipped step must move the weights this many times farther
+MIN_SINE_LENGTH = 12  # the default length: one and a half periods of the wave, not a short piece
+STORAGE_KEY = "rnn-demo-challenges"
+RESET = "challenges_reset"  # the event "Reset progress" records
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """One exercise: what to do, a hint, what it teaches, and how rnn_py checks it."""
+
+    id: str
+    title: str
+    goal: str
+    hint: str
+    explanation: str
+    check: Callable[[object, list], bool]
+    progress: Callable[[object, list], str]
+
+
+# ---- small helpers -------------------------------------------------------------------------
+
+
+def _xs(state):
+    """The state's sequence, or None when its custom text is unusable."""
+    try:
+        return state.xs()
+    except ValueError:
+        return None
+
+
+def _loss(state):
+    """The loss of the current weights on the current sequence (None if there is none)."""
+    xs = _xs(state)
+    if xs is None:
+        return None
+    return _measured(
+        "loss", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs)
+    )
+
+
+def _reach_at_0(state):
+    """‖∂h_{T−1}/∂h_0‖ for the current settings (None if there is no sequence or it is nan)."""
+    xs = _xs(state)
+    if xs is None:
+        return None
+    return _measured(
+        "reach", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs)
+    )
+
+
+@lru_cache(maxsize=8)
+def _measured(what, activation, n, flat, xs):
+    """The loss (None unless finite) or the reach at t = 0 (None if nan) of the weights
+    Params.from_flat(n, flat) on xs. Several challenges ask about the same state, so the last
+    few answers are kept."""
+    params = Params.from_flat(n, flat)
+    if what == "loss":
+        loss = forward(params, xs, activation).loss
+        return loss if math.isfinite(loss) else None
+    reach = memory_reach(params, xs, activation)[0]
+    return None if math.isnan(reach) else reach
+
+
+def _flat(params):
+    """The weights as a flat list, from Params or a to_dict() dict; None when neither."""
+    if isinstance(params, Params):
+        return params.flat()
+    if isinstance(params, dict):
+        try:
+            return Params.from_dict(params).flat()
+        except ValueError:
+            return None
+    return None
+
+
+def _same_weights(a, b):
+    fa, fb = _flat(a), _flat(b)
+    return fa is not None and fa == fb
+
+
+def _runs(events, method=None):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "run" and (method is None or e.get("method") == method)
+    ]
+
+
+def _same_data(a, b):
+    """Two runs used the same sequence (the same typed values, for a custom one), activation
+    and number of hidden units."""
+    keys = ("sequence", "normalized", "activation", "hidden")
+    keys += ("custom",) if a.get("sequence") == "custom" else ("length",)
+    return all(a.get(key) == b.get(key) for key in keys)
+
+
+def _finite(v):
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _num(v):
+    """A number for a sentence: 3 significant digits."""
+    return f"{v:.3g}"
+
+
+# ---- 1. by hand ----------------------------------------------------------------------------
+
+
+def _set_by_hand(state, events):
+    """Whether the current weights are the learner's own: set by hand since the last clean
+    start (the visit's start or Default weights), with no run and no other source of weights
+    in between. A hand event that names its params must match the current weights."""
+    hand = None
+    for e in reversed(events):
+        kind, how = e.get("kind"), e.get("how")
+        if kind == WEIGHTS and how in FRESH:
+            break
+        if kind == "run" or (kind == WEIGHTS and how != HAND):
+            return False
+        if kind == WEIGHTS and hand is None:
+            hand = e
+    if hand is None:
+        return False
+    return "params" not in hand or _same_weights(hand["params"], state.params)
+
+
+def _on_linear(state):
+    return state.sequence == "linear" and state.normalized and state.activation == "tanh"
+
+
+def _check_by_hand(state, events):
+    loss = _loss(state)
+    return _on_linear(state) and loss is not None and loss < 0.05 and _set_by_hand(state, events)
+
+
+def _progress_by_hand(state, events):
+    if not _on_linear(state):
+        return "Choose the Linear sequence, tick Normalized and pick tanh."
+    loss = _loss(state)
+    if loss is None:
+        return "The loss is not a finite number: bring the weights back towards 0."
+    by_hand = _set_by_hand(state, events)
+    if loss < 0.05 and not by_hand:
+        return (
+            f"The loss is {_num(loss)}, but these weights were not all set with the sliders. "
+            "Press Default weights and use the sliders or number boxes."
+        )
+    return f"The loss is {_num(loss)}; the goal is below 0.05."
+
+
+# ---- 2. vanishing ------------------------------------------------------------------------
+
+
+def _check_vanish(state, events):
+    if state.activation != "sigmoid":
+        return False
+    reach = _reach_at_0(state)
+    return reach is not None and reach < 1e-3
+
+
+def _progress_vanish(state, events):
+    if state.activation != "sigmoid":
+        return "Pick the sigmoid activation."
+    reach = _reach_at_0(state)
+    if reach is None:
+        return "The gradient cannot be computed for these settings."
+    return f"The gradient reach at t = 0 is {_num(reach)}; the goal is below 0.001."
+
+
+# ---- 3. diverge, then converge ------------------------------------------------------------
+
+
+def _converged(run):
+    """A run that went the whole way and ended with a lower loss than it started with."""
+    first, last = run.get("first_loss"), run.get("last_loss")
+    return run.get("status") == "done" and _finite(first) and _finite(last) and last < first
+
+
+def _tamed(bad, good):
+    """good repeats the diverged run bad from the same start with clipping on or a lower rate."""
+    if not (_same_data(bad, good) and _same_weights(bad.get("params"), good.get("params"))):
+        return False
+    clip_on = bool(good.get("clip")) and not bad.get("clip")
+    lower = _finite(good.get("lr")) and _finite(bad.get("lr")) and good["lr"] < bad["lr"]
+    return (clip_on or lower) and _converged(good)
+
+
+def _diverged_runs(events):
+    return [
+        (i, e)
+        for i, e in enumerate(events)
+        if e.get("kind") == "run" and e.get("method") == "bptt" and e.get("status") == "diverged"
+    ]
+
+
+def _check_tame(state, events):
+    for i, bad in _diverged_runs(events):
+        if any(_tamed(bad, good) for good in _runs(events[i + 1 :], "bptt")):
+            return True
+    return False
+
+
+def _progress_tame(state, events):
+    diverged = _diverged_runs(events)
+    if not diverged:
+        return "No training run has diverged yet in this visit."
+    i, bad = diverged[-1]
+    later = _runs(events[i + 1 :], "bptt")
+    text = f"Training diverged at epoch {bad.get('evaluations')}. "
+    if not later:
+        return text + (
+            "Put back the weights it started from, then train again with clipping on "
+            "or a lower learning rate."
+        )
+    good = later[-1]
+    if not _same_weights(bad.get("params"), good.get("params")):
+        return text + "Your last run started from other weights: put back the ones it started from."
+    if not _same_data(bad, good):
+        return text + "Your last run used another sequence or activation."
+    if not _converged(good):
+        return text + "Your last run from there did not end with a lower loss than it started."
+    return text + "Your last run changed neither clipping (to on) nor the learning rate (lower)."
+
+
+# ---- 4. beat random search --------------------------------------------------------------
+
+
+def _full(run):
+    return run.get("status") == "done" and run.get("evaluations") == RUN_LENGTH
+
+
+def _beats(bptt, search):
+    """BPTT ended below the search's best, from a start worse than that best."""
+    best = search.get("best_loss")
+    first, last = bptt.get("first_loss"), bptt.get("last_loss")
+    return (
+        _full(bptt)
+        and _full(search)
+        and _same_data(bptt, search)
+        and _finite(best)
+        and _finite(first)
+        and _finite(last)
+        and last < best < first
+    )
+
+
+def _check_beat(state, events):
+    searches = _runs(events, "random")
+    return any(_beats(b, s) for b in _runs(events, "bptt") for s in searches)
+
+
+def _progress_beat(state, events):
+    searches = [s for s in _runs(events, "random") if _full(s) and _finite(s.get("best_loss"))]
+    if not searches:
+        return (
+            f"Run Random Search first: its best loss after {RUN_LENGTH} tries is the mark to beat."
+        )
+    search = searches[-1]
+    text = f"Random Search's best after {RUN_LENGTH} tries: {_num(search['best_loss'])}. "
+    runs = [b for b in _runs(events, "bptt") if _full(b) and _same_data(b, search)]
+    if not runs:
+        return text + f"Now train with BPTT for {RUN_LENGTH} epochs on the same settings."
+    bptt = runs[-1]
+    first, last = bptt.get("first_loss"), bptt.get("last_loss")
+    if _finite(first) and first <= search["best_loss"]:
+        return text + "Your BPTT run did not start above that: start from worse weights."
+    if _finite(last):
+        return text + f"Your BPTT run ended at {_num(last)}."
+    return text + "Your BPTT run did not end with a finite loss."
+
+
+# ---- 5. sine with two units -------------------------------------------------------------
+
+
+def _on_sine(state):
+    return state.sequence == "sine" and state.length >= MIN_SINE_LENGTH
+
+
+def _check_sine(state, events):
+    loss = _loss(state) if _on_sine(state) else None
+    return loss is not None and loss < 1e-3
+
+
+def _progress_sine(state, events):
+    if not _on_sine(state):
+        return f"Choose the Sine sequence with a length of at least {MIN_SINE_LENGTH}."
+    loss = _loss(state)
+    if loss is None:
+        return "The loss is not a finite number: bring the weights back towards 0."
+    units = "1 hidden unit" if state.hidden == 1 else f"{state.hidden} hidden units"
+    return f"The loss is {_num(loss)} with {units}; the goal is below 0.001."
+
+
+# ---- 6. cliff ---------------------------------------------------------------------------
+
+
+def _cliff_steps(events):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "cliff_step"
+        and _finite(e.get("clipped_move"))
+        and e["clipped_move"] > 0
+        and isinstance(e.get("unclipped_move"), int | float)
+        and not math.isnan(e["unclipped_move"])
+    ]
+
+
+def _check_cliff(state, events):
+    return any(e["unclipped_move"] >= CLIFF_RATIO * e["clipped_move"] for e in _cliff_steps(events))
+
+
+def _progress_cliff(state, events):
+    steps = _cliff_steps(events)
+    if not steps:
+        return "No step at a wall yet: open the Loss landscape panel."
+    e = steps[-1]
+    ratio = e["unclipped_move"] / e["clipped_move"]
+    return (
+        f"Your last step: without clipping the weights moved {_num(e['unclipped_move'])}, "
+        f"with clipping {_num(e['clipped_move'])}, {_num(ratio)} times as far. "
+        f"The goal is at least {CLIFF_RATIO:g} times."
+    )
+
+
+# ---- 7. explode -------------------------------------------------------------------------
+
+
+def _check_explode(state, events):
+    reach = _reach_at_0(state)
+    return reach is not None and reach > 1e3
+
+
+def _progress_explode(state, events):
+    reach = _reach_at_0(state)
+    if reach is None:
+        return "The gradient cannot be computed for these settings."
+    return f"The gradient reach at t = 0 is {_num(reach)}; the goal is above 1000."
+
+
+CHALLENGES = (
+    Challenge(
+        id="by-hand",
+        title="Tune it by hand",
+        goal=(
+            "With the sliders alone (no training), get the loss under 0.05 on the Linear "
+            "sequence, Normalized, with tanh."
+        ),
+        hint=(
+            "Predicting xₜ₊₁ from xₜ on a straight line needs no memory: try a hidden weight of "
+            "0, then make yₜ follow xₜ and add the constant step with the output bias."
+        ),
+        explanation=(
+            "Each step of the normalized line adds the same amount, so the next value is the "
+            "current one plus a constant. With the hidden weight at 0 the unit only passes xₜ "
+            "through tanh, which is nearly straight for small inputs, and the output bias adds "
+            "the step. Training does the same search for you, but it is worth knowing what the "
+            "numbers mean."
+        ),
+        check=_check_by_hand,
+        progress=_progress_by_hand,
+    ),
+    Challenge(
+        id="vanish",
+        title="Make the gradient vanish",
+        goal="With sigmoid, make the gradient reach at t = 0 fall below 0.001.",
+        hint=(
+            "Watch the bars of the gradient chart. What is the steepest slope sigmoid ever has, "
+            "and how many steps lie between t = 0 and the end?"
+        ),
+        explanation=(
+            "Sigmoid's slope is at most 1/4, at z = 0. Going back one step multiplies the "
+            "gradient by Wₕₕ times that slope, so while |Wₕₕ| is below 4 every step shrinks "
+            "it, and after ten or so steps almost nothing is left: the first inputs barely "
+            "influence learning. This is the vanishing gradient problem."
+        ),
+        check=_check_vanish,
+        progress=_progress_vanish,
+    ),
+    Challenge(
+        id="diverge",
+        title="Diverge, then tame it",
+        goal=(
+            "Make BPTT training diverge. Then, with the same sequence and the same starting "
+            "weights, make it converge by turning clipping back on or lowering the learning rate."
+        ),
+        hint=(
+            "A large learning rate with clipping off does it, especially with the linear "
+            "activation. A diverged run leaves its last finite weights behind, so put back the "
+            "ones it started from (Default weights, or the button here) before training again."
+        ),
+        explanation=(
+            "Gradient descent moves each weight by the learning rate times its gradient. When "
+            "that move overshoots the valley, the loss grows, the next gradient is larger and "
+            "the weights fly off. A smaller learning rate shortens every move; clipping caps "
+            "each gradient entry at 5, so no single step can be huge."
+        ),
+        check=_check_tame,
+        progress=_progress_tame,
+    ),
+    Challenge(
+        id="beat-random",
+        title="Beat random search",
+        goal=(
+            f"Run Random Search ({RUN_LENGTH} tries) and BPTT ({RUN_LENGTH} epochs) on the same "
+            "sequence, activation and hidden units. Starting from weights worse than Random "
+            "Search's best, BPTT must end below that best."
+        ),
+        hint=(
+            "Each run uses the same budget of evaluations. Start BPTT from the default weights "
+            "rather than from the weights Random Search found."
+        ),
+        explanation=(
+            "Random search draws weights blindly, so most of its tries land far from a good "
+            "point. BPTT measures which way is downhill for every weight at once and walks that "
+            "way, so with the same number of evaluations it usually ends far lower."
+        ),
+        check=_check_beat,
+        progress=_progress_beat,
+    ),
+    Challenge(
+        id="sine",
+        title="Sine below 0.001",
+        goal=f"Get the loss on Sine below 0.001 (length at least {MIN_SINE_LENGTH}).",
+        hint=(
+            "With one hidden unit the loss stalls above 0.04. Give the network 2 hidden units "
+            "and train; with the linear activation one Train click is enough."
+        ),
+        explanation=(
+            "The next sample of a sine wave depends on the last two: xₜ₊₁ = 2cos(ω)·xₜ − "
+            "xₜ₋₁. One hidden number cannot hold both, but two can, because a rotation in "
+            "the plane of two units is exactly an oscillation."
+        ),
+        check=_check_sine,
+        progress=_progress_sine,
+    ),
+    Challenge(
+        id="cliff",
+        title="Find a cliff",
+        goal=(
+            "On the loss landscape, find a cliff and take one step with clipping and one without:"
+            f" the unclipped step must move the weights at least {CLIFF_RATIO:g} times as far."
+        ),
+        hint=(
+            "In the Loss landscape panel, the Cliffs preset maps a steep wall between two flat "
+            "regions. Once the map is drawn, One step at the wall steps from its steepest point."
+        ),
+        explanation=(
+            "On a cliff the loss changes so sharply that the gradient is huge, and a plain "
+            "gradient step throws the weights far beyond the place where that slope was "
+            "measured. Clipping keeps each entry's sign but caps its size at 5, so the step "
+            "stays short. This is why RNNs are trained with clipping (Pascanu, Mikolov and "
+            "Bengio, 2013)."
+        ),
+        check=_check_cliff,
+        progress=_progress_cliff,
+    ),
+    Challenge(
+        id="explode",
+        title="Make the gradient explode",
+        goal="Make the gradient reach at t = 0 rise above 1000.",
+        hint=(
+            "Every step back multiplies by Wₕₕ times the activation's slope. Which activation "
+            "never flattens out, and what happens with Wₕₕ a little above 1?"
+        ),
+        explanation=(
+            "When every factor Wₕₕ·f′(z) is above 1, their product grows geometrically with "
+            "the number of steps: with Wₕₕ = 2 and the linear activation, eleven steps give "
+            "2¹¹ = 2048. Tanh and sigmoid fight back: large Wₕₕ pushes them into their flat "
+            "ends, where the slope is small. Exploding gradients are why clipping exists."
+        ),
+        check=_check_explode,
+        progress=_progress_explode,
+    ),
+)
+
+BY_ID = {c.id: c for c in CHALLENGES}
+
+
+# ---- the panel's data and the stored ticks -----------------------------------------------
+
+
+def solved_now(state, events, solved=()):
+    """The ids of the challenges solved by this state and history, beyond those in `solved`
+    (already ticked ones are not checked again, which keeps this cheap)."""
+    found = []
+    for c in CHALLENGES:
+        if c.id not in solved and c.check(state, events):
+            found.append(c.id)
+    return found
+
+
+def since_reset(events):
+    """The events after the last "Reset progress" (a "challenges_reset" event): a reset
+    forgets what was done before it.
+
+    >>> since_reset([{"kind": "run"}, {"kind": RESET}, {"kind": "weights", "how": "hand"}])
+    [{'kind': 'weights', 'how': 'hand'}]
+    """
+    for i in range(len(events) - 1, -1, -1):
+        if events[i].get("kind") == RESET:
+            return events[i + 1 :]
+    return events
+
+
+def restore_point(events):
+    """The weights (Params) the last diverged BPTT run started from, or None: challenge 3
+    asks to train again from them."""
+    diverged = _diverged_runs(events)
+    flat = _flat(diverged[-1][1].get("params")) if diverged else None
+    if flat is None:
+        return None
+    n = round((math.isqrt(4 * len(flat) + 5) - 3) / 2)  # len = n² + 3n + 1
+    return Params.from_flat(n, flat)
+
+
+def panel_data(state, events, solved, focus=None, note=""):
+    """What the Challenges panel shows, JSON-safe: each challenge in order with its goal, hint,
+    whether it is ticked, its progress sentence (unsolved ones) and its explanation (solved
+    ones only). restore is true on challenge 3 while the weights a diverged run started from
+    can be put back. focus is the 1-based number a link asked for (or None); note is a quiet
+    line about storage."""
+    items = []
+    start = restore_point(events)
+    for number, c in enumerate(CHALLENGES, 1):
+        done = c.id in solved
+        items.append(
+            {
+                "number": number,
+                "id": c.id,
+                "title": c.title,
+                "goal": c.goal,
+                "hint": c.hint,
+                "solved": done,
+                "progress": "" if done else c.progress(state, events),
+                "explanation": c.explanation if done else "",
+                "restore": c.id == "diverge"
+                and not done
+                and start is not None
+                and start != state.params,
+            }
+        )
+    count = sum(item["solved"] for item in items)
+    return {
+        "items": items,
+        "count": count,
+        "summary": f"{count} of {len(CHALLENGES)} solved",
+        "focus": focus if isinstance(focus, int) and 1 <= focus <= len(CHALLENGES) else None,
+        "note": note,
+    }
+
+
+def dump_progress(solved):
+    """The text stored in localStorage: only the ids of the ticked challenges.
+
+    >>> dump_progress({"vanish", "by-hand"})
+    '{"solved": ["by-hand", "vanish"]}'
+    """
+    return json.dumps({"solved": [c.id for c in CHALLENGES if c.id in solved]})
+
+
+def load_progress(text):
+    """The ticked challenges' ids from stored text; anything else (junk, unknown ids, a value
+    that is not ours) is ignored, never run.
+
+    >>> sorted(load_progress('{"solved": ["sine", "nope", 3]}'))
+    ['sine']
+    >>> load_progress("not json")
+    set()
+    """
+    if not isinstance(text, str) or len(text) > 10_000:
+        return set()
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return set()
+    ids = data.get("solved") if isinstance(data, dict) else None
+    if not isinstance(ids, list):
+        return set()
+    return {i for i in ids if isinstance(i, str) and i in BY_ID}

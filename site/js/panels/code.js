@@ -1,0 +1,148 @@
+// The Code panel: the model's Python, highlighted by rnn_py.source (token classes and text,
+// put in with textContent), with the lines of the current timestep marked while stepping and
+// the backward pass marked while BPTT trains. Which lines belong to which formula comes from
+// rnn_py.source; where the page stands comes from the last main snapshot.
+import { $, MATHML } from "../util.js";
+import { last } from "../store.js";
+
+let blocks = []; // [{key, kind, first, last, rows: [elements], note}]
+
+function make(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function mathToken([tag, text, sub]) {
+  const el = document.createElementNS(MATHML, tag);
+  el.textContent = text;
+  if (sub === undefined) return el;
+  const wrap = document.createElementNS(MATHML, "msub");
+  const s = document.createElementNS(MATHML, /^[−\d]/.test(sub) ? "mn" : "mi");
+  s.textContent = sub;
+  wrap.append(el, s);
+  return wrap;
+}
+
+// One equation as short formulas that wrap after "=", "+" or "," (as the live equation does),
+// so on a phone every number stays in view.
+const BREAKS = new Set(["=", "+", ","]);
+function mathLine(tokens) {
+  const chunks = [];
+  let chunk = [];
+  const flush = () => {
+    if (!chunk.length) return;
+    const math = document.createElementNS(MATHML, "math");
+    const row = document.createElementNS(MATHML, "mrow");
+    row.append(...chunk.map(mathToken));
+    math.append(row);
+    chunks.push(math);
+    chunk = [];
+  };
+  for (const token of tokens) {
+    chunk.push(token);
+    if (token[0] === "mo" && BREAKS.has(token[1])) flush();
+  }
+  flush();
+  return chunks;
+}
+
+function line(number, spans) {
+  const row = make("div", "code-line");
+  row.dataset.line = String(number);
+  const ln = make("span", "ln", String(number));
+  ln.setAttribute("aria-hidden", "true");
+  const text = make("span", "src");
+  for (const [cls, t] of spans) text.append(cls ? make("span", `tok-${cls}`, t) : t);
+  if (!spans.length) text.append("\n"); // keeps an empty line one line high
+  row.append(ln, text);
+  return row;
+}
+
+function build(data) {
+  const box = $("code-listing");
+  const byLast = new Map(data.blocks.map((b) => [b.last, b]));
+  blocks = [];
+  const parts = data.functions.map((fn) => {
+    const section = make("section", "code-fn");
+    const caption = make("p", "code-caption", `${data.file}, lines ${fn.first}–${fn.last}: ${fn.name}`);
+    section.append(caption);
+    const rows = new Map();
+    for (const [number, spans] of fn.lines) {
+      const row = line(number, spans);
+      rows.set(number, row);
+      section.append(row);
+      const block = byLast.get(number);
+      if (block) {
+        const note = make("div", "code-note");
+        note.dataset.block = block.key;
+        const values = make("div", "code-values");
+        note.append(values, make("p", "code-why", block.text));
+        section.append(note);
+        const own = [];
+        for (let n = block.first; n <= block.last; n++) if (rows.has(n)) own.push(rows.get(n));
+        blocks.push({ ...block, rows: own, note, values });
+      }
+    }
+    return section;
+  });
+  box.replaceChildren(...parts);
+  lastKinds = "";
+}
+
+let lastKinds = "";
+
+function mark(kinds, equation) {
+  // When other blocks become marked (stepping ↔ training), bring the first of them into view
+  // inside the listing (the page itself does not scroll).
+  const key = kinds.join();
+  if (key !== lastKinds) {
+    lastKinds = key;
+    const first = blocks.find((b) => kinds.includes(b.kind));
+    if (first) $("code-listing").scrollTop = Math.max(0, first.rows[0].offsetTop - 40);
+  }
+  for (const b of blocks) {
+    const on = kinds.includes(b.kind) || (kinds.includes("forward-loss") && b.key === "loss");
+    for (const row of b.rows) row.classList.toggle("marked", on);
+    b.note.classList.toggle("marked", on);
+    const eq = b.kind === "step" && on && equation ? equation[["z", "h", "y"].indexOf(b.key)] : null;
+    b.values.replaceChildren(...(eq ? mathLine(eq) : []));
+  }
+}
+
+function follow() {
+  if (!blocks.length) return;
+  const p = last();
+  const status = $("code-status");
+  if (!p || !p.ok) {
+    mark([], null);
+    status.textContent = "No sequence to run: fix the custom values above.";
+  } else if (p.running === "bptt") {
+    mark(["train"], null);
+    status.textContent = "Training with BPTT: every epoch runs the forward pass, then _backward " +
+      `calls step_back for t = ${p.T - 1} down to 0. Marked: the lines of the backward pass.`;
+  } else if (p.running === "random") {
+    mark(["step", "forward-loss"], null);
+    status.textContent = "Random Search: each try runs only the forward pass and its loss " +
+      "(marked); it never computes a gradient.";
+  } else if (p.current === null || p.current === undefined) {
+    mark([], null);
+    status.textContent = "Nothing read yet: press Step Forward to mark the lines that compute the first timestep.";
+  } else {
+    mark(["step"], p.equation);
+    const t = p.current;
+    status.textContent = `t = ${t}: the marked lines computed z${sub(t)}, h${sub(t)} and y${sub(t)}; ` +
+      "each block shows its numbers below it.";
+  }
+}
+
+const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
+function sub(t) {
+  return String(t).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
+}
+
+export function paint(data) {
+  if (data.kind === "listing") build(data);
+  follow();
+}

@@ -1,0 +1,326 @@
+"""The weight grids (two or more hidden units) and hidden sizes up to 8, used as a person would.
+
+Every number read off the page is recomputed on CPython with rnn_py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+from conftest import ARTIFACTS
+from test_page import fmt, table
+from test_robust import AXE_RUN, type_into, wait_for_run
+
+import build
+import rnn_py
+from rnn_py.state import (
+    DemoState,
+    default_params,
+    from_query,
+    to_query,
+    weight_cells,
+    with_cell,
+)
+
+STEP = 0.05  # the boxes' arrow-key step
+DRAG = 0.01  # what dragging one pixel up adds
+
+
+def expected_rows(xs, params, activation):
+    """The Timesteps table with h_t as a vector, computed on CPython."""
+    trace = rnn_py.forward(params, xs, activation)
+    rows = []
+    for t, x in enumerate(xs):
+        h = trace.h[t]
+        h_text = fmt(h[0]) if len(h) == 1 else "[" + ", ".join(map(fmt, h)) + "]"
+        target = xs[t + 1] if t + 1 < len(xs) else None
+        rows.append([
+            str(t), fmt(x), h_text, fmt(trace.y[t]),
+            "—" if target is None else fmt(target),
+            "—" if target is None else fmt(trace.y[t] - target),
+        ])  # fmt: skip
+    return rows
+
+
+def shown_precision(text):
+    """How far a number written with this many decimals can be from the value it rounds."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10**-decimals + 1e-9
+
+
+def page_state(page):
+    """The DemoState the page's address describes (the page keeps it up to date)."""
+    state, notices = from_query(page.evaluate("location.hash"))
+    assert not notices
+    return state
+
+
+def cell(page, label):
+    return page.get_by_role("spinbutton", name=label, exact=True)
+
+
+def shot(page, locator, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    locator.screenshot(path=str(ARTIFACTS / f"grids-{name}.png"))
+
+
+def test_grid_cells_change_the_model(open_page):
+    page = open_page("#seq=linear&len=8&n=3&act=tanh")
+    assert page.locator("#scalar-weights").is_hidden()
+    labels = [c["label"] for c in weight_cells(default_params(3, 1))]
+    assert len(labels) == 19
+    for label in labels:  # every weight has its own box, named as in the formulas
+        assert cell(page, label).is_visible(), label
+    params = default_params(3, 1)
+    xs = rnn_py.make_sequence("linear", 8)
+    assert table(page) == expected_rows(xs, params, "tanh")
+
+    type_into(page, "[aria-label='W_hh[1,2]']", "0.75")
+    type_into(page, "[aria-label='b_y']", "-0.3")
+    type_into(page, "[aria-label='W_hy[3]']", "2")
+    for name, index, value in (("w_hh", (0, 1), 0.75), ("b_y", (), -0.3), ("w_hy", (2,), 2.0)):
+        params = with_cell(params, name, index, value)
+    assert page_state(page).params == params
+    assert table(page) == expected_rows(xs, params, "tanh")
+    loss = rnn_py.forward(params, xs, "tanh").loss
+    assert page.locator("output#loss").text_content().startswith(f"{loss:.4g} ")
+    # The colour follows the value: orange for positive, blue for negative.
+    tint = "el => getComputedStyle(el).getPropertyValue('--tint')"
+    assert cell(page, "W_hy[3]").evaluate(tint).startswith("rgba(230, 159, 0")
+    assert cell(page, "b_y").evaluate(tint).startswith("rgba(0, 114, 178")
+    assert page.locator("#grid-msg").text_content() == ""
+
+
+def test_bad_cell_values_get_a_message_and_change_nothing(open_page):
+    page = open_page("#seq=sine&n=2")
+    before = page_state(page).params
+    type_into(page, "[aria-label='W_xh[2]']", "7")
+    message = page.locator("#grid-msg")
+    assert message.text_content() == "W_xh[2] goes from -5 to 5, so 7 became 5."
+    assert page_state(page).params == with_cell(before, "w_xh", (1,), 5.0)
+    assert cell(page, "W_xh[2]").get_attribute("aria-invalid") == "false"
+    assert cell(page, "W_xh[2]").input_value() == "5"  # the value the model uses
+    type_into(page, "[aria-label='W_xh[2]']", "8")  # the weight stays 5: the box still follows
+    assert cell(page, "W_xh[2]").input_value() == "5"
+    assert message.text_content() == "W_xh[2] goes from -5 to 5, so 8 became 5."
+    before = page_state(page).params
+    for text in ("", "1e", "-"):
+        type_into(page, "[aria-label='W_hh[2,1]']", text)
+        assert message.text_content().startswith("Type a number for W_hh[2,1], from -5 to 5")
+        assert cell(page, "W_hh[2,1]").get_attribute("aria-invalid") == "true"
+        assert page_state(page).params == before
+    # Leaving the box shows the model's value again; a good value clears the message.
+    page.keyboard.press("Tab")
+    text = cell(page, "W_hh[2,1]").input_value()
+    assert float(text) == pytest.approx(before.w_hh[1][0], abs=shown_precision(text))
+    type_into(page, "[aria-label='W_hh[2,1]']", "0.5")
+    assert message.text_content() == ""
+    assert cell(page, "W_hh[2,1]").get_attribute("aria-invalid") == "false"
+    assert page_state(page).params.w_hh[1][0] == 0.5
+
+
+def snapped(v, steps):
+    """Where a native number box with min -5 and step 0.05 goes after steps ArrowUp presses."""
+    k = (v + 5) / STEP
+    k = math.floor(k + 1e-9) + 1 if steps > 0 else math.ceil(k - 1e-9) - 1
+    return round(-5 + (k + (steps - 1 if steps > 0 else steps + 1)) * STEP, 10)
+
+
+def test_arrow_keys_nudge_a_cell(open_page):
+    page = open_page("#seq=fibonacci&norm=1&n=2")
+    state = page_state(page)
+    box = cell(page, "W_xh[2]")
+    box.focus()
+    start = float(box.input_value())  # a focused box shows the value to 4 decimals
+    assert start == round(state.params.w_xh[1], 4)
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    up = snapped(start, 2)
+    params = with_cell(state.params, "w_xh", (1,), up)
+    assert page_state(page).params.flat() == pytest.approx(params.flat(), abs=1e-12)
+    assert float(box.input_value()) == pytest.approx(up)
+    page.keyboard.press("ArrowDown")
+    assert page_state(page).params.w_xh[1] == pytest.approx(up - STEP)
+    xs = state.xs()
+    assert table(page) == expected_rows(xs, page_state(page).params, state.activation)
+    # Tab moves on to the next cell: the grid is usable with the keyboard alone.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "W_hh[2,1]"
+
+
+def test_dragging_a_cell_changes_its_weight(open_page):
+    page = open_page("#seq=sine&n=2&act=linear")
+    state = page_state(page)
+    box = cell(page, "W_hh[2,2]")
+    box.scroll_into_view_if_needed()
+    r = box.bounding_box()
+    x, y = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y - 20, steps=4)
+    page.mouse.move(x, y - 60, steps=4)
+    # While dragging, every move is applied at once: the address already has the new value.
+    moving = page_state(page).params.w_hh[1][1]
+    assert moving == pytest.approx(round(state.params.w_hh[1][1] + 60 * DRAG, 2))
+    page.mouse.up()
+    params = with_cell(state.params, "w_hh", (1, 1), moving)
+    assert page_state(page).params == params
+    assert table(page) == expected_rows(state.xs(), params, "linear")
+    # Dragging down past the limit stops at -5.
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y + 900, steps=6)
+    page.mouse.up()
+    assert page_state(page).params.w_hh[1][1] == -5.0
+    # A click without a drag opens the box for typing.
+    cell(page, "b_h[1]").click()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "b_h[1]"
+    page.keyboard.type("0.25")
+    page.keyboard.press("Enter")
+    assert page_state(page).params.b_h[0] == 0.25
+
+
+def test_eight_units_train_and_show_every_unit(open_page):
+    page = open_page("#seq=sine&norm=1&len=16")
+    page.get_by_role("combobox", name="Hidden units").select_option("8")
+    assert page.locator("#weight-grid input").count() == 89
+    before = page_state(page).params
+    assert before.n == 8 and before == default_params(8, 1)
+    page.get_by_role("button", name="Train (BPTT)").click()
+    wait_for_run(page, timeout=120_000)
+    assert "BPTT: 300 epochs" in page.locator("#train-status").text_content()
+    state = page_state(page)
+    assert state.params != before
+    # The table: h_t is a vector of 8 values, equal to rnn_py.forward on the trained weights.
+    rows = table(page)
+    assert rows == expected_rows(state.xs(), state.params, "tanh")
+    assert all(len(row[2].strip("[]").split(", ")) == 8 for row in rows)
+    # The cells show the trained weights (to the precision that fits in them).
+    shown = page.eval_on_selector_all(
+        "#weight-grid input", "els => els.map(el => [el.getAttribute('aria-label'), el.value])"
+    )
+    texts = dict(shown)
+    assert len(texts) == 89
+    for c in weight_cells(state.params):
+        text = texts[c["label"]]
+        assert float(text) == pytest.approx(c["value"], abs=shown_precision(text)), c["label"]
+    # The hidden-state chart has one trace per unit, each with its own label.
+    legend = page.locator("#chart-hidden .u-legend .u-series").all_text_contents()
+    assert [text.strip() for text in legend] == [f"h_t[{i}]" for i in range(1, 9)]
+    series = page.evaluate(
+        """() => {
+          const styles = getComputedStyle(document.documentElement);
+          return [...Array(8).keys()].map((i) => styles.getPropertyValue(`--c-h${i + 1}`).trim());
+        }"""
+    )
+    assert len(set(series)) == 8 and all(series)
+    # The unrolled network shows 8 bars per step, as long as each unit's |h| (full length 15
+    # px at |h| = 1 for tanh), right for a positive value and left for a negative one.
+    trace = rnn_py.forward(state.params, state.xs(), "tanh")
+    paths = page.eval_on_selector_all(
+        "#unrolled .bars", "els => els.map(el => [el.classList[1], el.getAttribute('d')])"
+    )
+    assert len(paths) == 2 * 16
+    for t in range(16):
+        bars = {}
+        for sign, d in paths[2 * t : 2 * t + 2]:
+            for y, w in re.findall(r"M[\d.]+ ([\d.]+)h(-?[\d.]+)v", d):
+                assert (float(w) < 0) == (sign == "neg")
+                bars[float(y)] = float(w)
+        top = 95 - (8 * 6 + 4) / 2 + 2.5  # the h row's centre, less half the box, plus a margin
+        widths = [bars.get(top + 6 * i, 0.0) for i in range(8)]
+        assert len(bars) == sum(h != 0 for h in trace.h[t])
+        expected = [math.copysign(min(1, abs(h)) * 15, h) for h in trace.h[t]]
+        assert widths == pytest.approx(expected, abs=0.006), t
+
+
+def test_a_link_with_eight_units_round_trips(open_page, context, base_url):
+    params = rnn_py.Params.random(8, 42)
+    params = with_cell(params, "w_hh", (7, 0), 3.5)
+    state = DemoState(sequence="fibonacci", normalized=True, activation="relu", params=params)
+    query = to_query(state)
+    page = open_page("#" + query)
+    assert page.evaluate("location.hash") == "#" + query  # written back unchanged
+    assert page_state(page) == state
+    assert page.get_by_role("combobox", name="Hidden units").input_value() == "8"
+    assert float(cell(page, "W_hh[8,1]").input_value()) == pytest.approx(3.5)
+    assert table(page) == expected_rows(state.xs(), params, "relu")
+    assert page.locator("#timesteps-body tr").count() == 12
+    # Copy link gives the same address; opening it shows the same table.
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy link").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == base_url + "#" + query
+    again = open_page(url=copied)
+    assert table(again) == table(page)
+    # A mangled one falls back with a notice.
+    bad = open_page("#seq=fibonacci&n=9&w=1,2")
+    notices = bad.locator("#notices").text_content()
+    assert "Hidden units ('9') is outside 1–8" in notices
+    assert bad.get_by_role("combobox", name="Hidden units").input_value() == "1"
+
+
+def test_one_unit_keeps_its_sliders(open_page):
+    page = open_page("#seq=sine&n=4")
+    page.get_by_role("combobox", name="Hidden units").select_option("1")
+    assert page.locator("#matrix-weights").is_hidden()
+    assert page.get_by_role("slider", name="Hidden weight").is_visible()
+    page.get_by_role("combobox", name="Hidden units").select_option("5")
+    assert page.locator("#scalar-weights").is_hidden()
+    assert page.locator("#weight-grid input").count() == 5 * 5 + 3 * 5 + 1
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "path", "name"),
+    [
+        (1366, 900, "#seq=sine&norm=1&n=8", "1366"),
+        (390, 844, "#seq=sine&norm=1&n=8", "390"),
+        (1366, 800, "?embed=1#seq=sine&norm=1&n=8", "embed"),
+        (800, 700, "?embed=1#seq=sine&norm=1&n=4", "embed-800"),
+    ],
+)
+def test_weights_panel_fits_and_passes_axe(browser, base_url, guard, width, height, path, name):
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  service_workers="block")  # fmt: skip
+    try:
+        page = context.new_page()
+        page.route("**/*", guard.route)
+        page.on("console", guard.console)
+        page.goto(base_url + path)
+        page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
+        grid = page.locator("#weight-grid")
+        panel = page.locator("#weights-panel")
+        # No cell sticks out of the panel, and none is narrower than a finger-width's third.
+        box, cells = panel.bounding_box(), grid.locator("input").all()
+        for c in (cells[0], cells[-1]):
+            r = c.bounding_box()
+            assert box["x"] <= r["x"] and r["x"] + r["width"] <= box["x"] + box["width"]
+            assert r["width"] >= 14 and r["height"] >= 20
+        axe = build.test_assets() / "axe.min.js"
+        page.evaluate(Path(axe).read_text())
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.wait_for_timeout(100)
+            violations = page.evaluate(AXE_RUN)
+            assert violations == [], f"axe, {scheme}, {name}: {violations}"
+            shot(page, panel, f"{name}-{scheme}")
+        cell(page, "W_hh[1,2]").focus()
+        shot(page, panel, f"{name}-focused")
+    finally:
+        context.close()
+    guard.check()
+
+
+def test_link_weights_in_the_address_match_the_cells(open_page):
+    values = [0.1, 0.2, 0.3, 0.4, 0.5, -0.6, -0.7, -0.8, -0.9, 1.25, -1.5]
+    page = open_page("#seq=linear&n=2&w=" + ",".join(map(str, values)))
+    pairs = dict(parse_qsl(page.evaluate("location.hash")[1:]))
+    assert pairs["n"] == "2" and [float(v) for v in pairs["w"].split(",")] == values
+    for c, v in zip(weight_cells(rnn_py.Params.from_flat(2, values)), values, strict=True):
+        text = cell(page, c["label"]).input_value()
+        assert float(text) == pytest.approx(v, abs=shown_precision(text))
+    assert cell(page, "b_h[2]").input_value() == "1.25"  # two units leave room for two decimals
