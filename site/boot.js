@@ -1,13 +1,11 @@
 // Starts Pyodide at once, then PyScript, and reports a failure to load them on the page.
 // start.js, a classic script, has already handled file:// and set a watchdog.
 
-// The runtime boots as soon as the storage probe below has answered (a few milliseconds; its
-// files are already downloading, index.html preloads them), in parallel with everything
-// PyScript does before it would start it (core.js, pyscript.json, PyScript's own storage).
+// The runtime boots as soon as the storage probe and PyScript's core below are in (a few
+// milliseconds; its files are already downloading, index.html preloads them), in parallel with
+// everything PyScript does before it would start it (its plugins, PyScript's own storage).
 // pyscript.json names this module as PyScript's interpreter ("interpreter": "./boot.js"), so
 // PyScript calls the loadPyodide() exported here and receives the runtime already booting.
-// (The probe goes first because its answer would otherwise wait behind the runtime's boot,
-// which keeps the main thread busy, and PyScript must not load before the answer.)
 import { loadPyodide as bootPyodide, version } from "./vendor/pyodide/pyodide.mjs";
 
 const output = { stdout: (text) => console.log(text), stderr: (text) => console.error(text) };
@@ -116,14 +114,19 @@ if (!(await storageWorks())) {
   Object.defineProperty(globalThis, "indexedDB", { value: memoryIndexedDB(), configurable: true });
 }
 
-const booting = boot();
-
-import("./vendor/pyscript/core.js").catch((error) => {
+// PyScript itself loads next (core.js and its config: a few milliseconds, while the runtime's
+// files keep downloading), so that a failure to load it is reported at once rather than after
+// the runtime's boot, which keeps the main thread busy. PyScript then waits for this module.
+let booting = null;
+try {
+  await import("./vendor/pyscript/core.js");
+  booting = boot();
+} catch (error) {
   window.RnnPage?.failed(
     "The Python runtime could not be loaded (" + error.message + "). " +
     "Reload the page; if that does not help, serve the folder with: python3 serve.py",
   );
-});
+}
 
 // Keep every file of this build for offline use. Where service workers are unavailable
 // (some embedding frames, private windows) the page simply works online only. The worker

@@ -8,9 +8,11 @@ from dataclasses import replace
 
 import page
 from page import change, record, repaint, start_over, stop_run
+from pyodide.ffi import create_once_callable
 from pyscript import document, when, window
 
 import rnn_py
+from rnn_py.lessons import RUN_LENGTH  # evaluations per Train or Search click, the same for both
 from rnn_py.state import (
     LR_RANGE,
     MAX_HIDDEN,
@@ -28,10 +30,7 @@ from rnn_py.state import (
 )
 from rnn_py.view import timesteps_csv
 
-RUN_LENGTH = 300  # evaluations per Train or Random Search click, the same for both
 PER_FRAME = 4  # steps drawn per frame: a run animates over 75 frames, about 1.5 s
-SEARCH_RANGE = (-2.0, 2.0)
-FRAME = 1 / 60
 LABELS = {
     "w_xh": "Input weight",
     "w_hh": "Hidden weight",
@@ -85,6 +84,7 @@ def on_hidden(event):
     n, _ = read_number(event.target.value, 1, MAX_HIDDEN, "Hidden units", integer=True)
     start_over()
     page.session.state = page.session.state.with_hidden(n or 1)
+    record("weights", how="default")  # fresh weights for the new size
     repaint()
 
 
@@ -192,10 +192,16 @@ def steps_for(method, xs):
     if method == "bptt":
         clip = 5.0 if s.clip else None
         return rnn_py.train_bptt(s.params, xs, s.activation, lr=s.lr, clip=clip, epochs=RUN_LENGTH)
-    seed = s.seed + page.session.history.evaluations("random")  # a second run draws new samples
-    low, high = SEARCH_RANGE
+    low, high = page.SEARCH_RANGE
     return rnn_py.random_search(
-        xs, s.activation, n=s.hidden, trials=RUN_LENGTH, seed=seed, low=low, high=high
+        xs, s.activation, n=s.hidden, trials=RUN_LENGTH, seed=page.search_seed(), low=low, high=high
+    )
+
+
+def next_frame():
+    """A promise of the browser's next animation frame (the callback is freed once called)."""
+    return window.Promise.new(
+        create_once_callable(lambda resolve, _reject: window.requestAnimationFrame(resolve))
     )
 
 
@@ -229,14 +235,6 @@ async def run(method):
     offset = page.session.history.evaluations(method)
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.
     animate = not window.RnnPage.reducedMotion()
-    from pyodide.ffi import create_once_callable
-
-    def next_frame():
-        """A promise of the browser's next animation frame (the callback is freed once called)."""
-        return window.Promise.new(
-            create_once_callable(lambda resolve, _reject: window.requestAnimationFrame(resolve))
-        )
-
     per_frame, budget = (PER_FRAME, 0.012) if animate else (RUN_LENGTH, 0.04)
     first = last = None
     clipped = 0

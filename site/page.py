@@ -30,6 +30,8 @@ class Session:
     events: list[dict] = field(default_factory=list)  # this visit's history, for the challenges
 
 
+SEARCH_RANGE = (-2.0, 2.0)  # where Random Search draws every weight from
+
 session: Session = None  # set by start()
 # Called with the session after every repaint: panels that follow the model (landscape,
 # challenges, code marks). Each must be cheap; heavy work is scheduled, not done here.
@@ -93,6 +95,11 @@ def adopt(params, status=""):
     session.status = status
     session.state = replace(session.state, params=params)
     repaint()
+
+
+def search_seed():
+    """The seed of the next Random Search: a second search in a visit draws new samples."""
+    return session.state.seed + session.history.evaluations("random")
 
 
 def record(kind, **data):

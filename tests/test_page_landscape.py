@@ -244,7 +244,17 @@ def test_progressive_and_superseded(open_page):
     page.locator("#landscape-panel > summary").click()
     page.wait_for_function("() => window.__seen.some(v => v > 0.05 && v < 0.5)", timeout=60_000)
     # A change of activation mid-way starts over; the old computation stops.
+    reached = page.locator("#ls-progress").evaluate("b => b.value")
     page.get_by_role("combobox", name="Activation").select_option(label="ReLU")
+    page.wait_for_function(f"() => document.getElementById('ls-progress').value < {reached}")
+    # Closed mid-way, it stops computing; opened again, it starts over and finishes.
+    page.wait_for_function("() => document.getElementById('ls-progress').value > 0.02")
+    page.locator("#landscape-panel > summary").click()
+    page.wait_for_timeout(300)  # the toggle event reaches Python a moment later
+    stopped = page.locator("#ls-progress").evaluate("b => b.value")
+    page.wait_for_timeout(1500)
+    assert page.locator("#ls-progress").evaluate("b => b.value") == stopped < 1
+    page.locator("#landscape-panel > summary").click()
     wait_complete(page)
     seen = page.evaluate("window.__seen")
     assert any(0 < v < 1 for v in seen)  # drawn over many frames, with a visible progress

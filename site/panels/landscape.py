@@ -1,8 +1,8 @@
 """Handlers of the Loss landscape panel: the map of the loss over two weights.
 
-The map is computed by rnn_py.landscape a few grid points at a time, about 12 ms of work per
-browser task (`await asyncio.sleep(0)` in between), and sent to js/panels/landscape.js as it
-comes. A new computation starts when a weight off the map's axes, the sequence or the
+The map is computed by rnn_py.landscape a few grid points at a time, about 10 ms of work per
+frame (`await asyncio.sleep(…)` for the rest of the frame), and sent to js/panels/landscape.js
+as it comes. A new computation starts when a weight off the map's axes, the sequence or the
 activation changes; it bumps `generation`, so a computation that is no longer wanted stops at
 its next piece. Only an open panel computes. While training runs the map keeps its picture and
 is recomputed when the run ends; the run's path and the search's tries are drawn over it.
@@ -34,12 +34,12 @@ from rnn_py.landscape import (
 from rnn_py.state import read_number
 from rnn_py.train import PARAM_LIMIT
 
-BUDGET = 0.012  # seconds of computing per browser task, well under the 50 ms of a long task
+BUDGET = 0.010  # seconds of computing per frame, well under the 50 ms of a long task
+FRAME = 1 / 60  # the rest of each frame is left to the browser: drawing, input, other work
 # Grid points per piece, the unit of work between two checks of the budget: a point of one unit
 # takes microseconds, one of eight units with T = 64 about a millisecond (CPython).
 COLUMNS = {1: 8}
 CLIP_LIMIT = 5.0  # the limit Train uses when clipping is on (main.py)
-SEARCH_RANGE = (-2.0, 2.0)  # where Random Search draws its weights (main.py)
 DEFAULT_AXES = ("w_xh[1]", "w_hh[1,1]")
 DEFAULT_RANGE = (-2.0, 2.0)
 KEEP_PATHS, KEEP_SAMPLES = 50, 3000  # this visit's history, the most recent kept
@@ -60,7 +60,6 @@ class Landscape:
     done: bool = False
     losses: list = field(default_factory=list)
     norms: list | None = None
-    error: str = ""
     setup: tuple | None = None  # what the painter's controls show
     paths: list = field(default_factory=list)  # [(n, [flat weights, …]), …] one per BPTT run
     samples: list = field(default_factory=list)  # [(n, flat weights), …] Random Search's tries
@@ -70,7 +69,6 @@ class Landscape:
     search: list | None = None  # [n, seed, offset, tries noted] of the search being followed
     arrows: dict | None = None
     arrows_at: tuple | None = None  # (signature, flat weights) the arrows were drawn for
-    point: str = ""
 
 
 panel = Landscape()
@@ -138,7 +136,6 @@ def _restart(signature):
     panel.done = False
     panel.losses = [[None] * panel.size for _ in range(panel.size)]
     panel.norms = None
-    panel.error = ""
     asyncio.ensure_future(_compute(panel.generation))
 
 
@@ -153,7 +150,6 @@ async def _compute(generation):
                               panel.y_key, panel.x_range, panel.y_range, panel.size,
                               gradients=gradients, columns=COLUMNS.get(n, 1))  # fmt: skip
     except ValueError as error:
-        panel.error = str(error)
         page.panel("landscape", {"kind": "error", "gen": generation, "text": str(error)})
         return
     if gradients:
@@ -173,7 +169,8 @@ async def _compute(generation):
         if time.perf_counter() - start > BUDGET:
             _send_rows(generation, pieces, count / total)
             pieces = []
-            await asyncio.sleep(0)  # let the browser draw and handle input
+            # Let the browser draw and handle input for the rest of the frame.
+            await asyncio.sleep(max(0.002, FRAME - (time.perf_counter() - start)))
             if generation != panel.generation:
                 return
             start = time.perf_counter()
@@ -224,9 +221,9 @@ def _follow_runs(session):
             panel.paths.append((state.hidden, []))
             del panel.paths[:-KEEP_PATHS]
             panel.search = None
-        else:  # main.py draws with this seed: a second search continues with new samples
+        else:  # the search run draws with this seed (page.search_seed)
             offset = session.history.evaluations("random")
-            panel.search = [state.hidden, state.seed + offset, offset, 0]
+            panel.search = [state.hidden, page.search_seed(), offset, 0]
     if session.running == "bptt" and panel.paths:
         flat = state.params.flat()
         path = panel.paths[-1][1]
@@ -236,7 +233,7 @@ def _follow_runs(session):
         n, seed, offset, have = panel.search
         done = session.history.evaluations("random") - offset
         if done > have:
-            new = search_samples(n, done, seed, *SEARCH_RANGE)[have:]
+            new = search_samples(n, done, seed, *page.SEARCH_RANGE)[have:]
             panel.samples.extend((n, flat) for flat in new)
             panel.tries += len(new)
             del panel.samples[:-KEEP_SAMPLES]
@@ -283,7 +280,6 @@ def _overlay(session, announce):
             text = point_text(x_label, y_label, flat[kx], flat[ky], loss)
         except ValueError as error:
             text = str(error)
-        panel.point = text
         data["pointText"] = text
     page.panel("landscape", data)
 

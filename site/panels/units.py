@@ -114,6 +114,9 @@ async def run_compare():
             text = f"{_units(n)} diverged at epoch {step.evaluations}"
         parts.append(text)
     status = f"Loss after {COMPARE_EPOCHS} epochs ({what}): " + ", ".join(parts) + "."
+    page.record("compare", sizes=sizes, epochs=COMPARE_EPOCHS, sequence=state.sequence,
+                normalized=state.normalized, activation=state.activation,
+                losses={n: last[n].loss for n in sizes})  # fmt: skip
     page.panel("units", {"kind": "done", "status": status})
 
 

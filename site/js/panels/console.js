@@ -27,7 +27,7 @@ export function paint(data) {
   if (data.kind === "welcome") {
     append(make("console-note", data.text));
   } else if (data.kind === "running") {
-    msg.textContent = "Running… (an entry that takes longer than 5 s is stopped)";
+    msg.textContent = "Running…";
   } else if (data.kind === "entry") {
     const output = make(data.stopped ? "console-text console-stopped" : "console-text", data.output);
     append(make("console-in", data.echo), output);
