@@ -489,7 +489,11 @@ def test(pytest_args: list[str]) -> int:
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
     build()
     test_assets()
-    code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+    # Browser tests mostly wait for a page to boot, so three workers share two cores well.
+    workers = [] if any(a == "-n" or a.startswith("-n") for a in pytest_args) else ["-n", "3"]
+    code = subprocess.run(
+        [sys.executable, "-m", "pytest", *workers, *pytest_args], cwd=ROOT
+    ).returncode
     if code == 5:
         print("build.py: pytest collected no tests; that is a failure.", file=sys.stderr)
         return 1
