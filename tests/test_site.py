@@ -162,7 +162,7 @@ def test_embed_mode_is_compact_and_links_to_the_full_page(open_page, copying):
 
 def test_embedded_in_a_page_from_another_origin(open_page, browser, base_url, tmp_path, guard):
     (tmp_path / "index.html").write_text(
-        "<!doctype html><title>Course page</title><link rel=\"icon\" href=\"data:,\">"
+        '<!doctype html><title>Course page</title><link rel="icon" href="data:,">'
         "<h1>Week 5: RNNs</h1>"
         f'<iframe src="{base_url}?embed=1#seq=linear&len=6" width="900" height="700" '
         'title="RNN demo"></iframe>'

@@ -140,6 +140,7 @@ def test_snapshot_matches_forward_and_marks_the_current_step():
 
 def test_gradient_series_shows_vanishing_and_exploding():
     """‖∂h_{T−1}/∂h_t‖ shrinks towards t = 0 for a small hidden weight, grows for a large one."""
+
     def grads(w_hh, activation):
         p = rnn_py.Params.scalar(0.5, w_hh, 1.0)
         return snapshot(DemoState(sequence="sine", length=20, params=p, activation=activation))[
