@@ -16,6 +16,7 @@ from rnn_py.state import (
     HIDEABLE,
     KNOWN_KEYS,
     LR_RANGE,
+    MAX_HIDDEN,
     MAX_SEED,
     SAVED_LIMIT,
     WEIGHT_LIMIT,
@@ -52,7 +53,7 @@ def check_state(state: DemoState) -> None:
     assert state.sequence in (*rnn_py.SEQUENCES, "custom")
     assert MIN_LENGTH <= state.length <= MAX_LENGTH and isinstance(state.length, int)
     assert state.activation in rnn_py.ACTIVATIONS
-    assert 1 <= state.hidden <= 4
+    assert 1 <= state.hidden <= MAX_HIDDEN
     assert all(math.isfinite(v) and abs(v) <= SAVED_LIMIT for v in state.params.flat())
     assert isinstance(state.lr, float | int) and math.isfinite(state.lr)
     assert LR_RANGE[0] <= state.lr <= LR_RANGE[1]
@@ -82,7 +83,10 @@ def test_any_state_from_a_link_paints_strict_json(pairs):
     data = json.loads(payload)
     assert data["query"] == to_query(state)
     if data["ok"]:
-        assert len(data["rows"]) == data["step"]
+        # one row per timestep read, then the forecast's rows (only once every step is read)
+        forecast_from = data["forecast_from"]
+        assert (len(data["rows"]) if forecast_from is None else forecast_from) == data["step"]
+        assert data["forecast_from"] is None or data["step"] == data["T"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -253,6 +253,7 @@ def test_a_link_with_eight_units_round_trips(open_page, context, base_url):
     # Copy link gives the same address; opening it shows the same table.
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Copy link").click()
+    page.locator("#share-status").filter(has_text="Link copied").wait_for()  # the copy is async
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == base_url + "#" + query
     again = open_page(url=copied)

@@ -25,26 +25,32 @@ export function paintEquation(lines, step, T) {
     box.replaceChildren(p);
     return;
   }
-  // Each line is a row of short formulas that wraps after "=", "+" or ",", so on a phone every
-  // number stays visible instead of running off the card.
   box.replaceChildren(...lines.map((tokens) => {
     const line = document.createElement("div");
     line.className = "eq-line";
-    let chunk = [];
-    const flush = () => {
-      if (!chunk.length) return;
-      const math = document.createElementNS(MATHML, "math");
-      const row = document.createElementNS(MATHML, "mrow");
-      row.append(...chunk.map(mathToken));
-      math.append(row);
-      line.append(math);
-      chunk = [];
-    };
-    for (const token of tokens) {
-      chunk.push(token);
-      if (token[0] === "mo" && BREAKS.has(token[1])) flush();
-    }
-    flush();
+    line.append(...mathLine(tokens));
     return line;
   }));
+}
+
+// One equation as short formulas that wrap after "=", "+" or ",", so on a phone every number
+// stays visible instead of running off its card (the Code panel's notes use it too).
+export function mathLine(tokens) {
+  const chunks = [];
+  let chunk = [];
+  const flush = () => {
+    if (!chunk.length) return;
+    const math = document.createElementNS(MATHML, "math");
+    const row = document.createElementNS(MATHML, "mrow");
+    row.append(...chunk.map(mathToken));
+    math.append(row);
+    chunks.push(math);
+    chunk = [];
+  };
+  for (const token of tokens) {
+    chunk.push(token);
+    if (token[0] === "mo" && BREAKS.has(token[1])) flush();
+  }
+  flush();
+  return chunks;
 }

@@ -2,7 +2,8 @@
 // put in with textContent), with the lines of the current timestep marked while stepping and
 // the backward pass marked while BPTT trains. Which lines belong to which formula comes from
 // rnn_py.source; where the page stands comes from the last main snapshot.
-import { $, MATHML } from "../util.js";
+import { $ } from "../util.js";
+import { mathLine } from "../equation.js";
 import { last } from "../store.js";
 
 let blocks = []; // [{key, kind, first, last, rows: [elements], note}]
@@ -12,40 +13,6 @@ function make(tag, className, text) {
   if (className) el.className = className;
   if (text !== undefined) el.textContent = text;
   return el;
-}
-
-function mathToken([tag, text, sub]) {
-  const el = document.createElementNS(MATHML, tag);
-  el.textContent = text;
-  if (sub === undefined) return el;
-  const wrap = document.createElementNS(MATHML, "msub");
-  const s = document.createElementNS(MATHML, /^[−\d]/.test(sub) ? "mn" : "mi");
-  s.textContent = sub;
-  wrap.append(el, s);
-  return wrap;
-}
-
-// One equation as short formulas that wrap after "=", "+" or "," (as the live equation does),
-// so on a phone every number stays in view.
-const BREAKS = new Set(["=", "+", ","]);
-function mathLine(tokens) {
-  const chunks = [];
-  let chunk = [];
-  const flush = () => {
-    if (!chunk.length) return;
-    const math = document.createElementNS(MATHML, "math");
-    const row = document.createElementNS(MATHML, "mrow");
-    row.append(...chunk.map(mathToken));
-    math.append(row);
-    chunks.push(math);
-    chunk = [];
-  };
-  for (const token of tokens) {
-    chunk.push(token);
-    if (token[0] === "mo" && BREAKS.has(token[1])) flush();
-  }
-  flush();
-  return chunks;
 }
 
 function line(number, spans) {
