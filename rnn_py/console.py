@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, replace
 
 from .model import Params
-from .state import MAX_HIDDEN, SAVED_LIMIT, DemoState, format_number
+from .state import DemoState, check_limits, format_number
 
 TIME_LIMIT = 5.0  # seconds an entry may run
 OUTPUT_LIMIT = 20_000  # characters of output kept per entry
@@ -146,12 +146,7 @@ def check_params(value) -> Params:
         params = Params.from_dict(value)
     except (TypeError, AttributeError, KeyError, RecursionError) as error:
         raise ValueError(f"params is malformed ({type(error).__name__}).") from None
-    if params.n > MAX_HIDDEN:
-        raise ValueError(f"params has {params.n} hidden units; the most here is {MAX_HIDDEN}.")
-    if any(abs(v) > SAVED_LIMIT for v in params.flat()):
-        limit = format_number(SAVED_LIMIT)
-        raise ValueError(f"Every weight in params must lie between -{limit} and {limit}.")
-    return params
+    return check_limits(params, "params")
 
 
 class Console(code.InteractiveConsole):

@@ -461,6 +461,18 @@ def export_weights(state: DemoState) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+def check_limits(params: Params, source: str) -> Params:
+    """params if the page can hold them (at most MAX_HIDDEN units, every weight within
+    ±SAVED_LIMIT), else a ValueError naming source ("That file", "params")."""
+    if params.n > MAX_HIDDEN:
+        raise ValueError(f"{source} has {params.n} hidden units; the most here is {MAX_HIDDEN}.")
+    if any(abs(v) > SAVED_LIMIT for v in params.flat()):
+        limit = format_number(SAVED_LIMIT)
+        where = source[0].lower() + source[1:]
+        raise ValueError(f"Every weight in {where} must lie between -{limit} and {limit}.")
+    return params
+
+
 def import_weights(text: str, state: DemoState) -> DemoState:
     """state with the weights from a JSON file made by export_weights (or a bare to_dict()).
 
@@ -480,11 +492,7 @@ def import_weights(text: str, state: DemoState) -> DemoState:
         params = Params.from_dict(params_dict)
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         raise ValueError(f"The weights in that file can't be used: {error}") from None
-    if params.n > MAX_HIDDEN:
-        raise ValueError(f"That file has {params.n} hidden units; the most here is {MAX_HIDDEN}.")
-    if any(abs(v) > SAVED_LIMIT for v in params.flat()):
-        limit = format_number(SAVED_LIMIT)
-        raise ValueError(f"The weights in that file must lie between -{limit} and {limit}.")
+    check_limits(params, "That file")
     activation = document.get("activation", state.activation)
     if activation not in ACTIVATIONS:
         activation = state.activation

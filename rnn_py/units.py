@@ -22,24 +22,16 @@ COMPARE_EPOCHS = 2000  # the page's "Compare hidden sizes" budget, per size
 # The linear activation makes both rules exact linear recurrences (and its arithmetic is the
 # same in every Python, so the page shows exactly what the tests measured).
 PRESETS = {
-    "sine": {
-        "sequence": "sine",
+    kind: {
+        "sequence": kind,
         "length": 12,
         "normalized": True,
         "activation": "linear",
         "seed": 0,
         "lr": DEFAULT_LR,
         "clip": True,
-    },
-    "fibonacci": {
-        "sequence": "fibonacci",
-        "length": 12,
-        "normalized": True,
-        "activation": "linear",
-        "seed": 0,
-        "lr": DEFAULT_LR,
-        "clip": True,
-    },
+    }
+    for kind in ("sine", "fibonacci")
 }
 
 
