@@ -15,6 +15,7 @@ import math
 import random
 from dataclasses import dataclass
 from operator import mul
+from typing import ClassVar
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -89,6 +90,14 @@ class Params:
     w_hy: list[float]
     b_h: list[float]
     b_y: float
+
+    CELL: ClassVar[str] = "vanilla"
+    GATES: ClassVar[tuple] = ("h",)
+
+    @classmethod
+    def names(cls):
+        """Every weight's name: w_xh, w_hh, b_h (the one "gate"), then w_hy, b_y."""
+        return ("w_xh", "w_hh", "b_h", "w_hy", "b_y")
 
     @property
     def n(self):
@@ -290,6 +299,8 @@ class Trace:
     h: list[list[float]]
     y: list[float]
     loss: float
+    c: list[list[float]] | None = None  # the LSTM's cell state c[t]; None for other cells
+    gates: list[dict] | None = None  # a gated cell's gate values per step, by name
 
 
 @dataclass(frozen=True)
@@ -302,6 +313,7 @@ class Gradients:
     grads: Params
     dh: list[list[float]]
     trace: Trace
+    dc: list[list[float]] | None = None  # the LSTM's ∂L/∂c_t; None for other cells
 
 
 def forward(params, xs, activation):
@@ -330,8 +342,10 @@ def step(params, x, h_prev, f):
     return z, h, y
 
 
-def _forward(params, xs, f):
-    """The forward pass: one `step` per value of xs, then the loss."""
+def _forward(params, xs, f, targets=None):
+    """The forward pass: one `step` per value of xs, then the loss.
+
+    targets[t] is what y_t should be (None: no target at t); by default y_t predicts x_{t+1}."""
     h = [0.0] * params.n  # h_{−1} = 0
     zs, hs, ys = [], [], []
     for x in xs:
@@ -339,10 +353,30 @@ def _forward(params, xs, f):
         zs.append(z)
         hs.append(h)
         ys.append(y)
+    if targets is not None:  # a task that sets its own targets (the long-lag task)
+        return Trace(zs, hs, ys, loss_of(ys, xs, targets))
     # L = mean over t = 0..T−2 of (y_t − x_{t+1})²; the last output has no target
     errors = [ys[t] - xs[t + 1] for t in range(len(xs) - 1)]
     loss = sum(e * e for e in errors) / len(errors)
     return Trace(zs, hs, ys, loss)
+
+
+def loss_of(ys, xs, targets=None):
+    """The mean squared error of the outputs against their targets."""
+    if targets is None:  # y_t predicts x_{t+1}; the last output has no target
+        errors = [ys[t] - xs[t + 1] for t in range(len(xs) - 1)]
+    else:
+        errors = [y - target for y, target in zip(ys, targets, strict=True) if target is not None]
+    return sum(e * e for e in errors) / len(errors)
+
+
+def output_grads(ys, xs, targets=None):
+    """dy_t = ∂L/∂y_t for every t: 2·(y_t − target_t) / (number of targets), 0 without one."""
+    if targets is None:
+        T = len(xs)
+        return [2.0 * (ys[t] - xs[t + 1]) / (T - 1) if t < T - 1 else 0.0 for t in range(T)]
+    count = sum(target is not None for target in targets)
+    return [0.0 if g is None else 2.0 * (y - g) / count for y, g in zip(ys, targets, strict=True)]
 
 
 def backward(params, xs, activation):
@@ -385,10 +419,11 @@ def step_back(params, x, h_prev, z, h, dy, dz_next, df, grads):
     return dh, dz
 
 
-def _backward(params, xs, f, df):
+def _backward(params, xs, f, df, targets=None):
     """Backpropagation through time: the forward pass, then one `step_back` per timestep, from
     the last to the first."""
-    tr = _forward(params, xs, f)
+    tr = _forward(params, xs, f, targets)
+    dys = None if targets is None else output_grads(tr.y, xs, targets)
     T, n = len(xs), params.n
     grads = Params([0.0] * n, [[0.0] * n for _ in range(n)], [0.0] * n, [0.0] * n, 0.0)
     dh = [None] * T
@@ -397,6 +432,8 @@ def _backward(params, xs, f, df):
         h_prev = tr.h[t - 1] if t > 0 else [0.0] * n  # h_{−1} = 0
         # dy_t = 2·(y_t − x_{t+1}) / (T−1), from L = mean of (y_t − x_{t+1})²
         dy = 2.0 * (tr.y[t] - xs[t + 1]) / (T - 1) if t < T - 1 else 0.0
+        if dys is not None:  # a task with its own targets: 2·(y_t − target_t) / their count
+            dy = dys[t]
         # back through step t: dh_t, dz_t, and step t's share of every gradient
         dh[t], dz = step_back(params, xs[t], h_prev, tr.z[t], tr.h[t], dy, dz, df, grads)
     return Gradients(tr.loss, grads, dh, tr)
@@ -436,3 +473,36 @@ def memory_reach(params, xs, activation):
         J = [[dot([J[i][k] * slope[k] for k in units], [W_hh[k][j] for k in units])
               for j in units] for i in units]  # fmt: skip
     return reach
+
+
+class Cell:
+    """The vanilla cell in the shape every cell shares: `step` and `step_back` over the input
+    terms u (u["h"][i] = W_xh[i]·x_t, or a column of W_xh for a one-hot character)."""
+
+    name = "vanilla"
+    gates = ("h",)
+    has_c = False
+
+    def __init__(self, activation="tanh"):
+        self.f, self.df = _activation(activation)
+
+    def step(self, p, u, h_prev, c_prev=None):
+        """z_t = u + W_hh·h_{t−1} + b_h, h_t = f(z_t); no cell state."""
+        u_h, W_hh, b_h = u["h"], p.w_hh, p.b_h
+        z = [u_h[i] + dot(W_hh[i], h_prev) + b_h[i] for i in range(len(b_h))]
+        h = list(map(self.f, z))
+        return {"z": z, "h": h}, h, None
+
+    def step_back(self, p, gates, h_prev, c_prev, c, dh, dc, grads):
+        """From dh = ∂L/∂h_t: du = dz_t, this step's share of ∂L/∂W_hh and ∂L/∂b_h, and
+        ∂L/∂h_{t−1} = W_hhᵀ·dz_t."""
+        z, h, df, W_hh = gates["z"], gates["h"], self.df, p.w_hh
+        units = range(len(h))
+        dz = [dh[i] * df(z[i], h[i]) for i in units]
+        for i in units:
+            row, d = grads.w_hh[i], dz[i]
+            for j in units:
+                row[j] += d * h_prev[j]
+            grads.b_h[i] += d
+        dh_prev = [dot([W_hh[i][j] for i in units], dz) for j in units]
+        return {"h": dz}, dh_prev, None

@@ -253,7 +253,8 @@ def model_code() -> str:
         return "\n".join(lines[start - 1 : node.end_lineno])
 
     wanted = ("dot", "_tanh_grad", "relu", "_relu_grad", "sigmoid", "_sigmoid_grad", "linear",
-              "_linear_grad", "_FUNCTIONS", "Trace", "Gradients")  # fmt: skip
+              "_linear_grad", "_FUNCTIONS", "loss_of", "output_grads", "Trace",
+              "Gradients")  # fmt: skip
     found = {}
     params_class = None
     for node in tree.body:
@@ -271,7 +272,7 @@ def model_code() -> str:
     kept = [
         segment(stmt)
         for stmt in params_class.body
-        if isinstance(stmt, ast.AnnAssign)
+        if (isinstance(stmt, ast.AnnAssign) and "ClassVar" not in ast.unparse(stmt.annotation))
         or (isinstance(stmt, ast.FunctionDef) and stmt.name == "n")
     ]
     params_source = "\n".join([

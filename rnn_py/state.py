@@ -14,11 +14,13 @@ import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote
 
+from . import remember
+from .cells import CELLS, params_class
 from .forecast import MAX_STEPS as MAX_FORECAST
 from .lessons import CHALLENGES
 from .model import ACTIVATIONS, Params
 from .sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
-from .train import PARAM_LIMIT
+from .train import OPTIMIZERS, PARAM_LIMIT
 
 WEIGHT_LIMIT = 5.0  # the sliders' range, ±; typed values are clamped to it
 # Links and weight files accept what training can reach (it stops at PARAM_LIMIT), so trained
@@ -28,6 +30,8 @@ LR_RANGE = (0.0001, 1.0)
 MAX_HIDDEN = 8  # the page's Hidden units select offers 1 to MAX_HIDDEN
 MAX_CUSTOM_CHARS = 1000
 MAX_SEED = 2**31 - 1
+REMEMBER = "remember"  # the long-lag task "Remember the first number" (rnn_py.remember)
+MAX_BATCH = 64
 # Controls a teacher can hide with a classroom link (hide=activation,train).
 HIDEABLE = (
     "sequence",
@@ -44,8 +48,11 @@ HIDEABLE = (
 )
 
 
-def default_params(n: int = 1, seed: int = 1) -> Params:
-    """The weights the demo starts with: hand-picked for one unit, seeded random for more."""
+def default_params(n: int = 1, seed: int = 1, cell: str = "vanilla") -> Params:
+    """The weights the demo starts with: for the vanilla cell hand-picked with one unit and
+    seeded random with more; for a gated cell always seeded random (rnn_py.cells)."""
+    if cell != "vanilla":
+        return params_class(cell).random(n, seed)
     if n == 1:
         return Params.scalar(w_xh=0.5, w_hh=0.8, w_hy=1.0, b_h=0.0, b_y=0.0)
     return Params.random(n, seed)
@@ -55,7 +62,7 @@ def default_params(n: int = 1, seed: int = 1) -> Params:
 class DemoState:
     """Every setting of the demo: what the URL holds and what the page's controls show."""
 
-    sequence: str = "sine"  # one of SEQUENCES, or "custom"
+    sequence: str = "sine"  # one of SEQUENCES, "custom", or REMEMBER (the long-lag task)
     length: int = 12
     custom: str = ""  # the user's numbers, as typed
     normalized: bool = False
@@ -71,14 +78,41 @@ class DemoState:
     forecast: bool = False  # keep predicting past the data, feeding each y back in
     forecast_steps: int = 12  # how many timesteps the forecast runs (1 to MAX_FORECAST)
     challenge: int | None = None  # classroom links: the challenge to open (1-based)
+    optimizer: str = "gd"  # "gd" (gradient descent) or "adam"
+    gap: int = remember.DEFAULT_GAP  # the long-lag task's gap
+    batch: int = 16  # the long-lag task's examples per epoch
 
     @property
     def hidden(self) -> int:
         """The number of hidden units n."""
         return self.params.n
 
+    @property
+    def cell(self) -> str:
+        """The cell the weights belong to: "vanilla", "gru" or "lstm"."""
+        return self.params.CELL
+
+    def task(self) -> remember.Remember | None:
+        """The long-lag task these settings describe, or None for a plain sequence."""
+        if self.sequence != REMEMBER:
+            return None
+        return remember.Remember(self.gap, self.batch, self.seed)
+
+    def targets(self) -> list | None:
+        """What y_t should be at each step: None (y_t predicts x_{t+1}), or for the long-lag
+        task None at every step but the last, whose target is x_0."""
+        task = self.task()
+        return None if task is None else task.shown()[1]
+
+    def training_data(self):
+        """What BPTT trains on: the sequence, or the long-lag task (a fresh batch each epoch)."""
+        return self.task() or self.xs()
+
     def xs(self) -> list[float]:
-        """The input sequence these settings describe; ValueError if custom text is junk."""
+        """The input sequence these settings describe; ValueError if custom text is junk.
+        For the long-lag task it is the one example the page shows."""
+        if self.sequence == REMEMBER:
+            return self.task().shown()[0]
         if self.sequence == "custom":
             xs = parse_sequence(self.custom)
             return normalize(xs) if self.normalized else xs
@@ -88,7 +122,13 @@ class DemoState:
         """The same settings with n hidden units (fresh weights when n changes)."""
         if n == self.hidden:
             return self
-        return replace(self, params=default_params(n, self.seed), step=None)
+        return replace(self, params=default_params(n, self.seed, self.cell), step=None)
+
+    def with_cell(self, cell: str) -> DemoState:
+        """The same settings with another cell (its seeded random start, same n)."""
+        if cell == self.cell:
+            return self
+        return replace(self, params=default_params(self.hidden, self.seed, cell), step=None)
 
 
 # ---- the URL form --------------------------------------------------------------------------
@@ -109,7 +149,8 @@ class Field:
 
 
 FIELDS = (
-    Field("seq", "sequence", "Sequence", "choice", choices=(*SEQUENCES, "custom")),
+    Field("seq", "sequence", "Sequence", "choice", choices=(*SEQUENCES, "custom", REMEMBER)),
+    Field("cell", "params", "Cell", "cell", choices=CELLS, always=False),
     Field("len", "length", "Length", "int", low=MIN_LENGTH, high=MAX_LENGTH),
     Field("custom", "custom", "Custom values", "text", high=MAX_CUSTOM_CHARS, always=False),
     Field("norm", "normalized", "Normalized inputs", "bool"),
@@ -125,6 +166,9 @@ FIELDS = (
     Field("fc", "forecast", "Forecast", "bool", always=False),
     Field("fcn", "forecast_steps", "Forecast steps", "int", low=1, high=MAX_FORECAST, always=False),
     Field("challenge", "challenge", "Challenge", "int", low=1, high=len(CHALLENGES), always=False),
+    Field("opt", "optimizer", "Optimizer", "choice", choices=OPTIMIZERS, always=False),
+    Field("gap", "gap", "Gap", "int", low=remember.MIN_GAP, high=remember.MAX_GAP, always=False),
+    Field("batch", "batch", "Batch size", "int", low=1, high=MAX_BATCH, always=False),
 )
 KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
 
@@ -148,7 +192,10 @@ def to_query(state: DemoState) -> str:
         value = getattr(state, f.attr)
         if not f.always and value == getattr(defaults, f.attr):
             continue
-        if f.kind == "weights":
+        if f.kind == "cell":
+            if value.CELL != "vanilla":
+                parts.append(f"cell={value.CELL}")
+        elif f.kind == "weights":
             parts.append(f"n={value.n}")
             parts.append("w=" + ",".join(format_number(v) for v in value.flat()))
         elif f.kind == "bool":
@@ -207,7 +254,7 @@ def _read_field(f: Field, text: str):
     return value
 
 
-def _read_weights(n: int, w_text: str) -> Params:
+def _read_weights(n: int, w_text: str, cell: str = "vanilla") -> Params:
     """The flat weights list w of the URL, checked against n hidden units."""
     try:
         values = [float(v) for v in w_text.split(",")]
@@ -216,10 +263,12 @@ def _read_weights(n: int, w_text: str) -> Params:
     if not all(math.isfinite(v) and abs(v) <= SAVED_LIMIT for v in values):
         limit = format_number(SAVED_LIMIT)
         raise ValueError(f"The link's weights must be numbers from -{limit} to {limit}.")
-    size = Params.size(n)
+    cls = params_class(cell)
+    size = cls.size(n)
     if len(values) != size:
-        raise ValueError(f"The link has {len(values)} weights; {n} hidden units need {size}.")
-    return Params.from_flat(n, values)
+        what = "" if cell == "vanilla" else f" of a {cell.upper()}"
+        raise ValueError(f"The link has {len(values)} weights; {n} hidden units{what} need {size}.")
+    return cls.from_flat(n, values)
 
 
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
@@ -243,7 +292,7 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         names = ", ".join(_shown(key) for key in unknown[:3])
         notices.append(f"Ignored settings this page does not know: {names}.")
     for f in FIELDS:
-        if f.kind == "weights" or f.key not in pairs:
+        if f.kind in ("weights", "cell") or f.key not in pairs:
             continue
         try:
             values[f.attr] = _read_field(f, pairs[f.key])
@@ -255,10 +304,19 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
             n = _read_field(FIELDS_BY_KEY["n"], pairs["n"])
         except ValueError as error:
             notices.append(f"{error} Using 1 instead.")
-    values["params"] = default_params(n, values.get("seed", 1))
+    cell = "vanilla"
+    if "cell" in pairs:
+        if pairs["cell"] in CELLS:
+            cell = pairs["cell"]
+        else:
+            notices.append(
+                f"The link's Cell ({_shown(pairs['cell'])}) is not one of {', '.join(CELLS)}. "
+                "Using the vanilla cell instead."
+            )
+    values["params"] = default_params(n, values.get("seed", 1), cell)
     if "w" in pairs:
         try:
-            values["params"] = _read_weights(n, pairs["w"])
+            values["params"] = _read_weights(n, pairs["w"], cell)
         except ValueError as error:
             notices.append(f"{error} Using the default weights instead.")
     state = DemoState(**values)
@@ -455,6 +513,7 @@ def export_weights(state: DemoState) -> str:
         "format": WEIGHTS_FORMAT,
         "version": 1,
         "hidden_units": state.hidden,
+        "cell": state.cell,
         "activation": state.activation,
         "params": state.params.to_dict(),
     }
@@ -488,8 +547,13 @@ def import_weights(text: str, state: DemoState) -> DemoState:
     if not isinstance(document, dict):
         raise ValueError("That JSON file does not hold weights.")
     params_dict = document.get("params", document)
+    cell = document.get("cell", "vanilla")  # files from before the gated cells are vanilla
+    if cell not in CELLS:
+        raise ValueError(
+            f"That file's cell ({_shown(str(cell))}) is not one of {', '.join(CELLS)}."
+        )
     try:
-        params = Params.from_dict(params_dict)
+        params = params_class(cell).from_dict(params_dict)
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         raise ValueError(f"The weights in that file can't be used: {error}") from None
     check_limits(params, "That file")

@@ -11,15 +11,19 @@ import math
 import random
 from dataclasses import dataclass
 
+from . import cells
 from .model import (
     Params,
     _activation,
     _backward,
     _check_n,
-    _check_params,
     _check_sequence,
     _forward,
 )
+
+OPTIMIZERS = ("gd", "adam")
+OPTIMIZER_LABELS = {"gd": "Gradient descent", "adam": "Adam"}
+ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8
 
 LOSS_LIMIT = 1e30  # a loss above this counts as diverged
 PARAM_LIMIT = 1e6  # so does a weight or bias of larger magnitude
@@ -59,10 +63,10 @@ def clip(grads, limit=5.0):
     >>> clip(grads, limit=1.0).flat()
     [1.0, -0.5, -1.0, nan, 0.0]
     """
-    _check_params(grads)
+    cells.check_params(grads)
     _check_limit(limit)
     clipped, _ = _clip_values(grads.flat(), limit)
-    return Params.from_flat(grads.n, clipped)
+    return type(grads).from_flat(grads.n, clipped)
 
 
 def _clip_values(values, limit):
@@ -77,13 +81,17 @@ def _clip_values(values, limit):
     return out, changed
 
 
-def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300):
-    """Gradient descent with backpropagation through time, one Step per epoch.
+def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300, optimizer="gd"):
+    """Gradient descent with backpropagation through time, one Step per epoch, for any cell.
 
     Each epoch computes the loss and its gradients, clips them to [−clip, clip] (clip=None turns
-    clipping off) and takes θ ← θ − lr·∂L/∂θ. The arguments are checked at once, before the first
-    step. Training stops with status "diverged" when the loss or a gradient stops being finite,
-    the loss passes LOSS_LIMIT or a weight passes ±PARAM_LIMIT.
+    clipping off) and updates the weights: with optimizer "gd", θ ← θ − lr·∂L/∂θ; with "adam",
+    Adam's step (Kingma & Ba 2015: β1 = 0.9, β2 = 0.999, ε = 1e-8, bias-corrected) on the
+    clipped gradient. xs is a list of numbers (y_t predicts x_{t+1}), or a task with a
+    `batch(epoch)` method giving a fresh list of (xs, targets) examples each epoch (the loss is
+    then their mean). The arguments are checked at once, before the first step. Training stops
+    with status "diverged" when the loss or a gradient stops being finite, the loss passes
+    LOSS_LIMIT or a weight passes ±PARAM_LIMIT.
 
     >>> from rnn_py import make_sequence
     >>> xs = make_sequence("sine", 12)
@@ -92,24 +100,78 @@ def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300):
     (200, 'done', True)
     """
     _activation(activation)
-    xs = _check_sequence(xs)
+    if not hasattr(xs, "batch"):
+        xs = _check_sequence(xs)
     _check_start(params)
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0 < lr < math.inf:
         raise ValueError(f"The learning rate must be a positive number, not {lr!r}.")
     if clip is not None:
         _check_limit(clip)
     _check_count(epochs, "epochs")
-    return _bptt_steps(params, xs, activation, float(lr), clip, epochs)
+    if optimizer not in OPTIMIZERS:
+        choices = ", ".join(OPTIMIZERS)
+        raise ValueError(f"Unknown optimizer {optimizer!r}. Choose one of: {choices}.")
+    return _bptt_steps(params, xs, activation, float(lr), clip, epochs, optimizer)
 
 
-def _bptt_steps(params, xs, activation, lr, limit, epochs):
-    f, df = _activation(activation)
+def _gradient_source(params, data, activation):
+    """A function (params, epoch) → (loss, flat gradients, |∂L/∂h_t| per t) for the data."""
+    if isinstance(params, Params) and not hasattr(data, "batch"):
+        f, df = _activation(activation)
+
+        def one_sequence(p, epoch):  # the vanilla cell's own tight loops
+            g = _backward(p, data, f, df)
+            return g.loss, g.grads.flat(), tuple(math.hypot(*dh_t) for dh_t in g.dh)
+
+        return one_sequence
+
+    def some_sequences(p, epoch):
+        examples = data.batch(epoch) if hasattr(data, "batch") else [(data, None)]
+        loss, total, grad_h = 0.0, None, None
+        for xs, targets in examples:
+            g = cells.backward(p, xs, activation, targets)
+            flat = g.grads.flat()
+            sizes = [math.hypot(*dh_t) for dh_t in g.dh]
+            loss += g.loss
+            if total is None:
+                total, grad_h = flat, sizes
+            else:
+                total = [a + b for a, b in zip(total, flat, strict=True)]
+                grad_h = [a + b for a, b in zip(grad_h, sizes, strict=True)]
+        m = len(examples)
+        if m == 1:
+            return loss, total, tuple(grad_h)
+        return loss / m, [v / m for v in total], tuple(v / m for v in grad_h)
+
+    return some_sequences
+
+
+def _update_rule(optimizer, lr, size):
+    """A function (θ, g) → θ′: gradient descent, or Adam with its moments kept inside."""
+    if optimizer == "gd":
+        return lambda theta, grads: [w - lr * dw for w, dw in zip(theta, grads, strict=True)]
+    m, v, t = [0.0] * size, [0.0] * size, 0
+
+    def adam(theta, grads):
+        nonlocal t
+        t += 1
+        c1, c2 = 1.0 - ADAM_BETA1**t, 1.0 - ADAM_BETA2**t
+        out = []
+        for k, (w, g) in enumerate(zip(theta, grads, strict=True)):
+            m[k] = ADAM_BETA1 * m[k] + (1.0 - ADAM_BETA1) * g
+            v[k] = ADAM_BETA2 * v[k] + (1.0 - ADAM_BETA2) * g * g
+            out.append(w - lr * (m[k] / c1) / (math.sqrt(v[k] / c2) + ADAM_EPS))
+        return out
+
+    return adam
+
+
+def _bptt_steps(params, xs, activation, lr, limit, epochs, optimizer="gd"):
+    gradient = _gradient_source(params, xs, activation)
+    update = _update_rule(optimizer, lr, len(params.flat()))
     best_loss = math.inf
     for epoch in range(1, epochs + 1):
-        g = _backward(params, xs, f, df)
-        loss = g.loss
-        grad_h = tuple(math.hypot(*dh_t) for dh_t in g.dh)
-        grads = g.grads.flat()
+        loss, grads, grad_h = gradient(params, epoch)
         problem = None
         if not loss <= LOSS_LIMIT:  # also true for nan
             problem = "loss"
@@ -120,9 +182,9 @@ def _bptt_steps(params, xs, activation, lr, limit, epochs):
             clipped = False
             if limit is not None:
                 grads, clipped = _clip_values(grads, limit)
-            theta = [w - lr * dw for w, dw in zip(params.flat(), grads, strict=True)]
+            theta = update(params.flat(), grads)
             if all(abs(w) <= PARAM_LIMIT for w in theta):
-                params = Params.from_flat(params.n, theta)
+                params = type(params).from_flat(params.n, theta)
                 status = "done" if epoch == epochs else "running"
                 yield Step("bptt", epoch, loss, best_loss, params, grad_h, clipped, status)
                 continue
@@ -132,19 +194,22 @@ def _bptt_steps(params, xs, activation, lr, limit, epochs):
         return
 
 
-def random_search(xs, activation, n=1, trials=300, seed=0, low=-2.0, high=2.0):
+def random_search(xs, activation, n=1, trials=300, seed=0, low=-2.0, high=2.0, cell="vanilla"):
     """Try random weights and keep the best, one Step per trial.
 
     Every trial draws each weight and bias uniformly from [low, high] with random.Random(seed),
-    so the same seed gives the same search. A trial whose loss is not finite never becomes the
-    best; until some trial has a finite loss, the first trial's weights stand in as `params`.
+    so the same seed gives the same search (for any cell: `cell` names it). A trial whose loss
+    is not finite never becomes the best; until some trial has a finite loss, the first
+    trial's weights stand in as `params`.
 
     >>> steps = list(random_search([0, 1, 0, 1, 0], "linear", trials=50, seed=3))
     >>> steps[-1].evaluations, steps[-1].status, steps[-1].best_loss <= steps[0].loss
     (50, 'done', True)
     """
     f, _ = _activation(activation)
-    xs = _check_sequence(xs)
+    cells.module(cell)
+    if not hasattr(xs, "batch"):
+        xs = _check_sequence(xs)
     _check_n(n)
     _check_count(trials, "trials")
     if isinstance(seed, bool) or not isinstance(seed, int):
@@ -154,16 +219,25 @@ def random_search(xs, activation, n=1, trials=300, seed=0, low=-2.0, high=2.0):
             raise ValueError(f"{name} must be a number between -1e6 and 1e6, not {v!r}.")
     if not low < high:
         raise ValueError(f"low must be below high, but low = {low} and high = {high}.")
-    return _random_steps(xs, f, n, trials, seed, float(low), float(high))
+    return _random_steps(xs, activation, n, trials, seed, float(low), float(high), cell)
 
 
-def _random_steps(xs, f, n, trials, seed, low, high):
+def _random_steps(xs, activation, n, trials, seed, low, high, cell="vanilla"):
+    f, _ = _activation(activation)
     rng = random.Random(seed)
-    size = Params.size(n)
+    cls = cells.params_class(cell)
+    size = cls.size(n)
     best, best_loss = None, math.inf
+    examples = xs.batch(0) if hasattr(xs, "batch") else None  # a task: one fixed batch
     for trial in range(1, trials + 1):
-        params = Params.from_flat(n, [rng.uniform(low, high) for _ in range(size)])
-        loss = _forward(params, xs, f).loss
+        params = cls.from_flat(n, [rng.uniform(low, high) for _ in range(size)])
+        if examples is not None:
+            losses = [cells.forward(params, e, activation, t).loss for e, t in examples]
+            loss = sum(losses) / len(losses)
+        elif cell == "vanilla":
+            loss = _forward(params, xs, f).loss
+        else:
+            loss = cells.forward(params, xs, activation).loss
         if best is None:
             best = params  # stands in until some trial has a finite loss
         if loss < best_loss:  # never true for nan or inf
@@ -173,7 +247,7 @@ def _random_steps(xs, f, n, trials, seed, low, high):
 
 
 def _check_start(params):
-    _check_params(params)
+    cells.check_params(params)
     if not all(abs(w) <= PARAM_LIMIT for w in params.flat()):
         raise ValueError(
             "The starting weights must be finite numbers between -1e6 and 1e6. "
@@ -208,7 +282,7 @@ def _diverged_message(problem, epoch, loss, lr, limit, xs, activation, params):
     else:
         what = "an update would have pushed a weight beyond ±1,000,000"
     tips = []
-    largest = max(abs(x) for x in xs)
+    largest = 1.0 if hasattr(xs, "batch") else max(abs(x) for x in xs)
     if largest > 1.0:
         tips.append(f"normalize the sequence (its values reach {largest:.3g})")
     if epoch == 1 and problem != "param":
@@ -219,9 +293,10 @@ def _diverged_message(problem, epoch, loss, lr, limit, xs, activation, params):
             tips.append("turn gradient clipping back on")
         else:
             tips.append(f"keep gradient clipping on, perhaps with a limit below {limit:g}")
-    if max(sum(map(abs, row)) for row in params.w_hh) >= 1.0:
+    vanilla = isinstance(params, Params)
+    if vanilla and max(sum(map(abs, row)) for row in params.w_hh) >= 1.0:
         tips.append("keep the recurrent weights small, |W_hh| < 1")
-    if activation in ("linear", "relu"):
+    if vanilla and activation in ("linear", "relu"):
         tips.append("or use tanh or sigmoid, which keep h_t between bounds")
     return (
         f"Training stopped at epoch {epoch}: {what}. The weights shown are the last finite ones. "

@@ -1,0 +1,85 @@
+"""The long short-term memory cell (LSTM; Hochreiter & Schmidhuber 1997, with the forget gate of
+Gers et al. 2000), written as Dive into Deep Learning writes it:
+
+    i_t = σ(W_xi·x_t + W_hi·h_{t−1} + b_i)      input gate
+    f_t = σ(W_xf·x_t + W_hf·h_{t−1} + b_f)      forget gate
+    o_t = σ(W_xo·x_t + W_ho·h_{t−1} + b_o)      output gate
+    c̃_t = tanh(W_xc·x_t + W_hc·h_{t−1} + b_c)   candidate memory
+    c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t             cell state
+    h_t = o_t ⊙ tanh(c_t)
+
+Along the cell state the gradient is only multiplied by f_t at each step (∂c_t/∂c_{t−1} =
+diag(f_t)): with the forget gate open it survives many steps, the "constant error carousel".
+"""
+
+import math
+
+from .cellbase import CellParams
+from .model import dot, sigmoid
+
+GATES = ("i", "f", "o", "c")
+ROLES = {
+    "i": "input gate i: how much of the candidate is written into the cell state",
+    "f": "forget gate f: how much of the cell state is kept",
+    "o": "output gate o: how much of the cell state is shown as h",
+    "c": "candidate c̃: the new content that could be written",
+}
+
+
+class Params(CellParams):
+    """LSTM weights: w_xi w_hi b_i, w_xf w_hf b_f, w_xo w_ho b_o, w_xc w_hc b_c, then w_hy b_y;
+    b_f starts at 1."""
+
+    CELL = "lstm"
+    GATES = GATES
+    BIAS_START = {"f": 1.0}
+
+
+class Cell:
+    """One LSTM timestep forward (`step`) and back (`step_back`)."""
+
+    name = "lstm"
+    gates = GATES
+    has_c = True
+
+    def step(self, p, u, h_prev, c_prev):
+        """From the input terms u, h_{t−1} and c_{t−1}: the gate values, h_t and c_t."""
+        units = range(len(h_prev))
+        u_i, u_f, u_o, u_c = u["i"], u["f"], u["o"], u["c"]
+        i_ = [sigmoid(u_i[k] + dot(p.w_hi[k], h_prev) + p.b_i[k]) for k in units]
+        f = [sigmoid(u_f[k] + dot(p.w_hf[k], h_prev) + p.b_f[k]) for k in units]
+        o = [sigmoid(u_o[k] + dot(p.w_ho[k], h_prev) + p.b_o[k]) for k in units]
+        cc = [math.tanh(u_c[k] + dot(p.w_hc[k], h_prev) + p.b_c[k]) for k in units]
+        # c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t,  h_t = o_t ⊙ tanh(c_t)
+        c = [f[k] * c_prev[k] + i_[k] * cc[k] for k in units]
+        tc = list(map(math.tanh, c))
+        h = [o[k] * tc[k] for k in units]
+        return {"i": i_, "f": f, "o": o, "cc": cc, "tc": tc}, h, c
+
+    def step_back(self, p, gates, h_prev, c_prev, c, dh, dc, grads):
+        """The mirror of `step`: from dh = ∂L/∂h_t and dc = ∂L/∂c_t (from later steps) find ∂L/∂
+        of each gate's input (du), add this step's share of the recurrent weights' and biases'
+        gradients to grads, and return (du, ∂L/∂h_{t−1}, ∂L/∂c_{t−1}) through this step."""
+        i_, f, o, cc, tc = gates["i"], gates["f"], gates["o"], gates["cc"], gates["tc"]
+        units = range(len(h_prev))
+        # h_t = o ⊙ tanh(c_t): c_t gets dh·o·(1 − tanh²c_t) on top of what later steps sent
+        dc = [dc[k] + dh[k] * o[k] * (1.0 - tc[k] * tc[k]) for k in units]
+        da_o = [dh[k] * tc[k] * o[k] * (1.0 - o[k]) for k in units]
+        # c_t = f ⊙ c_{t−1} + i ⊙ c̃  ⇒  ∂f = dc·c_{t−1}, ∂i = dc·c̃, ∂c̃ = dc·i, ∂c_{t−1} = dc·f
+        da_f = [dc[k] * c_prev[k] * f[k] * (1.0 - f[k]) for k in units]
+        da_i = [dc[k] * cc[k] * i_[k] * (1.0 - i_[k]) for k in units]
+        da_c = [dc[k] * i_[k] * (1.0 - cc[k] * cc[k]) for k in units]
+        dc_prev = [dc[k] * f[k] for k in units]
+        du = {"i": da_i, "f": da_f, "o": da_o, "c": da_c}
+        dh_prev = [0.0] * len(h_prev)
+        for g in GATES:
+            da, w = du[g], getattr(p, "w_h" + g)
+            gw, gb = getattr(grads, "w_h" + g), getattr(grads, "b_" + g)
+            for k in units:
+                row, d = gw[k], da[k]
+                for j in units:
+                    row[j] += d * h_prev[j]
+                gb[k] += d
+            for j in units:
+                dh_prev[j] += dot([w[k][j] for k in units], da)
+        return du, dh_prev, dc_prev
