@@ -6,6 +6,8 @@ of the two, in a terminal.
     python -m rnn_py search --custom "1, 2, 4, 8" --normalized --trials 1000
     python -m rnn_py compare --budget 300
     python -m rnn_py units --sequence sine --normalized --hidden 1,2,3
+    python -m rnn_py run --cell lstm --weights weights.json --json
+    python -m rnn_py cells --gaps 5,20 --seeds 2
 
 Every command takes --json for a machine-readable result. Bad flags or values print one line,
 `rnn-py: error: …`, and exit with status 2.
@@ -13,12 +15,24 @@ Every command takes --json for a machine-readable result. Bad flags or values pr
 
 import argparse
 import json
-import math
+import os
 import sys
 
-from .model import ACTIVATIONS, Params, forward
+from . import cells, longlag
+from .cliformat import Bar as _Bar
+from .cliformat import describe as _describe
+from .cliformat import finite_or_null as _finite_or_null
+from .cliformat import num as _num
+from .cliformat import params_text as _params_text
+from .cliformat import print_history as _print_history
+from .cliformat import progress as _progress
+from .cliformat import table as _table
+from .cliformat import vector_text as _vector_text
+from .cliformat import winner as _winner
+from .model import ACTIVATIONS, Params
 from .sequences import DEFAULT_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
-from .train import random_search, train_bptt
+from .state import parse_weights
+from .train import OPTIMIZERS, random_search, train_bptt
 from .units import DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_SEEDS, best_losses
 
 
@@ -48,6 +62,7 @@ def build_parser():
         ("--b-y", 0),
     ):
         run.add_argument(flag, type=float, help=f"weight of the scalar RNN (default {default})")
+    _add_cell_flags(run)
     run.add_argument("--json", action="store_true", help="print the result as JSON")
 
     train = commands.add_parser("train", help="gradient descent with BPTT")
@@ -56,6 +71,10 @@ def build_parser():
     train.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
     train.add_argument("--epochs", type=int, default=300, help="epochs (default 300)")
     _add_clip_flags(train)
+    _add_cell_flags(train)
+    train.add_argument(
+        "--optimizer", choices=OPTIMIZERS, default="gd", help="gd (gradient descent) or adam"
+    )
     train.add_argument("--json", action="store_true", help="print the result as JSON")
 
     search = commands.add_parser("search", help="random search over the weights")
@@ -63,6 +82,7 @@ def build_parser():
     _add_hidden_and_seed(search, "the random trials")
     search.add_argument("--trials", type=int, default=300, help="trials (default 300)")
     _add_range_flags(search)
+    _add_cell_flags(search)
     search.add_argument("--json", action="store_true", help="print the result as JSON")
 
     compare = commands.add_parser(
@@ -129,7 +149,42 @@ def build_parser():
     )
     _add_clip_flags(units)
     units.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    lag = commands.add_parser(
+        "cells", help="vanilla, GRU and LSTM on the long-lag task: who remembers across a gap"
+    )
+    d = longlag.DEFAULTS
+    lag.add_argument("--cells", type=_cell_names, default=cells.CELLS, metavar="C,C,...",
+                     help="cells to train (default vanilla,gru,lstm)")  # fmt: skip
+    lag.add_argument("--gaps", type=_hidden_sizes, default=longlag.GAPS, metavar="G,G,...",
+                     help="gaps, 2 to 100 (default 5,10,20,50,100)")  # fmt: skip
+    for flag, kind, what in (("--seeds", int, "seeds 0..K-1"), ("--epochs", int, "epochs"),
+                             ("--batch", int, "examples per epoch"),
+                             ("--hidden", int, "hidden units"), ("--lr", float, "learning rate"),
+                             ("--clip", float, "gradient clipping limit")):  # fmt: skip
+        lag.add_argument(
+            flag, type=kind, default=d[flag[2:]], help=f"{what} (default {d[flag[2:]]})"
+        )
+    lag.add_argument("--optimizer", choices=OPTIMIZERS, default=d["optimizer"],
+                     help=f"gd or adam (default {d['optimizer']})")  # fmt: skip
+    lag.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                     help="runs at once, in separate processes (default: up to 2)")  # fmt: skip
+    lag.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
+
+
+def _cell_names(text):
+    names = tuple(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
+    if not names or any(name not in cells.CELLS for name in names):
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {','.join(cells.CELLS)}")
+    return names
+
+
+def _add_cell_flags(parser):
+    parser.add_argument("--cell", choices=cells.CELLS, help="vanilla (default), gru or lstm")
+    parser.add_argument(
+        "--weights", metavar="FILE", help="start from a weights file saved by the page"
+    )
 
 
 def _hidden_sizes(text):
@@ -200,10 +255,31 @@ def _sequence(args, kind):
     return kind, make_sequence(kind, length, normalized=args.normalized)
 
 
+def _start(args):
+    """The weights a command starts from: --weights FILE, or the cell's seeded random start."""
+    if args.weights is None:
+        return cells.random_params(args.cell or "vanilla", args.hidden, args.seed)
+    try:
+        with open(args.weights, encoding="utf-8") as file:
+            text = file.read(200_000)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"can't read {args.weights}: {error}") from None
+    params, _ = parse_weights(text)
+    if args.cell is not None and args.cell != params.CELL:
+        raise ValueError(f"{args.weights} holds {params.CELL} weights, not {args.cell}.")
+    return params
+
+
 def _run(args):
     name, xs = _sequence(args, args.sequence or "sine")
     weights = (args.w_xh, args.w_hh, args.w_hy, args.b_h, args.b_y)
-    if args.hidden == 1:
+    if (args.weights is not None or args.cell not in (None, "vanilla")) and any(
+        w is not None for w in weights
+    ):
+        raise ValueError("--w-xh, --w-hh, --w-hy, --b-h and --b-y set a vanilla scalar RNN.")
+    if args.weights is not None or args.cell not in (None, "vanilla"):
+        params = _start(args)
+    elif args.hidden == 1:
         defaults = (0.5, 0.8, 1.0, 0.0, 0.0)
         params = Params.scalar(
             *(d if w is None else w for w, d in zip(weights, defaults, strict=True))
@@ -212,9 +288,10 @@ def _run(args):
         raise ValueError("--w-xh, --w-hh, --w-hy, --b-h and --b-y set a scalar RNN (--hidden 1).")
     else:
         params = Params.random(args.hidden, args.seed)
-    trace = forward(params, xs, args.activation)
+    g = cells.backward(params, xs, args.activation)
+    trace = g.trace
     if not args.json:
-        print(f"run: {_describe(name, xs, args)}, n = {params.n}")
+        print(f"run: {_describe(name, xs, args)}, {cells.LABELS[params.CELL]}, n = {params.n}")
         print(f"weights: {_params_text(params)}")
         print()
         rows = []
@@ -224,10 +301,11 @@ def _run(args):
         print(_table(("t", "x_t", "h_t", "y_t", "target", "error"), rows))
         print()
         print(f"loss = mean of error² over t = 0..{len(xs) - 2}: {_num(trace.loss)}")
-    return {
+    result = {
         "command": "run",
         "sequence": name,
         "xs": xs,
+        "cell": params.CELL,
         "activation": args.activation,
         "z": trace.z,
         "h": trace.h,
@@ -236,19 +314,27 @@ def _run(args):
         "loss_history": [trace.loss],
         "evaluations": 1,
         "params": params.to_dict(),
+        "grads": g.grads.to_dict(),
     }
+    if trace.gates is not None:
+        result["gates"] = trace.gates
+    if trace.c is not None:
+        result["c"] = trace.c
+    return result
 
 
 def _train(args):
     name, xs = _sequence(args, args.sequence or "sine")
-    start = Params.random(args.hidden, args.seed)
-    steps = train_bptt(start, xs, args.activation, args.lr, args.clip, args.epochs)
+    start = _start(args)
+    steps = train_bptt(start, xs, args.activation, args.lr, args.clip, args.epochs, args.optimizer)
     result = {
         "command": "train",
         "sequence": name,
         "xs": xs,
+        "cell": start.CELL,
+        "optimizer": args.optimizer,
         "activation": args.activation,
-        "hidden": args.hidden,
+        "hidden": start.n,
         "lr": args.lr,
         "clip": args.clip,
         "epochs": args.epochs,
@@ -258,7 +344,8 @@ def _train(args):
     if not args.json:
         clipping = "no clipping" if args.clip is None else f"clip {args.clip:g}"
         print(
-            f"train (BPTT): {_describe(name, xs, args)}, n = {args.hidden}, lr {args.lr:g}, ",
+            f"train (BPTT, {args.optimizer}): {_describe(name, xs, args)}, "
+            f"{cells.LABELS[start.CELL]}, n = {start.n}, lr {args.lr:g}, ",
             end="",
         )
         print(f"{clipping}, {args.epochs} epochs, seed {args.seed}")
@@ -268,15 +355,16 @@ def _train(args):
 
 def _search(args):
     name, xs = _sequence(args, args.sequence or "sine")
-    steps = random_search(
-        xs, args.activation, args.hidden, args.trials, args.seed, args.low, args.high
-    )
+    shape = _start(args)  # a weights file gives the cell and size to search over
+    cell, n = shape.CELL, shape.n
+    steps = random_search(xs, args.activation, n, args.trials, args.seed, args.low, args.high, cell)
     result = {
         "command": "search",
         "sequence": name,
         "xs": xs,
+        "cell": cell,
         "activation": args.activation,
-        "hidden": args.hidden,
+        "hidden": n,
         "trials": args.trials,
         "seed": args.seed,
         "low": args.low,
@@ -284,7 +372,9 @@ def _search(args):
         **_summary(_progress(steps, args.trials, "search"), xs, args.activation),
     }
     if not args.json:
-        print(f"search (random): {_describe(name, xs, args)}, n = {args.hidden}, ", end="")
+        print(
+            f"search (random): {_describe(name, xs, args)}, {cells.LABELS[cell]}, n = {n}, ", end=""
+        )
         print(f"weights in [{args.low:g}, {args.high:g}], {args.trials} trials, seed {args.seed}")
         _print_history(result, "trial", "loss of this trial")
     return result
@@ -364,12 +454,40 @@ def _units(args):
     }
 
 
+def _cells(args):
+    runs = len(args.cells) * len(args.gaps) * args.seeds
+    bar = _Bar(runs, "cells")
+    ticks = bar.count(iter(range(runs)))
+    settings = {k: getattr(args, k) for k in ("seeds", "epochs", "batch", "hidden", "lr", "clip")}
+    result = longlag.measure(
+        args.cells, args.gaps, lambda: next(ticks), args.jobs, optimizer=args.optimizer, **settings
+    )
+    bar.close()
+    if not args.json:
+        s = result["settings"]
+        print(
+            f"cells: remember x_0 across a gap (noise σ {s['noise']}); n = {s['hidden']}, "
+            f"{s['optimizer']} lr {s['lr']:g}, clip {s['clip']:g}, batch {s['batch']}, "
+            f"{s['epochs']} epochs, seeds 0..{s['seeds'] - 1}; loss on {s['test_size']} unseen "
+            f"examples; solved below {s['solved_below']} (answering 0 scores 0.333)"
+        )
+        print()
+        rows = [
+            (cells.LABELS[cell], int(gap), _num(r["median_loss"]), f"{r['solved']:.0%}")
+            for cell, by_gap in result["cells"].items()
+            for gap, r in by_gap.items()
+        ]
+        print(_table(("cell", "gap", "median loss", "seeds solved"), rows, left=1))
+    return {"command": "cells", **result}
+
+
 _COMMANDS = {
     "run": _run,
     "train": _train,
     "search": _search,
     "compare": _compare,
     "units": _units,
+    "cells": _cells,
 }
 
 
@@ -379,7 +497,7 @@ def _summary(steps, xs, activation):
     for last in steps:
         history.append(last.loss)
         best_history.append(last.best_loss)
-    final_loss = forward(last.params, xs, activation).loss  # the loss of the returned weights
+    final_loss = cells.forward(last.params, xs, activation).loss  # the returned weights' loss
     return {
         "method": last.method,
         "status": last.status,
@@ -392,110 +510,3 @@ def _summary(steps, xs, activation):
         "grad_h": list(last.grad_h),
         "params": last.params.to_dict(),
     }
-
-
-def _print_history(result, unit, label):
-    history, best = result["loss_history"], result["best_loss_history"]
-    last, every = len(history), max(1, len(history) // 10)
-    marks = sorted({1, last, *range(every, last, every)})
-    print()
-    print(_table((unit, label, "best so far"), [(k, history[k - 1], best[k - 1]) for k in marks]))
-    print()
-    print(f"status: {result['status']} after {result['evaluations']} evaluations")
-    if result["message"]:
-        print(result["message"])
-    print(f"final loss: {_num(result['final_loss'])}   best measured: {_num(result['best_loss'])}")
-    print(f"weights: {_params_text(Params.from_dict(result['params']))}")
-
-
-def _progress(steps, total, label):
-    bar = _Bar(total, label)
-    yield from bar.count(steps)
-    bar.close()
-
-
-class _Bar:
-    """A progress bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, total, label):
-        self.total, self.label, self.done = total, label, 0
-        self.shown = sys.stderr.isatty()
-
-    def count(self, steps):
-        for step in steps:
-            self.done += 1
-            if self.shown and self.done % max(1, self.total // 100) == 0:
-                filled = 30 * self.done // self.total
-                bar = "#" * filled + "." * (30 - filled)
-                print(
-                    f"\r{self.label} [{bar}] {self.done}/{self.total}",
-                    end="",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            yield step
-
-    def close(self):
-        if self.shown:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
-
-
-def _winner(bptt, rand):
-    """Which best loss is lower, calling it a tie within 10% (or when both are below 1e-6)."""
-    if not math.isfinite(bptt) or not math.isfinite(rand):
-        return "neither" if bptt == rand else "BPTT" if bptt < rand else "random"
-    if abs(bptt - rand) <= 0.1 * max(bptt, rand) or max(bptt, rand) < 1e-6:
-        return "tie"
-    return "BPTT" if bptt < rand else "random"
-
-
-def _describe(name, xs, args):
-    scale = ", normalized" if args.normalized else ""
-    return f"{name} (length {len(xs)}{scale}), {args.activation}"
-
-
-def _num(v):
-    return str(v) if isinstance(v, int) else f"{v:.4g}"
-
-
-def _vector_text(v):
-    return _num(v[0]) if len(v) == 1 else "[" + ", ".join(_num(x) for x in v) + "]"
-
-
-def _params_text(p):
-    if p.n == 1:
-        return ", ".join(
-            f"{k}={_num(v)}"
-            for k, v in zip(("w_xh", "w_hh", "w_hy", "b_h", "b_y"), p.flat(), strict=True)
-        )
-    rows = ", ".join(_vector_text(row) for row in p.w_hh)
-    return (
-        f"w_xh={_vector_text(p.w_xh)}, w_hh=[{rows}], w_hy={_vector_text(p.w_hy)}, "
-        f"b_h={_vector_text(p.b_h)}, b_y={_num(p.b_y)}"
-    )
-
-
-def _table(headers, rows, left=0):
-    """A Markdown table, readable in a terminal too: the first `left` columns (words) aligned left,
-    the rest (numbers) right."""
-    cells = [[c if isinstance(c, str) else _num(c) for c in row] for row in rows]
-    columns = range(len(headers))
-    widths = [max(len(headers[i]), *(len(row[i]) for row in cells), 3) for i in columns]
-
-    def line(row):
-        padded = (row[i].ljust(widths[i]) if i < left else row[i].rjust(widths[i]) for i in columns)
-        return "| " + " | ".join(padded) + " |"
-
-    rule = ["-" * (widths[i] + 2) if i < left else "-" * (widths[i] + 1) + ":" for i in columns]
-    return "\n".join([line(headers), "|" + "|".join(rule) + "|", *(line(row) for row in cells)])
-
-
-def _finite_or_null(v):
-    """JSON has no inf or nan: write them as null."""
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, dict):
-        return {k: _finite_or_null(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_finite_or_null(x) for x in v]
-    return v

@@ -10,7 +10,10 @@ and the gradient passes back through that step almost untouched. The input terms
 as `u` (one list per gate), so the same cell serves a number or a one-hot character.
 """
 
+# ruff: noqa: B905  (the hot loops zip vectors whose lengths check_params fixed once per pass)
+
 import math
+from operator import mul
 
 from .cellbase import CellParams
 from .model import dot, sigmoid
@@ -40,16 +43,14 @@ class Cell:
 
     def step(self, p, u, h_prev, c_prev=None):
         """From the input terms u and h_{t−1}: the gate values, h_t, and no cell state."""
-        units = range(len(h_prev))
-        u_r, u_z, u_h = u["r"], u["z"], u["h"]
         # r_t = σ(W_xr·x_t + W_hr·h_{t−1} + b_r),  z_t = σ(W_xz·x_t + W_hz·h_{t−1} + b_z)
-        r = [sigmoid(u_r[i] + dot(p.w_hr[i], h_prev) + p.b_r[i]) for i in units]
-        z = [sigmoid(u_z[i] + dot(p.w_hz[i], h_prev) + p.b_z[i]) for i in units]
+        r = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["r"], p.w_hr, p.b_r)]
+        z = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["z"], p.w_hz, p.b_z)]
         # h̃_t = tanh(W_xh·x_t + W_hh·(r_t ⊙ h_{t−1}) + b_h)
-        rh = [r[i] * h_prev[i] for i in units]
-        hc = [math.tanh(u_h[i] + dot(p.w_hh[i], rh) + p.b_h[i]) for i in units]
+        rh = list(map(mul, r, h_prev))
+        hc = [math.tanh(a + dot(w, rh) + b) for a, w, b in zip(u["h"], p.w_hh, p.b_h)]
         # h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ h̃_t
-        h = [z[i] * h_prev[i] + (1.0 - z[i]) * hc[i] for i in units]
+        h = [zk * hp + (1.0 - zk) * hk for zk, hp, hk in zip(z, h_prev, hc)]
         return {"r": r, "z": z, "hc": hc}, h, None
 
     def step_back(self, p, gates, h_prev, c_prev, c, dh, dc, grads):
@@ -57,27 +58,28 @@ class Cell:
         step's share of the recurrent weights' and biases' gradients to grads, and return
         (du, ∂L/∂h_{t−1} through this step, None)."""
         r, z, hc = gates["r"], gates["z"], gates["hc"]
-        units = range(len(h_prev))
         # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃  ⇒  ∂h̃ = dh·(1 − z), ∂z = dh·(h_{t−1} − h̃)
-        dh_prev = [dh[i] * z[i] for i in units]
-        # h̃ = tanh(a_h): da_h = ∂h̃·(1 − h̃²)
-        da_h = [dh[i] * (1.0 - z[i]) * (1.0 - hc[i] * hc[i]) for i in units]
-        # z = σ(a_z): da_z = ∂z·z(1 − z)
-        da_z = [dh[i] * (h_prev[i] - hc[i]) * z[i] * (1.0 - z[i]) for i in units]
+        dh_prev = list(map(mul, dh, z))
+        # h̃ = tanh(a_h): da_h = ∂h̃·(1 − h̃²);  z = σ(a_z): da_z = ∂z·z(1 − z)
+        da_h = [e * (1.0 - zk) * (1.0 - hk * hk) for e, zk, hk in zip(dh, z, hc)]
+        da_z = [e * (hp - hk) * zk * (1.0 - zk) for e, hp, hk, zk in zip(dh, h_prev, hc, z)]
         # a_h = u_h + W_hh·(r ⊙ h_{t−1}) + b_h  ⇒  ∂(r ⊙ h_{t−1}) = W_hhᵀ·da_h
-        rh = [r[i] * h_prev[i] for i in units]
-        drh = [dot([p.w_hh[i][j] for i in units], da_h) for j in units]
+        rh = list(map(mul, r, h_prev))
+        drh = [0.0] * len(h_prev)
+        for d, w in zip(da_h, p.w_hh):
+            drh = [a + d * wk for a, wk in zip(drh, w)]
         # r = σ(a_r): da_r = ∂r·r(1 − r), with ∂r = ∂(r ⊙ h_{t−1})·h_{t−1}
-        da_r = [drh[i] * h_prev[i] * r[i] * (1.0 - r[i]) for i in units]
-        for j in units:
-            dh_prev[j] += drh[j] * r[j]
-            dh_prev[j] += dot([p.w_hr[i][j] for i in units], da_r)
-            dh_prev[j] += dot([p.w_hz[i][j] for i in units], da_z)
-        for name, da, src in (("r", da_r, h_prev), ("z", da_z, h_prev), ("h", da_h, rh)):
-            gw, gb = getattr(grads, "w_h" + name), getattr(grads, "b_" + name)
-            for i in units:
-                row, d = gw[i], da[i]
-                for j in units:
-                    row[j] += d * src[j]
-                gb[i] += d
+        da_r = [e * hp * rk * (1.0 - rk) for e, hp, rk in zip(drh, h_prev, r)]
+        dh_prev = [a + e * rk for a, e, rk in zip(dh_prev, drh, r)]
+        # ∂L/∂W_hg += da_g·(its input)ᵀ,  ∂L/∂b_g += da_g,  ∂L/∂h_{t−1} += W_hgᵀ·da_g (g = r, z)
+        for da, src, w, gw, gb in (
+            (da_r, h_prev, p.w_hr, grads.w_hr, grads.b_r),
+            (da_z, h_prev, p.w_hz, grads.w_hz, grads.b_z),
+            (da_h, rh, None, grads.w_hh, grads.b_h),
+        ):
+            for k, d in enumerate(da):
+                gw[k] = [g + d * s for g, s in zip(gw[k], src)]
+                gb[k] += d
+                if w is not None:
+                    dh_prev = [a + d * wk for a, wk in zip(dh_prev, w[k])]
         return {"r": da_r, "z": da_z, "h": da_h}, dh_prev, None

@@ -12,7 +12,10 @@ Along the cell state the gradient is only multiplied by f_t at each step (∂c_t
 diag(f_t)): with the forget gate open it survives many steps, the "constant error carousel".
 """
 
+# ruff: noqa: B905  (the hot loops zip vectors whose lengths check_params fixed once per pass)
+
 import math
+from operator import mul
 
 from .cellbase import CellParams
 from .model import dot, sigmoid
@@ -44,16 +47,16 @@ class Cell:
 
     def step(self, p, u, h_prev, c_prev):
         """From the input terms u, h_{t−1} and c_{t−1}: the gate values, h_t and c_t."""
-        units = range(len(h_prev))
-        u_i, u_f, u_o, u_c = u["i"], u["f"], u["o"], u["c"]
-        i_ = [sigmoid(u_i[k] + dot(p.w_hi[k], h_prev) + p.b_i[k]) for k in units]
-        f = [sigmoid(u_f[k] + dot(p.w_hf[k], h_prev) + p.b_f[k]) for k in units]
-        o = [sigmoid(u_o[k] + dot(p.w_ho[k], h_prev) + p.b_o[k]) for k in units]
-        cc = [math.tanh(u_c[k] + dot(p.w_hc[k], h_prev) + p.b_c[k]) for k in units]
-        # c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t,  h_t = o_t ⊙ tanh(c_t)
-        c = [f[k] * c_prev[k] + i_[k] * cc[k] for k in units]
+        # i_t = σ(W_xi·x_t + W_hi·h_{t−1} + b_i), and f_t, o_t alike; c̃_t with tanh
+        i_ = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["i"], p.w_hi, p.b_i)]
+        f = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["f"], p.w_hf, p.b_f)]
+        o = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["o"], p.w_ho, p.b_o)]
+        cc = [math.tanh(a + dot(w, h_prev) + b) for a, w, b in zip(u["c"], p.w_hc, p.b_c)]
+        # c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t
+        c = [fk * ck + ik * gk for fk, ck, ik, gk in zip(f, c_prev, i_, cc)]
+        # h_t = o_t ⊙ tanh(c_t)
         tc = list(map(math.tanh, c))
-        h = [o[k] * tc[k] for k in units]
+        h = list(map(mul, o, tc))
         return {"i": i_, "f": f, "o": o, "cc": cc, "tc": tc}, h, c
 
     def step_back(self, p, gates, h_prev, c_prev, c, dh, dc, grads):
@@ -61,25 +64,25 @@ class Cell:
         of each gate's input (du), add this step's share of the recurrent weights' and biases'
         gradients to grads, and return (du, ∂L/∂h_{t−1}, ∂L/∂c_{t−1}) through this step."""
         i_, f, o, cc, tc = gates["i"], gates["f"], gates["o"], gates["cc"], gates["tc"]
-        units = range(len(h_prev))
         # h_t = o ⊙ tanh(c_t): c_t gets dh·o·(1 − tanh²c_t) on top of what later steps sent
-        dc = [dc[k] + dh[k] * o[k] * (1.0 - tc[k] * tc[k]) for k in units]
-        da_o = [dh[k] * tc[k] * o[k] * (1.0 - o[k]) for k in units]
+        dc = [d + e * ok * (1.0 - t * t) for d, e, ok, t in zip(dc, dh, o, tc)]
+        da_o = [e * t * ok * (1.0 - ok) for e, t, ok in zip(dh, tc, o)]
         # c_t = f ⊙ c_{t−1} + i ⊙ c̃  ⇒  ∂f = dc·c_{t−1}, ∂i = dc·c̃, ∂c̃ = dc·i, ∂c_{t−1} = dc·f
-        da_f = [dc[k] * c_prev[k] * f[k] * (1.0 - f[k]) for k in units]
-        da_i = [dc[k] * cc[k] * i_[k] * (1.0 - i_[k]) for k in units]
-        da_c = [dc[k] * i_[k] * (1.0 - cc[k] * cc[k]) for k in units]
-        dc_prev = [dc[k] * f[k] for k in units]
-        du = {"i": da_i, "f": da_f, "o": da_o, "c": da_c}
+        da_f = [d * cp * fk * (1.0 - fk) for d, cp, fk in zip(dc, c_prev, f)]
+        da_i = [d * gk * ik * (1.0 - ik) for d, gk, ik in zip(dc, cc, i_)]
+        da_c = [d * ik * (1.0 - gk * gk) for d, ik, gk in zip(dc, i_, cc)]
+        dc_prev = list(map(mul, dc, f))
+        # every gate's pre-activation is u_g + W_hg·h_{t−1} + b_g  ⇒
+        #     ∂L/∂W_hg += da_g·h_{t−1}ᵀ,  ∂L/∂b_g += da_g,  ∂L/∂h_{t−1} += W_hgᵀ·da_g
         dh_prev = [0.0] * len(h_prev)
-        for g in GATES:
-            da, w = du[g], getattr(p, "w_h" + g)
-            gw, gb = getattr(grads, "w_h" + g), getattr(grads, "b_" + g)
-            for k in units:
-                row, d = gw[k], da[k]
-                for j in units:
-                    row[j] += d * h_prev[j]
+        for da, w, gw, gb in (
+            (da_i, p.w_hi, grads.w_hi, grads.b_i),
+            (da_f, p.w_hf, grads.w_hf, grads.b_f),
+            (da_o, p.w_ho, grads.w_ho, grads.b_o),
+            (da_c, p.w_hc, grads.w_hc, grads.b_c),
+        ):
+            for k, d in enumerate(da):
+                gw[k] = [g + d * h for g, h in zip(gw[k], h_prev)]
                 gb[k] += d
-            for j in units:
-                dh_prev[j] += dot([w[k][j] for k in units], da)
-        return du, dh_prev, dc_prev
+                dh_prev = [a + d * wk for a, wk in zip(dh_prev, w[k])]
+        return {"i": da_i, "f": da_f, "o": da_o, "c": da_c}, dh_prev, dc_prev

@@ -532,11 +532,12 @@ def check_limits(params: Params, source: str) -> Params:
     return params
 
 
-def import_weights(text: str, state: DemoState) -> DemoState:
-    """state with the weights from a JSON file made by export_weights (or a bare to_dict()).
+def parse_weights(text: str) -> tuple[Params, str | None]:
+    """The weights in a JSON file made by export_weights (or a bare to_dict()), and the
+    activation it names (None when it names none or an unknown one).
 
-    Raises ValueError with a message for the page when the file is not such a document or
-    a weight is missing, malformed, non-finite or outside the sliders' range.
+    Raises ValueError with a message for the page when the file is not such a document, names
+    an unknown cell, or a weight is missing, malformed, non-finite or out of range.
     """
     if len(text) > 100_000:
         raise ValueError("That file is too large to be a weights file.")
@@ -557,7 +558,12 @@ def import_weights(text: str, state: DemoState) -> DemoState:
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         raise ValueError(f"The weights in that file can't be used: {error}") from None
     check_limits(params, "That file")
-    activation = document.get("activation", state.activation)
-    if activation not in ACTIVATIONS:
-        activation = state.activation
-    return replace(state, params=params, activation=activation, step=None)
+    activation = document.get("activation")
+    return params, activation if activation in ACTIVATIONS else None
+
+
+def import_weights(text: str, state: DemoState) -> DemoState:
+    """state with the weights (and cell) from a JSON file made by export_weights; ValueError
+    with a message for the page when the file can't be used (see parse_weights)."""
+    params, activation = parse_weights(text)
+    return replace(state, params=params, activation=activation or state.activation, step=None)

@@ -1,0 +1,97 @@
+"""Which cell can carry a number across a long gap: train vanilla, GRU and LSTM on the long-lag
+task (rnn_py.remember) with the same seeds, epochs, batch, learning rate and optimizer, and
+measure each on examples it never trained on.
+
+    >>> r = measure(cells=("gru",), gaps=(2,), seeds=1, epochs=3, batch=2, hidden=1)
+    >>> sorted(r["cells"]["gru"]["2"])
+    ['losses', 'median_loss', 'solved']
+"""
+
+import statistics
+
+from . import remember
+from .cells import CELLS, random_params
+from .train import train_bptt
+
+GAPS = (5, 10, 20, 50, 100)
+DEFAULTS = {
+    "seeds": 3,
+    "epochs": 300,
+    "batch": 16,
+    "hidden": 4,
+    "optimizer": "adam",
+    "lr": 0.03,
+    "clip": 5.0,
+    "test_size": 100,
+}
+
+
+def final_loss(cell, gap, seed, epochs, batch, hidden, optimizer, lr, clip, test_size):
+    """Train one cell from its seeded random start; its mean loss on `test_size` unseen examples
+    (inf when training diverged)."""
+    task = remember.Remember(gap, batch, seed)
+    params = random_params(cell, hidden, seed)
+    *_, last = train_bptt(params, task, "tanh", lr, clip, epochs, optimizer)
+    if last.status == "diverged":
+        return float("inf")
+    return remember.evaluate(last.params, task.test_set(test_size))
+
+
+def _one(job):
+    return final_loss(*job)
+
+
+def measure(cells=CELLS, gaps=GAPS, progress=None, jobs=1, **settings):
+    """{"cells": {cell: {gap: {"median_loss", "solved", "losses"}}}, "settings": {...}}: the
+    median final loss over seeds 0..seeds−1, and the fraction of seeds whose loss is below
+    remember.SOLVED (against remember.BASELINE, the loss of always answering 0). jobs > 1 trains
+    that many runs at once in separate processes (the same numbers, sooner)."""
+    unknown = set(settings) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    s = {**DEFAULTS, **settings}
+    for gap in gaps:
+        remember.check_gap(gap)
+    keys = ("epochs", "batch", "hidden", "optimizer", "lr", "clip", "test_size")
+    runs = [
+        (cell, gap, seed, *(s[k] for k in keys))
+        for cell in cells
+        for gap in gaps
+        for seed in range(s["seeds"])
+    ]
+    if jobs > 1:
+        from multiprocessing import Pool  # not in the browser, which never runs this
+
+        with Pool(jobs) as pool:
+            losses = []
+            for loss in pool.imap(_one, runs):
+                losses.append(loss)
+                if progress:
+                    progress()
+    else:
+        losses = []
+        for run in runs:
+            losses.append(_one(run))
+            if progress:
+                progress()
+    by_run = dict(zip(((r[0], r[1], r[2]) for r in runs), losses, strict=True))
+    out = {}
+    for cell in cells:
+        out[cell] = {}
+        for gap in gaps:
+            found = [by_run[cell, gap, seed] for seed in range(s["seeds"])]
+            out[cell][str(gap)] = {
+                "median_loss": statistics.median(found),
+                "solved": sum(loss < remember.SOLVED for loss in found) / len(found),
+                "losses": found,
+            }
+    settings_out = {
+        **s,
+        "cells": list(cells),
+        "gaps": list(gaps),
+        "noise": remember.NOISE,
+        "solved_below": remember.SOLVED,
+        "baseline": remember.BASELINE,
+        "activation (vanilla)": "tanh",
+    }
+    return {"cells": out, "settings": settings_out}
