@@ -183,3 +183,73 @@ def test_main_in_process(capsys):
     assert result["evaluations"] == 5 and math.isfinite(result["final_loss"])
     assert main(["train", "--lr", "0"]) == 2
     assert capsys.readouterr().err.startswith("rnn-py: error: The learning rate")
+
+
+# ---- cells: --cell, --weights, --optimizer and the long-lag measurement ----------------------
+
+from rnn_py.cli import main  # noqa: E402
+
+
+def test_run_with_a_weights_file_prints_the_gradients_by_name(tmp_path, capsys):
+    from rnn_py import cells
+    from rnn_py.state import DemoState, export_weights
+
+    state = DemoState().with_cell("lstm").with_hidden(2)
+    path = tmp_path / "weights.json"
+    path.write_text(export_weights(state))
+    assert main(["run", "--cell", "lstm", "--weights", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = cells.backward(state.params, make_sequence("sine", 12))
+    assert out["cell"] == "lstm" and out["final_loss"] == expected.loss
+    assert out["grads"] == expected.grads.to_dict()
+    assert set(out["grads"]) == set(state.params.names())
+    assert len(out["c"]) == 12 and set(out["gates"][0]) == {"i", "f", "o", "cc", "tc"}
+
+
+def test_weights_flags_refuse_a_mismatch_and_a_bad_file(tmp_path, capsys):
+    from rnn_py.state import DemoState, export_weights
+
+    path = tmp_path / "gru.json"
+    path.write_text(export_weights(DemoState().with_cell("gru")))
+    assert main(["run", "--cell", "lstm", "--weights", str(path)]) == 2
+    assert "holds gru weights, not lstm" in capsys.readouterr().err
+    document = json.loads(path.read_text())
+    del document["params"]["w_hz"]
+    path.write_text(json.dumps(document))
+    assert main(["train", "--weights", str(path)]) == 2
+    assert "'w_hz' (gate z)" in capsys.readouterr().err
+    assert main(["search", "--weights", str(tmp_path / "missing.json")]) == 2
+    assert "can't read" in capsys.readouterr().err
+
+
+def test_train_and_search_take_the_cell_and_the_optimizer(tmp_path, capsys):
+    assert main(["train", "--cell", "gru", "--hidden", "2", "--optimizer", "adam",
+                 "--epochs", "20", "--normalized", "--json"]) == 0  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert out["cell"] == "gru" and out["optimizer"] == "adam"
+    assert out["final_loss"] < out["loss_history"][0]
+    assert main(["search", "--cell", "lstm", "--trials", "5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["cell"] == "lstm" and "w_xf" in out["params"]
+
+
+def test_cells_command_reports_what_longlag_measures(capsys):
+    from rnn_py import longlag
+
+    argv = ["cells", "--cells", "vanilla,gru", "--gaps", "3", "--seeds", "2", "--epochs", "4",
+            "--batch", "2", "--hidden", "1", "--jobs", "1", "--json"]  # fmt: skip
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    s = out["settings"]
+    assert (s["gaps"], s["seeds"], s["epochs"], s["optimizer"]) == ([3], 2, 4, "adam")
+    for cell in ("vanilla", "gru"):
+        losses = [
+            longlag.final_loss(cell, 3, seed, 4, 2, 1, "adam", s["lr"], s["clip"], s["test_size"])
+            for seed in range(2)
+        ]
+        row = out["cells"][cell]["3"]
+        assert row["losses"] == losses
+        assert row["median_loss"] == pytest.approx(sum(losses) / 2)
+        assert row["solved"] == sum(loss < 0.01 for loss in losses) / 2
+    assert main(["cells", "--gaps", "1"]) == 2
+    assert "gap" in capsys.readouterr().err
