@@ -409,3 +409,55 @@ def test_link_weights_in_the_address_match_the_cells(open_page):
         text = cell(page, c["label"]).input_value()
         assert float(text) == pytest.approx(v, abs=shown_precision(text))
     assert cell(page, "b_h[2]").input_value() == "1.25"  # two units leave room for two decimals
+
+
+def test_touch_swipe_on_a_cell_scrolls_and_a_held_cell_drags(browser, base_url, guard):
+    """At 390 px on a touch screen: a vertical swipe that starts on a weight cell scrolls the
+    page and leaves the weight alone; a finger held still first drags the weight instead."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, service_workers="block")  # fmt: skip
+    try:
+        page = context.new_page()
+        page.route("**/*", guard.route)
+        page.on("console", guard.console)
+        page.goto(base_url + "#seq=sine&n=8&act=linear")
+        page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
+        state = page_state(page)
+        box = cell(page, "W_hh[4,4]")
+        box.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, 200)")  # room to scroll both ways
+        cdp = context.new_cdp_session(page)
+
+        def swipe(dy, hold_ms=0):
+            r = box.bounding_box()
+            x, y = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
+            points = [{"x": x, "y": y}]
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points})
+            if hold_ms:
+                page.wait_for_timeout(hold_ms)
+            for k in range(1, 11):
+                points = [{"x": x, "y": y + dy * k / 10}]
+                cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points})
+                page.wait_for_timeout(16)
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            page.wait_for_timeout(300)
+
+        for dy in (-150, 150):  # finger up: the page scrolls down; finger down: back up
+            before = page.evaluate("scrollY")
+            swipe(dy)
+            moved = page.evaluate("scrollY") - before
+            assert moved * dy < 0 and abs(moved) > 60, (dy, moved)
+            assert page_state(page).params == state.params
+            assert focused_label(page) is None  # a swipe does not open the box for typing
+        before = page.evaluate("scrollY")
+        swipe(-100, hold_ms=600)  # hold still, then move up 100 px: +1.00
+        assert page.evaluate("scrollY") == before
+        params = with_cell(state.params, "w_hh", (3, 3), round(state.params.w_hh[3][3] + 1, 2))
+        assert page_state(page).params == params
+        assert table(page) == expected_rows(state.xs(), params, "linear")
+        r = box.bounding_box()  # a tap opens the box for typing
+        page.touchscreen.tap(r["x"] + r["width"] / 2, r["y"] + r["height"] / 2)
+        page.wait_for_function("document.activeElement.getAttribute('aria-label') === 'W_hh[4,4]'")
+    finally:
+        context.close()
+    guard.check()

@@ -207,19 +207,38 @@ function valueOf(box) {
   return grid && grid.values.has(key) ? grid.values.get(key) : Number(box.value) || 0;
 }
 
-let drag = null; // { box, id, y, start, moved }
+// A mouse or pen drags at once. A finger must first hold still on the cell for HOLD ms: a swipe
+// that starts on a cell is the page's to scroll (the cells have touch-action: pan-y), and once
+// the hold has armed the drag, its touchmove events are cancelled so that the page stays put.
+const HOLD = 350; // ms a finger rests on a cell before moving it drags the weight
+const SLOP = 8; // px a finger may drift while holding
+
+let drag = null; // { box, id, x, y, start, moved, touch, armed, timer }
 
 function onPointerDown(event) {
   const box = event.target;
   if (!box.matches(".wg-cell") || box.disabled || event.button !== 0) return;
   event.preventDefault(); // no text selection; a press without a drag focuses the box (below)
-  drag = { box, id: event.pointerId, y: event.clientY, start: valueOf(box), moved: false };
+  const touch = event.pointerType === "touch";
+  drag = { box, id: event.pointerId, x: event.clientX, y: event.clientY, start: valueOf(box),
+    moved: false, touch, armed: !touch, timer: 0 };
+  if (touch) {
+    const held = drag;
+    held.timer = setTimeout(() => {
+      held.armed = true;
+      box.classList.add("wg-drag"); // it is grabbed: moving now drags
+    }, HOLD);
+  }
   box.setPointerCapture(event.pointerId);
 }
 
 function onPointerMove(event) {
   if (!drag || event.pointerId !== drag.id) return;
   const dy = drag.y - event.clientY;
+  if (!drag.armed) { // a finger that moves before the hold: a scroll, not a drag
+    if (Math.hypot(event.clientX - drag.x, dy) > SLOP) endDrag();
+    return;
+  }
   if (!drag.moved && Math.abs(dy) < THRESHOLD) return;
   drag.moved = true;
   drag.box.classList.add("wg-drag");
@@ -231,11 +250,16 @@ function onPointerMove(event) {
   drag.box.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
+function endDrag() {
+  clearTimeout(drag.timer);
+  drag.box.classList.remove("wg-drag");
+  drag = null;
+}
+
 function onPointerUp(event) {
   if (!drag || event.pointerId !== drag.id) return;
   const { box, moved } = drag;
-  drag = null;
-  box.classList.remove("wg-drag");
+  endDrag();
   if (moved) {
     delete box.dataset.dragging;
     box.dispatchEvent(new Event("change", { bubbles: true })); // the drag's end: commit
@@ -243,6 +267,14 @@ function onPointerUp(event) {
     box.focus();
     box.select();
   }
+}
+
+function onTouchMove(event) {
+  if (drag && drag.armed) event.preventDefault(); // a held cell drags; the page does not scroll
+}
+
+function onContextMenu(event) {
+  if (drag && drag.touch) event.preventDefault(); // a long press drags instead
 }
 
 function onFocus(event) {
@@ -351,6 +383,8 @@ if (root) {
   root.addEventListener("pointermove", onPointerMove);
   root.addEventListener("pointerup", onPointerUp);
   root.addEventListener("pointercancel", onPointerUp);
+  root.addEventListener("touchmove", onTouchMove, { passive: false });
+  root.addEventListener("contextmenu", onContextMenu);
   root.addEventListener("focusin", onFocus);
   root.addEventListener("focusout", onBlur);
   root.addEventListener("keydown", onKeyDown);
