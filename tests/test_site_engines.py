@@ -76,9 +76,10 @@ def engine_url(site_dir, tmp_path_factory):
 def smoke(evaluate, goto, url):
     """The same steps in any engine; evaluate(js) returns the value of a JSON-able expression."""
     goto(url + "#seq=sine&norm=1")
-    assert evaluate(until("document.documentElement.dataset.pyReady", READY_TIMEOUT)), (
-        "the page never got ready: " + json.dumps(evaluate("window.__testErrors"))
-    )
+    ready = "document.documentElement.dataset.pyReady"
+    evaluate(until(f"{ready} || window.__testErrors.length", READY_TIMEOUT))  # errors end it
+    assert evaluate("window.__testErrors") == []
+    assert evaluate(f"!!{ready}"), "the page never got ready"
     caption = "document.getElementById('step-caption').textContent"
     evaluate("document.getElementById('step').click(), 0")
     assert evaluate(until(f"{caption}.includes('Read x₀')", 30)), evaluate(caption)
