@@ -232,7 +232,23 @@ def _add_range_flags(parser):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    A reader that closes the pipe early (`rnn-py run --json | head`) ends the command quietly with
+    status 1, as the Python documentation recommends (`signal` module, "Note on SIGPIPE").
+    """
+    try:
+        status = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at devnull so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status
+
+
+def _main(argv):
     args = build_parser().parse_args(argv)
     try:
         result = _COMMANDS[args.command](args)

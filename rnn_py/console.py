@@ -1,8 +1,12 @@
-"""The page's Python console: what a learner types runs in the page's own interpreter.
+"""The page's Python console: what a learner types runs in an interpreter of its own.
 
-Built on the standard library's ``code.InteractiveConsole``. Before every entry the names
-``rnn_py``, ``params``, ``xs``, ``activation`` and ``state`` are set to copies of the page's
-current ones; after it, a changed ``params`` (rebound, or edited in place such as
+On the page that is a second Pyodide in a web worker (site/console-worker.js), so that one long
+built-in call, which no time check can interrupt, never freezes the page: the page ends the
+worker when an entry outlives the time limit and starts a new one. The page's state goes in as
+its link (``run_json``) and the result comes back as JSON, read again by ``read_result``, which
+trusts nothing in it. Built on the standard library's ``code.InteractiveConsole``. Before every
+entry the names ``rnn_py``, ``params``, ``xs``, ``activation`` and ``state`` are set to copies of
+the page's current ones; after it, a changed ``params`` (rebound, or edited in place such as
 ``params.w_hh[0][0] = 0.3``) is checked like a loaded weights file and handed back for the page
 to adopt. Output and tracebacks come back as text, capped in size, and an entry that runs too
 long is stopped by a ``sys.settrace`` time check, so a runaway loop cannot freeze the page.
@@ -14,20 +18,23 @@ import ast
 import code
 import contextlib
 import copy
+import json
 import linecache
 import sys
 import time
 from dataclasses import dataclass, replace
 
 from .model import Params
-from .state import DemoState, check_limits, format_number
+from .state import DemoState, check_limits, format_number, from_query
 
 TIME_LIMIT = 5.0  # seconds an entry may run
 OUTPUT_LIMIT = 20_000  # characters of output kept per entry
 INPUT_LIMIT = 20_000  # characters an entry may have
 
+HARD_LIMIT = TIME_LIMIT + 2.0  # seconds after which the page ends the worker that runs an entry
+
 WELCOME = (
-    "Python {version}, the interpreter that runs this page. Try\n"
+    "Python {version}, in an interpreter of its own beside the page. Try\n"
     "    rnn_py.forward(params, xs, activation).loss\n"
 )
 
@@ -320,3 +327,67 @@ def _echo(entry: str) -> str:
     """The entry as the console shows it, with >>> and ... prompts."""
     lines = entry.split("\n")
     return "".join((">>> " if i == 0 else "... ") + line + "\n" for i, line in enumerate(lines))
+
+
+# ---- across the worker boundary ----------------------------------------------------------------
+
+
+def run_json(console: Console, entry: str, query: str) -> str:
+    """Run one entry (as the page's Run does, finish=True) in the console's worker.
+
+    The page's state arrives as its link (state.to_query), the result leaves as JSON, with a
+    changed params as a plain dict for the page to check again (read_result).
+
+    >>> from rnn_py.state import to_query
+    >>> text = run_json(Console(), "params.b_y = 0.5", to_query(DemoState()))
+    >>> read_result(text).params.b_y
+    0.5
+    """
+    state, _ = from_query(query)
+    r = console.run(entry, state, finish=True)
+    params = None if r.params is None else r.params.to_dict()
+    return json.dumps({
+        "transcript": r.transcript, "output": r.output, "more": r.more, "params": params,
+        "message": r.message, "stopped": r.stopped,
+    })  # fmt: skip
+
+
+def read_result(text: str) -> Result:
+    """The worker's answer as a Result, trusting nothing in it.
+
+    A learner's code runs in that worker and could post anything, so params is checked again
+    like a loaded weights file (a refused one becomes the message), and every text is capped.
+
+    >>> read_result('{"output": "42", "params": {"w_xh": "x"}}').message
+    "The page keeps its weights: The saved weights have no 'w_hh'."
+    """
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        return Result("", "The console's Python gave an answer the page can't read.\n")
+
+    def cap(name):
+        value = data.get(name, "")
+        return value[: OUTPUT_LIMIT + 2 * INPUT_LIMIT] if isinstance(value, str) else ""
+
+    params, message = None, cap("message")
+    if data.get("params") is not None:
+        try:
+            params = check_params(data["params"])
+        except ValueError as error:
+            message = f"The page keeps its weights: {error}"
+    return Result(cap("transcript"), cap("output"), data.get("more") is True, params, message,
+                  data.get("stopped") is True)  # fmt: skip
+
+
+def ended(entry: str, limit: float = HARD_LIMIT) -> Result:
+    """What the console shows after the page ended its worker: the entry outlived the limit
+    inside one call that no time check reaches (such as sum(range(10**10)))."""
+    output = (
+        f"Stopped: this entry was still running after {format_number(limit)} s, inside one long "
+        "call that the time check could not interrupt, so the page ended the console's "
+        "interpreter and started a new one. Names you defined earlier are gone.\n"
+    )
+    return Result(_echo(entry.replace("\r\n", "\n").rstrip()) + output, output, stopped=True)

@@ -358,7 +358,8 @@ def wall_text(wall, x_label, y_label, x, y):
 
 
 def step_text(step, lr, start_loss, on_map):
-    """What the page says after "One step at the wall": how far each step moved the weights.
+    """What the page says after "Step with and without clipping": how far each step moved the
+    weights.
 
     on_map says whether the unclipped step landed inside the map's ranges.
     """

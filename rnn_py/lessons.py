@@ -479,7 +479,8 @@ CHALLENGES = (
         ),
         hint=(
             "In the Loss landscape panel, the Cliffs preset maps a steep wall between two flat "
-            "regions. Once the map is drawn, One step at the wall steps from its steepest point."
+            "regions. Once the map is drawn, Step with and without clipping steps from its "
+            "steepest point."
         ),
         explanation=(
             "On a cliff the loss changes so sharply that the gradient is huge, and a plain "

@@ -330,17 +330,35 @@ def snapshot_json(state: DemoState, history: History | None = None, **session) -
 def timesteps_csv(state: DemoState) -> str:
     """The Timesteps table at full precision, as CSV (one h column per hidden unit).
 
+    The last column, ``kind``, says "data" for the rows that read the sequence; with the forecast
+    on, the forecast's rows follow (t = T, T+1, …), marked "forecast": x_t is the network's own
+    prediction fed back, and target and error are empty where the continuation is unknown
+    (custom numbers).
+
     >>> print(timesteps_csv(DemoState(sequence="linear", length=3)).splitlines()[1])
-    0,1.0,0.46211715726000974,0.46211715726000974,2.0,-1.5378828427399902
+    0,1.0,0.46211715726000974,0.46211715726000974,2.0,-1.5378828427399902,data
     """
     xs = state.xs()
     trace = forward(state.params, xs, state.activation)
     n = state.hidden
     h_names = ["h_t"] if n == 1 else [f"h_t[{i + 1}]" for i in range(n)]
-    lines = [",".join(["t", "x_t", *h_names, "y_t", "target", "error"])]
+    lines = [",".join(["t", "x_t", *h_names, "y_t", "target", "error", "kind"])]
+
+    def line(t, x, h, y, target, kind):
+        error = "" if target is None else repr(y - target)
+        cells = [str(t), repr(x), *map(repr, h), repr(y), "" if target is None else repr(target)]
+        lines.append(",".join([*cells, error, kind]))
+
+    T = len(xs)
     for t, x in enumerate(xs):
-        target = xs[t + 1] if t + 1 < len(xs) else None
-        error = "" if target is None else repr(trace.y[t] - target)
-        cells = [str(t), repr(x), *map(repr, trace.h[t]), repr(trace.y[t])]
-        lines.append(",".join([*cells, "" if target is None else repr(target), error]))
+        line(t, x, trace.h[t], trace.y[t], xs[t + 1] if t + 1 < T else None, "data")
+    if state.forecast:
+        k = state.forecast_steps
+        fc = forecast(state.params, xs, state.activation, k)
+        truth = None
+        if state.sequence != "custom":
+            truth = true_continuation(state.sequence, T, state.normalized, k)  # x_T … x_{T+k}
+        for j in range(k):
+            target = None if truth is None else truth[j + 1]
+            line(T + j, fc.x[j], fc.h[j], fc.y[j], target, "forecast")
     return "\n".join(lines) + "\n"

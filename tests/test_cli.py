@@ -253,3 +253,69 @@ def test_cells_command_reports_what_longlag_measures(capsys):
         assert row["solved"] == sum(loss < 0.01 for loss in losses) / 2
     assert main(["cells", "--gaps", "1"]) == 2
     assert "gap" in capsys.readouterr().err
+
+
+def into_closed_pipe(*args):
+    """Run `python -m rnn_py ARGS` with stdout a pipe whose reader has already gone."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "rnn_py", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+
+
+CLOSED_PIPE_COMMANDS = [
+    ["run"],
+    ["run", "--json"],
+    ["train", "--epochs", "20"],
+    ["train", "--epochs", "20", "--json"],
+    ["search", "--trials", "20"],
+    ["search", "--trials", "20", "--json"],
+    ["compare", "--sequence", "linear", "--budget", "5"],
+    ["compare", "--sequence", "linear", "--budget", "5", "--json"],
+    ["units", "--hidden", "1", "--epochs", "5", "--seeds", "1"],
+    ["units", "--hidden", "1", "--epochs", "5", "--seeds", "1", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", CLOSED_PIPE_COMMANDS, ids=" ".join)
+def test_a_closed_pipe_ends_the_command_quietly(args):
+    """The reader has gone before the first line is written: no traceback, status 1."""
+    out = into_closed_pipe(*args)
+    assert out.stderr == ""
+    assert out.returncode == 1
+
+
+def test_help_into_a_closed_pipe_is_quiet():
+    out = into_closed_pipe("train", "--help")
+    assert out.stderr == ""
+
+
+def test_piped_into_head_exits_quietly():
+    """`python -m rnn_py train --json | head -n 3`: head reads 3 lines and leaves."""
+    producer = subprocess.Popen(
+        [sys.executable, "-m", "rnn_py", "train", "--epochs", "3000", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    head = subprocess.run(
+        ["head", "-n", "3"], stdin=producer.stdout, capture_output=True, text=True, timeout=60
+    )
+    producer.stdout.close()  # only head holds the read end now
+    stderr = producer.stderr.read().decode()
+    producer.wait(timeout=60)
+    assert head.stdout.splitlines()[0] == "{"
+    assert len(head.stdout.splitlines()) == 3
+    assert stderr == ""
+    assert producer.returncode in (0, 1)  # 0 if it all fit in the pipe before head left

@@ -159,3 +159,48 @@ def test_a_huge_entry_is_refused(console):
 def test_a_bad_custom_sequence_still_leaves_a_console(console):
     state = DemoState(sequence="custom", custom="1, two")
     assert console.run("xs", state).output == "[]\n"
+
+
+# ---- across the worker boundary: run_json in the worker, read_result on the page ---------------
+
+
+def test_run_json_takes_the_page_state_from_its_link_and_read_result_checks_params():
+    from rnn_py.console import read_result, run_json
+    from rnn_py.state import to_query
+
+    state = DemoState(sequence="linear", length=4, params=Params.random(2, 3))
+    answer = run_json(
+        Console(time_limit=LIMIT), "print(len(xs), params.n); params.b_y = 1.5", to_query(state)
+    )
+    result = read_result(answer)
+    assert result.output == "4 2\n" and not result.stopped
+    assert result.params == replace(state.params, b_y=1.5)
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ("not json", "can't read"),
+        ("[1, 2]", "can't read"),
+        ('{"params": {"w_xh": [1], "w_hh": [[0.5]], "w_hy": [1], "b_h": [0], "b_y": 1e9}}',
+         "The page keeps its weights: Every weight in params must lie between"),
+        ('{"params": "import os"}', "The page keeps its weights: params must be rnn_py.Params"),
+    ],
+)  # fmt: skip
+def test_read_result_trusts_nothing_from_the_worker(answer, words):
+    from rnn_py.console import read_result
+
+    result = read_result(answer)
+    assert result.params is None
+    assert words in result.output + result.message
+    forged = read_result('{"output": 7, "transcript": ["x"], "stopped": "yes", "more": 1}')
+    assert (forged.output, forged.transcript, forged.stopped, forged.more) == ("", "", False, False)
+
+
+def test_an_ended_entry_says_its_names_are_gone():
+    from rnn_py.console import HARD_LIMIT, TIME_LIMIT, ended
+
+    result = ended("sum(range(10**10))\r\n")
+    assert result.stopped and result.params is None and HARD_LIMIT > TIME_LIMIT
+    assert result.transcript == ">>> sum(range(10**10))\n" + result.output
+    assert "still running after 7 s" in result.output and "are gone" in result.output

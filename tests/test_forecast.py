@@ -156,6 +156,46 @@ def test_snapshot_without_forecast_rows():
     assert [row[4] for row in custom["rows"][3:]] == ["—"] * 12
 
 
+@pytest.mark.parametrize("n", [1, 3])
+def test_csv_has_the_forecast_rows_marked_forecast(n):
+    import csv
+
+    from rnn_py.state import DemoState
+    from rnn_py.view import timesteps_csv
+
+    params = Params.random(n, 2)
+    state = DemoState(sequence="linear", length=6, normalized=True, params=params,
+                      forecast=True, forecast_steps=5)  # fmt: skip
+    rows = list(csv.DictReader(timesteps_csv(state).splitlines()))
+    assert [r["kind"] for r in rows] == ["data"] * 6 + ["forecast"] * 5
+    assert [int(r["t"]) for r in rows] == list(range(11))
+    xs = make_sequence("linear", 6, normalized=True)
+    X_hat, H, Y = reference.forecast(params, xs, "tanh", 5)
+    truth = true_continuation("linear", 6, True, 5)
+    h_names = ["h_t"] if n == 1 else [f"h_t[{i + 1}]" for i in range(n)]
+    for k, row in enumerate(rows[6:]):
+        assert float(row["x_t"]) == pytest.approx(X_hat[k], rel=1e-12)
+        assert [float(row[h]) for h in h_names] == pytest.approx(H[k], rel=1e-12)
+        assert float(row["y_t"]) == pytest.approx(Y[k], rel=1e-12)
+        assert float(row["target"]) == truth[k + 1]
+        assert float(row["error"]) == pytest.approx(Y[k] - truth[k + 1], rel=1e-12)
+    assert float(rows[0]["x_t"]) == xs[0] and rows[5]["target"] == ""
+
+
+def test_csv_forecast_of_custom_numbers_has_no_target():
+    import csv
+
+    from rnn_py.state import DemoState
+    from rnn_py.view import timesteps_csv
+
+    state = DemoState(sequence="custom", custom="1, 5, 2", forecast=True, forecast_steps=2)
+    rows = list(csv.DictReader(timesteps_csv(state).splitlines()))
+    assert [(r["kind"], r["target"], r["error"]) for r in rows[3:]] == [("forecast", "", "")] * 2
+    plain = timesteps_csv(DemoState(sequence="custom", custom="1, 5, 2"))
+    without = list(csv.DictReader(plain.splitlines()))
+    assert [r["kind"] for r in without] == ["data"] * 3
+
+
 def test_forecast_settings_travel_in_the_link():
     from rnn_py.state import DemoState, from_query, to_query
 

@@ -63,6 +63,29 @@ def test_forecast_rows_equal_rnn_py(open_page):
     assert len(table(page)) == 12 and len(legend(page)) == 3
 
 
+def test_csv_download_has_the_forecast_rows(open_page, tmp_path):
+    import csv
+
+    page = open_page("#seq=linear&len=5&fc=1&fcn=3")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download table (CSV)").click()
+    path = tmp_path / "t.csv"
+    info.value.save_as(path)
+    rows = list(csv.DictReader(path.read_text().splitlines()))
+    assert [(r["t"], r["kind"]) for r in rows[4:]] == [
+        ("4", "data"), ("5", "forecast"), ("6", "forecast"), ("7", "forecast")
+    ]  # fmt: skip
+    shown = table(page)[5:]  # the page's forecast rows, to 4 significant digits
+    xs = rnn_py.make_sequence("linear", 5)
+    fc = rnn_py.forecast(default_params(), xs, "tanh", 3)
+    for k, (row, cells) in enumerate(zip(rows[5:], shown, strict=True)):
+        assert float(row["x_t"]) == fc.x[k] and float(row["y_t"]) == fc.y[k]
+        assert [fmt(float(row[c])) for c in ("x_t", "y_t", "target")] == [
+            cells[1], cells[3], cells[4]
+        ]  # fmt: skip
+    assert [float(r["target"]) for r in rows[5:]] == [7.0, 8.0, 9.0]
+
+
 def test_forecast_of_trained_two_units_on_normalized_fibonacci(open_page):
     """After the exact two-unit solution the forecast follows the true continuation, which
     runs past 1 because it keeps the normalisation of the values shown."""

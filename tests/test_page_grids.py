@@ -26,7 +26,7 @@ from rnn_py.state import (
     with_cell,
 )
 
-STEP = 0.05  # the boxes' arrow-key step
+STEP = 0.05  # what Page Up adds to a cell
 DRAG = 0.01  # what dragging one pixel up adds
 
 
@@ -115,6 +115,7 @@ def test_bad_cell_values_get_a_message_and_change_nothing(open_page):
         assert page_state(page).params == before
     # Leaving the box shows the model's value again; a good value clears the message.
     page.keyboard.press("Tab")
+    page.wait_for_function("() => document.querySelector(\"[aria-label='W_hh[2,1]']\").value")
     text = cell(page, "W_hh[2,1]").input_value()
     assert float(text) == pytest.approx(before.w_hh[1][0], abs=shown_precision(text))
     type_into(page, "[aria-label='W_hh[2,1]']", "0.5")
@@ -130,26 +131,109 @@ def snapped(v, steps):
     return round(-5 + (k + (steps - 1 if steps > 0 else steps + 1)) * STEP, 10)
 
 
-def test_arrow_keys_nudge_a_cell(open_page):
+def focused_label(page):
+    return page.evaluate("document.activeElement.getAttribute('aria-label')")
+
+
+def test_page_keys_nudge_a_cell(open_page):
     page = open_page("#seq=fibonacci&norm=1&n=2")
     state = page_state(page)
     box = cell(page, "W_xh[2]")
     box.focus()
     start = float(box.input_value())  # a focused box shows the value to 4 decimals
     assert start == round(state.params.w_xh[1], 4)
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("ArrowUp")
+    page.keyboard.press("PageUp")
+    page.keyboard.press("PageUp")
     up = snapped(start, 2)
     params = with_cell(state.params, "w_xh", (1,), up)
     assert page_state(page).params.flat() == pytest.approx(params.flat(), abs=1e-12)
     assert float(box.input_value()) == pytest.approx(up)
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("PageDown")
     assert page_state(page).params.w_xh[1] == pytest.approx(up - STEP)
+    page.keyboard.press("Alt+ArrowUp")  # the same, for keyboards without Page Up
+    page.keyboard.press("Alt+ArrowUp")
+    page.keyboard.press("Alt+ArrowDown")
+    assert page_state(page).params.w_xh[1] == pytest.approx(up)
+    assert focused_label(page) == "W_xh[2]"  # nudging stays on the cell
     xs = state.xs()
     assert table(page) == expected_rows(xs, page_state(page).params, state.activation)
-    # Tab moves on to the next cell: the grid is usable with the keyboard alone.
+    for _ in range(120):  # the box's range ends at 5
+        page.keyboard.press("PageUp")
+    assert page_state(page).params.w_xh[1] == 5.0
+
+
+def walk(page, key, times):
+    labels = []
+    for _ in range(times):
+        page.keyboard.press(key)
+        labels.append(focused_label(page))
+    return labels
+
+
+def test_the_grid_is_one_tab_stop_with_arrow_keys_between_cells(open_page):
+    """Keyboard alone, eight units: 89 cells, one Tab stop; arrows reach every cell by name."""
+    page = open_page("#seq=sine&norm=1&n=8")
+    grid = page.get_by_role("grid", name="Weights of the hidden units")
+    assert grid.get_by_role("row").count() == 9
+    assert grid.get_by_role("gridcell").count() == 89
+    labels = [c["label"] for c in weight_cells(page_state(page).params)]
+    for label in labels:  # every cell keeps its accessible name, and the keys are described
+        box = grid.get_by_role("spinbutton", name=label, exact=True)
+        assert box.get_attribute("aria-describedby") == "grid-msg grid-keys"
+    assert "arrow keys move between cells" in page.locator("#grid-keys").text_content()
+    tab_stops = "[...document.querySelectorAll('#weight-grid input')].filter(e => e.tabIndex >= 0)"
+    assert page.evaluate(f"{tab_stops}.length") == 1
+    # Shift+Tab from the button after the grid lands on its first cell, and again leaves it.
+    page.get_by_role("button", name="Default weights").focus()
+    page.keyboard.press("Shift+Tab")
+    assert focused_label(page) == "W_xh[1]"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.textContent") == "About activations"
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "W_hh[2,1]"
+    assert focused_label(page) == "W_xh[1]"
+    # Along row 1: W_xh[1], W_hh[1,1..8], b_h[1]; then down the b_h column and into b_y.
+    assert walk(page, "ArrowRight", 10) == [f"W_hh[1,{j}]" for j in range(1, 9)] + ["b_h[1]"] * 2
+    assert walk(page, "ArrowDown", 9) == [f"b_h[{i}]" for i in range(2, 9)] + ["b_y", "b_y"]
+    assert walk(page, "ArrowLeft", 9) == [f"W_hy[{j}]" for j in range(8, 0, -1)] + ["W_hy[1]"]
+    assert walk(page, "ArrowUp", 1) == ["W_hh[8,1]"]
+    assert walk(page, "Home", 1) + walk(page, "End", 1) == ["W_xh[8]", "b_h[8]"]
+    assert walk(page, "Control+Home", 1) + walk(page, "Control+End", 1) == ["W_xh[1]", "b_y"]
+    # Every cell, row by row with Home and ArrowRight: all 89, each once.
+    page.keyboard.press("Control+Home")
+    seen = ["W_xh[1]"]
+    for r in range(9):
+        if r:
+            seen += walk(page, "ArrowDown", 1) + walk(page, "Home", 1)[-1:]
+            seen.pop(-2)
+        seen += walk(page, "ArrowRight", 9 if r < 8 else 8)
+    assert sorted(seen) == sorted(labels)
+    # The grid is one stop: Tab leaves it, Shift+Tab comes back to the cell last used.
+    cell(page, "W_hh[3,4]").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "default-weights"
+    page.keyboard.press("Shift+Tab")
+    assert focused_label(page) == "W_hh[3,4]"
+    assert page.evaluate(f"{tab_stops}.map(e => e.getAttribute('aria-label'))") == ["W_hh[3,4]"]
+
+
+def test_typing_then_arrows_edit_the_text(open_page):
+    page = open_page("#seq=sine&n=2")
+    state = page_state(page)
+    cell(page, "W_hh[1,1]").focus()
+    page.keyboard.type("0.35")  # replaces the selected value; the arrow keys now edit the text
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Enter")  # sets it, and the arrow keys move between cells again
+    assert page_state(page).params == with_cell(state.params, "w_hh", (0, 0), 0.5)
+    page.keyboard.press("ArrowRight")
+    assert focused_label(page) == "W_hh[1,2]"
+    page.keyboard.press("F2")  # edit without typing first
+    page.keyboard.press("ArrowLeft")
+    assert focused_label(page) == "W_hh[1,2]"
+    page.keyboard.press("Escape")  # back to moving, the value untouched
+    page.keyboard.press("ArrowDown")
+    assert focused_label(page) == "W_hh[2,2]"
+    assert page_state(page).params == with_cell(state.params, "w_hh", (0, 0), 0.5)
 
 
 def test_dragging_a_cell_changes_its_weight(open_page):
@@ -278,7 +362,7 @@ def test_one_unit_keeps_its_sliders(open_page):
 @pytest.mark.parametrize(
     ("width", "height", "path", "name"),
     [
-        (1366, 900, "#seq=sine&norm=1&n=8", "1366"),
+        (1280, 900, "#seq=sine&norm=1&n=8", "1280"),
         (390, 844, "#seq=sine&norm=1&n=8", "390"),
         (1366, 800, "?embed=1#seq=sine&norm=1&n=8", "embed"),
         (800, 700, "?embed=1#seq=sine&norm=1&n=4", "embed-800"),
@@ -325,3 +409,55 @@ def test_link_weights_in_the_address_match_the_cells(open_page):
         text = cell(page, c["label"]).input_value()
         assert float(text) == pytest.approx(v, abs=shown_precision(text))
     assert cell(page, "b_h[2]").input_value() == "1.25"  # two units leave room for two decimals
+
+
+def test_touch_swipe_on_a_cell_scrolls_and_a_held_cell_drags(browser, base_url, guard):
+    """At 390 px on a touch screen: a vertical swipe that starts on a weight cell scrolls the
+    page and leaves the weight alone; a finger held still first drags the weight instead."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, service_workers="block")  # fmt: skip
+    try:
+        page = context.new_page()
+        page.route("**/*", guard.route)
+        page.on("console", guard.console)
+        page.goto(base_url + "#seq=sine&n=8&act=linear")
+        page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
+        state = page_state(page)
+        box = cell(page, "W_hh[4,4]")
+        box.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, 200)")  # room to scroll both ways
+        cdp = context.new_cdp_session(page)
+
+        def swipe(dy, hold_ms=0):
+            r = box.bounding_box()
+            x, y = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
+            points = [{"x": x, "y": y}]
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points})
+            if hold_ms:
+                page.wait_for_timeout(hold_ms)
+            for k in range(1, 11):
+                points = [{"x": x, "y": y + dy * k / 10}]
+                cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points})
+                page.wait_for_timeout(16)
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            page.wait_for_timeout(300)
+
+        for dy in (-150, 150):  # finger up: the page scrolls down; finger down: back up
+            before = page.evaluate("scrollY")
+            swipe(dy)
+            moved = page.evaluate("scrollY") - before
+            assert moved * dy < 0 and abs(moved) > 60, (dy, moved)
+            assert page_state(page).params == state.params
+            assert focused_label(page) is None  # a swipe does not open the box for typing
+        before = page.evaluate("scrollY")
+        swipe(-100, hold_ms=600)  # hold still, then move up 100 px: +1.00
+        assert page.evaluate("scrollY") == before
+        params = with_cell(state.params, "w_hh", (3, 3), round(state.params.w_hh[3][3] + 1, 2))
+        assert page_state(page).params == params
+        assert table(page) == expected_rows(state.xs(), params, "linear")
+        r = box.bounding_box()  # a tap opens the box for typing
+        page.touchscreen.tap(r["x"] + r["width"] / 2, r["y"] + r["height"] / 2)
+        page.wait_for_function("document.activeElement.getAttribute('aria-label') === 'W_hh[4,4]'")
+    finally:
+        context.close()
+    guard.check()

@@ -191,7 +191,7 @@ def test_cliffs_preset_wall_and_one_step(open_page):
     ranges = (CLIFFS.x_range, CLIFFS.y_range)
     text = expected_wall_text(state, wall, CLIFFS.x_key, CLIFFS.y_key, ranges)
     assert page.locator("#ls-wall").text_content() == text
-    page.get_by_role("button", name="One step at the wall").click()
+    page.get_by_role("button", name="Step with and without clipping").click()
     page.wait_for_function("() => document.getElementById('ls-step-text').textContent !== ''")
     step = cliff_step(CLIFFS.params, state.xs(), "tanh", lr=state.lr, limit=5.0)
     assert step.unclipped_move >= 10 * step.clipped_move

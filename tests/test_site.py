@@ -127,7 +127,7 @@ def test_table_csv_and_charts_png(open_page, tmp_path):
     csv = tmp_path / "t.csv"
     info.value.save_as(csv)
     lines = csv.read_text().splitlines()
-    assert lines[0] == "t,x_t,h_t,y_t,target,error" and len(lines) == 6
+    assert lines[0] == "t,x_t,h_t,y_t,target,error,kind" and len(lines) == 6
     trace = rnn_py.forward(default_params(), [1, 2, 3, 4, 5], "tanh")
     assert float(lines[3].split(",")[2]) == trace.h[2][0]
 

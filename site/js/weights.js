@@ -1,12 +1,13 @@
 // The Weights panel: five sliders and boxes for one unit. For several units every weight is a
 // cell of a small heatmap (colour for sign and size) holding a number box: type a value, nudge it
-// with the arrow keys (step 0.05), or drag up or down on it. A drag sets the box's value and
-// dispatches "input" events (Python's panels/weights.py applies them), then one "change".
+// with Page Up/Down (step 0.05), or drag up or down on it. The grid is one tab stop; arrow keys
+// move between its cells (see "the keyboard" below). A drag sets the box's value and dispatches
+// "input" events (Python's panels/weights.py applies them), then one "change".
 import { $, round, setValue } from "./util.js";
 
 const PARAMS = ["w_xh", "w_hh", "w_hy", "b_h", "b_y"];
 const LIMIT = 5; // the boxes' range, the sliders' (typed values are clamped by Python)
-const STEP = 0.05; // what an arrow key adds
+const STEP = 0.05; // what Page Up adds
 const PER_PIXEL = 0.01; // what dragging one pixel up adds
 const THRESHOLD = 3; // pixels a pointer moves before a press becomes a drag
 const SCALE = 2; // |w| ≥ 2 is full colour
@@ -73,7 +74,7 @@ function makeBox(cell) {
   box.inputMode = "decimal";
   box.autocomplete = "off";
   box.setAttribute("aria-label", cell.label);
-  box.setAttribute("aria-describedby", "grid-msg");
+  box.setAttribute("aria-describedby", "grid-msg grid-keys");
   box.dataset.param = cell.param;
   box.dataset.index = cell.index.join(",");
   box.title = cell.label;
@@ -85,6 +86,34 @@ function makeBox(cell) {
 //   unit i    [  ]  [  ] … [  ]            [  ]
 //                   W_hy                    b_y
 //   y               [  ] … [  ]            [  ]
+// For assistive technology it is a WAI-ARIA grid: rows (role=row) of cells (role=gridcell), each
+// holding its number box; both wrappers are display: contents, so the boxes stay the CSS grid's
+// items. The headings are for the eye only (every box names its weight). `rows` keeps the boxes
+// by visual row and column (null where a row has no cell) for the arrow keys.
+function row(parts) {
+  const el = document.createElement("div");
+  el.className = "wg-r";
+  el.setAttribute("role", "row");
+  for (const part of parts) {
+    if (part.matches(".wg-cell")) {
+      const cell = document.createElement("div");
+      cell.className = "wg-c";
+      cell.setAttribute("role", "gridcell");
+      cell.append(part);
+      el.append(cell);
+    } else el.append(part);
+  }
+  return el;
+}
+
+function decoration(parts) {
+  const el = document.createElement("div");
+  el.className = "wg-r";
+  el.setAttribute("aria-hidden", "true");
+  el.append(...parts);
+  return el;
+}
+
 function build(cells, n) {
   const root = $("weight-grid");
   root.style.setProperty("--n", n);
@@ -94,26 +123,35 @@ function build(cells, n) {
   for (const cell of cells) {
     const key = cell.param + ":" + cell.index.join(",");
     const box = makeBox(cell);
+    box.tabIndex = -1;
     byKey.set(key, box);
     boxes.push({ box, key });
   }
   const at = (param, ...index) => byKey.get(param + ":" + index.join(","));
-  const parts = [head(""), head(symbol("W", "xh"), "wg-col"), head(symbol("W", "hh"), "wg-span"),
-    head(symbol("b", "h"), "wg-col")];
-  parts.push(head(""), head(""));
-  for (let j = 1; j <= n; j++) parts.push(head(String(j), "wg-num", `from unit ${j}`));
-  parts.push(head(""));
+  const parts = [];
+  parts.push(decoration([head(""), head(symbol("W", "xh"), "wg-col"), head(symbol("W", "hh"), "wg-span"),
+    head(symbol("b", "h"), "wg-col")]));
+  const numbers = [head(""), head("")];
+  for (let j = 1; j <= n; j++) numbers.push(head(String(j), "wg-num", `from unit ${j}`));
+  parts.push(decoration([...numbers, head("")]));
+  const rows = [];
   for (let i = 0; i < n; i++) {
-    parts.push(head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), at("w_xh", i));
-    for (let j = 0; j < n; j++) parts.push(at("w_hh", i, j));
-    parts.push(at("b_h", i));
+    const line = [at("w_xh", i)];
+    for (let j = 0; j < n; j++) line.push(at("w_hh", i, j));
+    line.push(at("b_h", i));
+    rows.push(line);
+    parts.push(row([head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), ...line]));
   }
-  parts.push(head(""), head(""), head(symbol("W", "hy"), "wg-span wg-gap"), head(symbol("b", "y"), "wg-col wg-gap"));
-  parts.push(head("y", "wg-num wg-row", "into the output y"), head(""));
-  for (let j = 0; j < n; j++) parts.push(at("w_hy", j));
-  parts.push(at("b_y"));
+  parts.push(decoration([head(""), head(""), head(symbol("W", "hy"), "wg-span wg-gap"),
+    head(symbol("b", "y"), "wg-col wg-gap")]));
+  const out = [null];
+  for (let j = 0; j < n; j++) out.push(at("w_hy", j));
+  out.push(at("b_y"));
+  rows.push(out);
+  parts.push(row([head("y", "wg-num wg-row", "into the output y"), head(""), ...out.slice(1)]));
   root.replaceChildren(...parts);
-  grid = { n, boxes, byKey, values: new Map() };
+  rows[0][0].tabIndex = 0; // the grid's one tab stop, until another cell gets focus
+  grid = { n, boxes, byKey, rows, values: new Map() };
   fit();
 }
 
@@ -169,19 +207,38 @@ function valueOf(box) {
   return grid && grid.values.has(key) ? grid.values.get(key) : Number(box.value) || 0;
 }
 
-let drag = null; // { box, id, y, start, moved }
+// A mouse or pen drags at once. A finger must first hold still on the cell for HOLD ms: a swipe
+// that starts on a cell is the page's to scroll (the cells have touch-action: pan-y), and once
+// the hold has armed the drag, its touchmove events are cancelled so that the page stays put.
+const HOLD = 350; // ms a finger rests on a cell before moving it drags the weight
+const SLOP = 8; // px a finger may drift while holding
+
+let drag = null; // { box, id, x, y, start, moved, touch, armed, timer }
 
 function onPointerDown(event) {
   const box = event.target;
   if (!box.matches(".wg-cell") || box.disabled || event.button !== 0) return;
   event.preventDefault(); // no text selection; a press without a drag focuses the box (below)
-  drag = { box, id: event.pointerId, y: event.clientY, start: valueOf(box), moved: false };
+  const touch = event.pointerType === "touch";
+  drag = { box, id: event.pointerId, x: event.clientX, y: event.clientY, start: valueOf(box),
+    moved: false, touch, armed: !touch, timer: 0 };
+  if (touch) {
+    const held = drag;
+    held.timer = setTimeout(() => {
+      held.armed = true;
+      box.classList.add("wg-drag"); // it is grabbed: moving now drags
+    }, HOLD);
+  }
   box.setPointerCapture(event.pointerId);
 }
 
 function onPointerMove(event) {
   if (!drag || event.pointerId !== drag.id) return;
   const dy = drag.y - event.clientY;
+  if (!drag.armed) { // a finger that moves before the hold: a scroll, not a drag
+    if (Math.hypot(event.clientX - drag.x, dy) > SLOP) endDrag();
+    return;
+  }
   if (!drag.moved && Math.abs(dy) < THRESHOLD) return;
   drag.moved = true;
   drag.box.classList.add("wg-drag");
@@ -193,11 +250,16 @@ function onPointerMove(event) {
   drag.box.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
+function endDrag() {
+  clearTimeout(drag.timer);
+  drag.box.classList.remove("wg-drag");
+  drag = null;
+}
+
 function onPointerUp(event) {
   if (!drag || event.pointerId !== drag.id) return;
   const { box, moved } = drag;
-  drag = null;
-  box.classList.remove("wg-drag");
+  endDrag();
   if (moved) {
     delete box.dataset.dragging;
     box.dispatchEvent(new Event("change", { bubbles: true })); // the drag's end: commit
@@ -207,9 +269,19 @@ function onPointerUp(event) {
   }
 }
 
+function onTouchMove(event) {
+  if (drag && drag.armed) event.preventDefault(); // a held cell drags; the page does not scroll
+}
+
+function onContextMenu(event) {
+  if (drag && drag.touch) event.preventDefault(); // a long press drags instead
+}
+
 function onFocus(event) {
   const box = event.target;
-  if (!box.matches(".wg-cell")) return;
+  if (!box.matches(".wg-cell") || !grid) return;
+  for (const { box: other } of grid.boxes) other.tabIndex = -1;
+  box.tabIndex = 0; // roving: Tab comes back to the cell last used
   setValue(box, String(round(valueOf(box)))); // the full value while editing
   box.select();
 }
@@ -217,9 +289,92 @@ function onFocus(event) {
 function onBlur(event) {
   const box = event.target;
   if (!box.matches(".wg-cell") || !grid) return;
+  if (editing === box) endEdit();
   requestAnimationFrame(() => {
     if (box !== document.activeElement && !box.dataset.editing) setValue(box, shown(valueOf(box), box));
   });
+}
+
+// ---- the keyboard: the grid is one tab stop (WAI-ARIA grid pattern) ----------------------------
+// Arrow keys move between cells, Home/End to the ends of the row, Ctrl+Home/End to the first and
+// last weight; Page Up/Down (or Alt+↑/↓) nudge the weight by STEP. Typing replaces the value and
+// Enter sets it; typing, Enter or F2 let the arrow keys move inside the text instead, until
+// Enter, Escape or leaving the cell.
+
+let editing = null; // the box whose text the arrow keys edit
+
+function startEdit(box) {
+  editing = box;
+  box.classList.add("wg-editing");
+}
+
+function endEdit() {
+  if (editing) editing.classList.remove("wg-editing");
+  editing = null;
+}
+
+function position(box) {
+  for (let r = 0; r < grid.rows.length; r++) {
+    const c = grid.rows[r].indexOf(box);
+    if (c >= 0) return [r, c];
+  }
+  return null;
+}
+
+function nearest(line, c) {
+  for (let d = 0; d < line.length; d++) {
+    if (line[c - d]) return line[c - d];
+    if (line[c + d]) return line[c + d];
+  }
+  return null;
+}
+
+function target(key, ctrl, r, c) {
+  const rows = grid.rows;
+  const line = rows[r];
+  switch (key) {
+    case "ArrowLeft": return line.slice(0, c).findLast(Boolean) ?? null;
+    case "ArrowRight": return line.slice(c + 1).find(Boolean) ?? null;
+    case "ArrowUp": return r > 0 ? nearest(rows[r - 1], c) : null;
+    case "ArrowDown": return r + 1 < rows.length ? nearest(rows[r + 1], c) : null;
+    case "Home": return (ctrl ? rows[0] : line).find(Boolean);
+    case "End": return (ctrl ? rows[rows.length - 1] : line).findLast(Boolean);
+    default: return undefined; // not a key that moves
+  }
+}
+
+function onKeyDown(event) {
+  const box = event.target;
+  if (!grid || !box.matches(".wg-cell")) return;
+  const { key, altKey, ctrlKey, metaKey } = event;
+  if (editing === box) {
+    if (key === "Enter" || key === "Escape") endEdit(); // util.js commits or reverts the text
+    return; // the keys act on the text
+  }
+  const up = key === "PageUp" || (altKey && key === "ArrowUp");
+  if (up || key === "PageDown" || (altKey && key === "ArrowDown")) {
+    event.preventDefault();
+    if (up) box.stepUp();
+    else box.stepDown(); // to the next multiple of STEP, within min and max, as spin buttons do
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    return;
+  }
+  if (key === "Enter" || key === "F2") {
+    event.preventDefault();
+    startEdit(box);
+    return;
+  }
+  const where = position(box);
+  if (altKey || metaKey || !where) return;
+  const to = target(key, ctrlKey, ...where);
+  if (to === undefined) return;
+  event.preventDefault(); // never the number box's own stepping
+  if (to && !to.disabled) to.focus();
+}
+
+function onInput(event) {
+  const box = event.target;
+  if (box.matches(".wg-cell") && !box.dataset.dragging && editing !== box) startEdit(box);
 }
 
 const root = $("weight-grid");
@@ -228,8 +383,12 @@ if (root) {
   root.addEventListener("pointermove", onPointerMove);
   root.addEventListener("pointerup", onPointerUp);
   root.addEventListener("pointercancel", onPointerUp);
+  root.addEventListener("touchmove", onTouchMove, { passive: false });
+  root.addEventListener("contextmenu", onContextMenu);
   root.addEventListener("focusin", onFocus);
   root.addEventListener("focusout", onBlur);
+  root.addEventListener("keydown", onKeyDown);
+  root.addEventListener("input", onInput);
 }
 let resizeTimer = 0;
 addEventListener("resize", () => {

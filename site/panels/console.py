@@ -1,26 +1,34 @@
-"""Handlers of the Python console panel: what the learner types runs in the page's interpreter.
+"""Handlers of the Python console panel: what the learner types runs in an interpreter of its own.
 
-rnn_py.console does the work (code.InteractiveConsole, the time limit, checking a changed
-params); it is imported when the panel is first opened. Only text typed into the "Python input"
-box runs: nothing from the address, a classroom link, a loaded file or storage ever reaches it,
-and neither the entries nor their history are saved anywhere (they live in this visit's memory).
-js/panels/console.js writes the output as text.
+That interpreter is a web worker with its own Pyodide (console-worker.js, driven by
+js/panels/console.js), started when the panel is first opened, so the page's own start is
+unchanged and a long entry never freezes the page. rnn_py.console does the work on both sides:
+the worker runs entries (code.InteractiveConsole, the time limit) and here read_result checks
+what comes back, a changed params included, before the page adopts it. Only text typed into the
+"Python input" box runs: nothing from the address, a classroom link, a loaded file or storage
+ever reaches it, and neither the entries nor their history are saved anywhere (they live in
+this visit's memory). js/panels/console.js writes the output as text.
 """
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 
 import page
-from pyscript import document, when
+from pyscript import document, when, window
+
+from rnn_py.state import to_query
 
 HISTORY = 200  # entries kept for the up and down arrows
 
 
 @dataclass
 class ConsolePanel:
-    """The console (made on first use), this visit's entries for ↑/↓, and whether one runs."""
+    """The console's runner (js/panels/console.js), this visit's entries for ↑/↓, and whether
+    one runs."""
 
-    console: object = None
+    runner: object = None
+    started: bool = False  # the welcome has been shown
     history: list = field(default_factory=list)
     position: int = 0  # the entry ↑/↓ shows; len(history) is the one being typed
     draft: str = ""  # what was typed before ↑ was pressed
@@ -34,19 +42,30 @@ def _input():
     return document.getElementById("console-input")
 
 
-def _console():
-    if panel.console is None:
-        from rnn_py.console import Console  # code, ast, linecache: loaded on first use
-
-        panel.console = Console()
-        page.panel("console", {"kind": "welcome", "text": panel.console.welcome()})
-    return panel.console
+async def _start():
+    """Start the console's interpreter (once) and show its welcome; False if it can't start."""
+    if panel.runner is None:
+        panel.runner = await window.RnnPage.loadPanel("console")
+    if panel.started:
+        return True
+    panel.started = True
+    try:
+        info = json.loads(await panel.runner.start())
+    except Exception as error:  # the worker could not start (a JavaScript error)
+        panel.started = False
+        text = str(getattr(error, "message", "") or error)[:300]
+        page.panel(
+            "console", {"kind": "failed", "text": f"The console's Python could not start: {text}"}
+        )
+        return False
+    page.panel("console", {"kind": "welcome", "text": info["welcome"]})
+    return True
 
 
 @when("toggle", "#console-panel")
 def on_toggle(event):
-    if document.getElementById("console-panel").open:
-        _console()
+    if document.getElementById("console-panel").open and not panel.started:
+        asyncio.ensure_future(_start())
 
 
 def _put(box, text):
@@ -106,11 +125,12 @@ def on_clear(event):
 
 def submit(box, run_unfinished=False):
     """Run what the box holds (after the page has shown that it runs)."""
+    from rnn_py.console import Console  # code, ast: loaded on first use
+
     text = box.value
     if panel.busy or not text.strip():
         return
-    console = _console()
-    if not run_unfinished and console.unfinished(text):
+    if not run_unfinished and Console.unfinished(text):
         _new_line(box)
         return
     panel.busy = True
@@ -119,9 +139,14 @@ def submit(box, run_unfinished=False):
 
 
 async def _run(box, text):
+    from rnn_py.console import HARD_LIMIT, ended, read_result
+
     try:
-        await asyncio.sleep(0.02)  # a frame for "Running…" before the entry takes over
-        result = panel.console.run(text, page.session.state, finish=True)
+        if not await _start():
+            return
+        query = to_query(page.session.state)
+        answer = await panel.runner.run(text, query, HARD_LIMIT)  # no text: the worker was ended
+        result = read_result(answer) if isinstance(answer, str) else ended(text)
         entry = text.rstrip()
         if not panel.history or panel.history[-1] != entry:
             panel.history.append(entry)

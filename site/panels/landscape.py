@@ -452,7 +452,9 @@ def on_cliff_step(event):
     state = page.session.state
     wall = _wall()
     if state.hidden != 1:
-        page.message(MESSAGE, "One step at the wall needs one hidden unit: try the Cliffs preset.")
+        page.message(
+            MESSAGE, "Step with and without clipping needs one hidden unit: try the Cliffs preset."
+        )
         return
     if wall is None:
         page.message(MESSAGE, "Wait for the map to finish: the wall is its steepest point.", True)

@@ -2,8 +2,8 @@
 // (site/panels/landscape.py) sends it, a few grid points at a time. Colours: viridis on a log
 // scale (dark = low loss, bright = high; readable with colour-blindness and in both schemes),
 // grey where the network overflowed. Over it: this visit's BPTT paths (lines), Random Search
-// tries (dots), the two steps of "One step at the wall" (arrows) and a focusable marker at the
-// current weights. Every message is one of: setup, start, rows, done, error, overlay, step.
+// tries (dots), the two steps of "Step with and without clipping" (arrows) and a focusable marker
+// at the current weights. Every message is one of: setup, start, rows, done, error, overlay, step.
 import { $, setValue } from "../util.js";
 
 // Viridis, sampled at nine evenly spaced stops.
