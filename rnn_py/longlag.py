@@ -95,3 +95,23 @@ def measure(cells=CELLS, gaps=GAPS, progress=None, jobs=1, **settings):
         "activation (vanilla)": "tanh",
     }
     return {"cells": out, "settings": settings_out}
+
+
+def entry(row):
+    """One table entry: the median loss to 3 significant digits and the seeds that solved it."""
+    solved = round(row["solved"] * len(row["losses"]))
+    return f"{row['median_loss']:.3g} ({solved}/{len(row['losses'])})"
+
+
+def markdown(result):
+    """The measurement as the README's table: a row per cell, a column per gap."""
+    from .cells import LABELS
+
+    gaps = result["settings"]["gaps"]
+    head = "| cell        | " + " | ".join(f"gap {g}" for g in gaps) + " |"
+    rule = "|-------------|" + "|".join("-" * (len(f"gap {g}") + 1) + ":" for g in gaps) + "|"
+    rows = [
+        f"| {LABELS[cell]:<11} | " + " | ".join(entry(by_gap[str(g)]) for g in gaps) + " |"
+        for cell, by_gap in result["cells"].items()
+    ]
+    return "\n".join([head, rule, *rows])
