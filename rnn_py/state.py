@@ -365,6 +365,26 @@ def read_number(text: str, low: float, high: float, label: str, integer: bool = 
     return (int(value) if integer else value), message
 
 
+def read_gap(text: str):
+    """The long-lag task's gap as typed: (value, message). Anything but a whole number from
+    remember.MIN_GAP to MAX_GAP is refused (value None), not clamped: nothing changes.
+
+    >>> read_gap("50"), read_gap("500")[0], read_gap("2.5")[0]
+    ((50, ''), None, None)
+    >>> read_gap("500")[1]
+    "The gap is a whole number from 2 to 100; '500' is not, so nothing changed."
+    """
+    text = str(text).strip()
+    try:
+        number = float(text.replace("−", "-"))
+        return remember.check_gap(int(number) if number == int(number) else number), ""
+    except (ValueError, OverflowError):
+        low, high = remember.MIN_GAP, remember.MAX_GAP
+        shown = _shown(text) if text else "an empty box"
+        message = f"The gap is a whole number from {low} to {high}; {shown} is not"
+        return None, message + ", so nothing changed."
+
+
 SCALAR_WEIGHTS = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
 
 

@@ -5,8 +5,28 @@ export function paintSettings(s) {
   setValue($("sequence"), s.sequence);
   setValue($("length"), s.length);
   setValue($("custom"), s.custom);
+  const remember = s.sequence === "remember";
+  const gated = s.cell !== "vanilla";
+  const ready = $("loading").classList.contains("ready"); // before that every control is disabled
   $("custom-row").hidden = s.sequence !== "custom";
-  $("length-row").hidden = s.sequence === "custom";
+  $("length-row").hidden = s.sequence === "custom" || remember;
+  $("gap-row").hidden = !remember;
+  $("remember-hint").hidden = !remember;
+  setValue($("gap"), s.gap);
+  $("batch-size").textContent = String(s.batch);
+  setValue($("cell"), s.cell);
+  setValue($("optimizer"), s.optimizer);
+  // The activation is the vanilla cell's; the long-lag task has nothing to forecast.
+  $("activation").disabled = gated || !ready;
+  $("activation-note").hidden = !gated;
+  $("forecast").disabled = remember || !ready;
+  $("forecast-steps").disabled = remember || !ready;
+  $("forecast-off").hidden = !remember;
+  $("formulas-gru").hidden = s.cell !== "gru";
+  $("formulas-lstm").hidden = s.cell !== "lstm";
+  document.querySelector(".formulas:not(.gate-formulas)").hidden = gated;
+  $("unrolled-c").hidden = s.cell !== "lstm";
+  $("grad-hint-gated").hidden = !gated;
   $("normalized").checked = s.normalized;
   setValue($("activation"), s.activation);
   setValue($("hidden"), s.hidden);

@@ -11,7 +11,7 @@ const PER_PIXEL = 0.01; // what dragging one pixel up adds
 const THRESHOLD = 3; // pixels a pointer moves before a press becomes a drag
 const SCALE = 2; // |w| ≥ 2 is full colour
 
-let grid = null; // { n, boxes: [{ box, key }], byKey: Map(key -> box), values: Map(key -> v) }
+let grid = null; // { n, cell, boxes: [{ box, key }], byKey: Map(key -> box), values: Map(key -> v) }
 
 // Cells use the unrolled network's colours (blue negative, orange positive), a little lighter
 // so that the number written on them stays readable in both colour schemes.
@@ -85,7 +85,30 @@ function makeBox(cell) {
 //   unit i    [  ]  [  ] … [  ]            [  ]
 //                   W_hy                    b_y
 //   y               [  ] … [  ]            [  ]
-function build(cells, n) {
+// A gated cell (GRU, LSTM) gets one such block per gate g (W_xg, W_hg, b_g), each under a line
+// that names the gate and its role, then the same W_hy, b_y row.
+function gateBlock(parts, at, g, n, role) {
+  if (role) {
+    const caption = document.createElement("div");
+    caption.className = "wg-gate";
+    caption.textContent = role.charAt(0).toUpperCase() + role.slice(1);
+    parts.push(caption);
+  }
+  parts.push(head(""), head(symbol("W", "x" + g), "wg-col"), head(symbol("W", "h" + g), "wg-span"),
+    head(symbol("b", g), "wg-col"));
+  if (n > 1 || !role) {
+    parts.push(head(""), head(""));
+    for (let j = 1; j <= n; j++) parts.push(head(String(j), "wg-num", `from unit ${j}`));
+    parts.push(head(""));
+  }
+  for (let i = 0; i < n; i++) {
+    parts.push(head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), at("w_x" + g, i));
+    for (let j = 0; j < n; j++) parts.push(at("w_h" + g, i, j));
+    parts.push(at("b_" + g, i));
+  }
+}
+
+function build(cells, n, cellName, roles) {
   const root = $("weight-grid");
   root.style.setProperty("--n", n);
   root.style.gridTemplateColumns = `1.4em repeat(${n + 2}, minmax(0, 1fr))`;
@@ -98,22 +121,15 @@ function build(cells, n) {
     boxes.push({ box, key });
   }
   const at = (param, ...index) => byKey.get(param + ":" + index.join(","));
-  const parts = [head(""), head(symbol("W", "xh"), "wg-col"), head(symbol("W", "hh"), "wg-span"),
-    head(symbol("b", "h"), "wg-col")];
-  parts.push(head(""), head(""));
-  for (let j = 1; j <= n; j++) parts.push(head(String(j), "wg-num", `from unit ${j}`));
-  parts.push(head(""));
-  for (let i = 0; i < n; i++) {
-    parts.push(head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), at("w_xh", i));
-    for (let j = 0; j < n; j++) parts.push(at("w_hh", i, j));
-    parts.push(at("b_h", i));
-  }
+  const parts = [];
+  const gates = [...new Set(cells.map((c) => c.gate))].filter((g) => g !== "y");
+  for (const g of gates) gateBlock(parts, at, g, n, cellName === "vanilla" ? null : roles[g]);
   parts.push(head(""), head(""), head(symbol("W", "hy"), "wg-span wg-gap"), head(symbol("b", "y"), "wg-col wg-gap"));
   parts.push(head("y", "wg-num wg-row", "into the output y"), head(""));
   for (let j = 0; j < n; j++) parts.push(at("w_hy", j));
   parts.push(at("b_y"));
   root.replaceChildren(...parts);
-  grid = { n, boxes, byKey, values: new Map() };
+  grid = { n, cell: cellName, boxes, byKey, values: new Map() };
   fit();
 }
 
@@ -136,8 +152,8 @@ function fit() {
   }
 }
 
-export function paintWeights(w, n, cells) {
-  const scalar = n === 1;
+export function paintWeights(w, n, cells, cellName = "vanilla", roles = {}) {
+  const scalar = n === 1 && cellName === "vanilla"; // a gated cell always gets the grids
   $("scalar-weights").hidden = !scalar;
   const wasHidden = $("matrix-weights").hidden;
   $("matrix-weights").hidden = scalar;
@@ -149,7 +165,9 @@ export function paintWeights(w, n, cells) {
     }
     return;
   }
-  if (!grid || grid.n !== n || !$("weight-grid").contains(grid.boxes[0].box)) build(cells, n);
+  if (!grid || grid.n !== n || grid.cell !== cellName || !$("weight-grid").contains(grid.boxes[0].box)) {
+    build(cells, n, cellName, roles);
+  }
   else if (wasHidden) fit();
   cells.forEach((cell, k) => {
     const { box, key } = grid.boxes[k];
