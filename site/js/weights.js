@@ -91,7 +91,12 @@ function gateBlock(parts, at, g, n, role) {
   if (role) {
     const caption = document.createElement("div");
     caption.className = "wg-gate";
-    caption.textContent = role.charAt(0).toUpperCase() + role.slice(1);
+    // "h_{t−1}" in a role's text is written with a subscript
+    const text = role.charAt(0).toUpperCase() + role.slice(1);
+    text.split(/_\{([^}]*)\}/).forEach((part, k) => {
+      if (k % 2 === 0) caption.append(part);
+      else caption.append(Object.assign(document.createElement("sub"), { textContent: part }));
+    });
     parts.push(caption);
   }
   parts.push(head(""), head(symbol("W", "x" + g), "wg-col"), head(symbol("W", "h" + g), "wg-span"),
