@@ -49,11 +49,14 @@ function paint(json) {
   paintEquation(p.equation, p.step, p.T);
   paintCharts(p);
   paintUnrolled(p);
-  $("notices").replaceChildren(...p.notices.map((text) => {
-    const el = document.createElement("p");
-    el.textContent = text;
-    return el;
-  }));
+  const notices = $("notices");
+  if ([...notices.children].map((el) => el.textContent).join("\n") !== p.notices.join("\n")) {
+    notices.replaceChildren(...p.notices.map((text) => {
+      const el = document.createElement("p");
+      el.textContent = text;
+      return el;
+    }));
+  }
   const running = p.running;
   $("stop").disabled = !running;
   $("train").disabled = running === "random" || !p.ok;

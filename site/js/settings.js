@@ -8,25 +8,29 @@ export function paintSettings(s) {
   const remember = s.sequence === "remember";
   const gated = s.cell !== "vanilla";
   const ready = $("loading").classList.contains("ready"); // before that every control is disabled
-  $("custom-row").hidden = s.sequence !== "custom";
-  $("length-row").hidden = s.sequence === "custom" || remember;
-  $("gap-row").hidden = !remember;
-  $("remember-hint").hidden = !remember;
+  // Each property is written only when it changes: a write, even of the same value, can make
+  // the browser restyle the page, and a training run repaints 75 times.
+  const hide = (id, hidden) => { const el = $(id); if (el.hidden !== hidden) el.hidden = hidden; };
+  const disable = (id, disabled) => { const el = $(id); if (el.disabled !== disabled) el.disabled = disabled; };
+  hide("custom-row", s.sequence !== "custom");
+  hide("length-row", s.sequence === "custom" || remember);
+  hide("gap-row", !remember);
+  hide("remember-hint", !remember);
   setValue($("gap"), s.gap);
-  $("batch-size").textContent = String(s.batch);
+  if ($("batch-size").textContent !== String(s.batch)) $("batch-size").textContent = String(s.batch);
   setValue($("cell"), s.cell);
   setValue($("optimizer"), s.optimizer);
   // The activation is the vanilla cell's; the long-lag task has nothing to forecast.
-  $("activation").disabled = gated || !ready;
-  $("activation-note").hidden = !gated;
-  $("forecast").disabled = remember || !ready;
-  $("forecast-steps").disabled = remember || !ready;
-  $("forecast-off").hidden = !remember;
-  $("formulas-gru").hidden = s.cell !== "gru";
-  $("formulas-lstm").hidden = s.cell !== "lstm";
-  document.querySelector(".formulas:not(.gate-formulas)").hidden = gated;
-  $("unrolled-c").hidden = s.cell !== "lstm";
-  $("grad-hint-gated").hidden = !gated;
+  disable("activation", gated || !ready);
+  hide("activation-note", !gated);
+  disable("forecast", remember || !ready);
+  disable("forecast-steps", remember || !ready);
+  hide("forecast-off", !remember);
+  hide("formulas-gru", s.cell !== "gru");
+  hide("formulas-lstm", s.cell !== "lstm");
+  hide("formulas", gated);
+  hide("unrolled-c", s.cell !== "lstm");
+  hide("grad-hint-gated", !gated);
   $("normalized").checked = s.normalized;
   setValue($("activation"), s.activation);
   setValue($("hidden"), s.hidden);
