@@ -281,3 +281,61 @@ def test_a_gap_in_range_is_read():
     assert (
         read_gap(" 100 ") == (100, "") and read_gap("2") == (2, "") and read_gap("7.0") == (7, "")
     )
+
+
+# ---- the page's sentences about the cells, the task and Adam, recomputed -------------------------
+
+
+def test_gated_biases_start_at_one_and_the_activation_is_the_vanilla_cells():
+    for n in (1, 4):
+        assert cells.random_params("lstm", n, 3).b_f == [1.0] * n
+        assert cells.random_params("gru", n, 3).b_z == [1.0] * n
+    html = (ROOT / "site" / "index.html").read_text()
+    assert "b<sub>f</sub> and the GRU's update bias\n        b<sub>z</sub> start at 1" in html
+    for cell in ("gru", "lstm"):  # the activation select changes nothing for a gated cell
+        state = DemoState(sequence="sine", length=8).with_cell(cell).with_hidden(2)
+        rows = view.snapshot(state)["rows"]
+        for activation in ("relu", "sigmoid", "linear"):
+            assert view.snapshot(replace(state, activation=activation))["rows"] == rows
+
+
+def test_the_cell_state_reach_is_the_product_of_the_forget_gates():
+    p = cells.random_params("lstm", 1, 5)
+    xs = [0.3, -0.1, 0.8, 0.2, -0.5]
+    f = [g["f"][0] for g in cells.forward(p, xs).gates]
+    want = [math.prod(f[t + 1 :]) for t in range(len(xs))]
+    assert cells.cell_state_reach(p, xs) == pytest.approx(want)
+
+
+def test_the_long_lag_task_as_the_page_describes_it():
+    state = DemoState(sequence=REMEMBER)
+    task = state.training_data()
+    assert state.batch == 16 and len(task.batch(1)) == 16
+    assert task.batch(1) != task.batch(2)  # a fresh batch each epoch
+    xs, targets = task.shown()
+    assert len(xs) == state.gap + 1 and targets == [None] * state.gap + [xs[0]]
+    zero = cells.params_class("gru").zeros(2)  # always answers 0
+    from rnn_py.remember import evaluate
+
+    assert abs(evaluate(zero, task.test_set(4000)) - 1 / 3) < 0.02  # "scores 1/3 ≈ 0.33"
+
+
+def test_adams_first_step_moves_every_weight_by_about_the_learning_rate():
+    """The page: Adam divides each weight's step by a running average of its gradient size,
+    so weights with tiny gradients move about as far as steep ones."""
+    state = DemoState(sequence=REMEMBER, gap=5).with_cell("lstm")
+    start, lr = state.params, 0.01
+    g = rnn_py_train_first(start, state, "gd", lr)
+    a = rnn_py_train_first(start, state, "adam", lr)
+    moved_gd = [abs(x - y) for x, y in zip(g.params.flat(), start.flat(), strict=True)]
+    moved_adam = [abs(x - y) for x, y in zip(a.params.flat(), start.flat(), strict=True)]
+    nonzero = [k for k, m in enumerate(moved_gd) if m > 0]
+    assert max(moved_gd[k] for k in nonzero) / min(moved_gd[k] for k in nonzero) > 100
+    assert [moved_adam[k] for k in nonzero] == pytest.approx([lr] * len(nonzero), rel=1e-3)
+
+
+def rnn_py_train_first(start, state, optimizer, lr):
+    from rnn_py.train import train_bptt
+
+    return next(train_bptt(start, state.training_data(), "tanh", lr=lr, clip=5.0, epochs=1,
+                           optimizer=optimizer))  # fmt: skip
