@@ -5,14 +5,10 @@ next input. Whether the forecast follows the true continuation shows whether the
 learned the sequence's rule or only fitted the samples it was shown.
 """
 
-import math
 from dataclasses import dataclass
 
-from .model import forward, linear, relu, sigmoid
+from . import cells
 from .sequences import SEQUENCES, terms
-
-# f in h_t = f(z_t), by name (forward checks the name first)
-_F = {"tanh": math.tanh, "relu": relu, "sigmoid": sigmoid, "linear": linear}
 
 MAX_STEPS = 64
 
@@ -37,6 +33,7 @@ class Forecast:
 
 def forecast(params, xs, activation, steps):
     """Read xs, then keep predicting for `steps` more timesteps, feeding each y back as x.
+    Any cell: one `step` of its cell (rnn_py.cells) per timestep, carrying h (and the LSTM's c).
 
     Overflow is not an error: a forecast that blows up holds inf or nan from there on.
 
@@ -47,17 +44,15 @@ def forecast(params, xs, activation, steps):
     ([8.0, 16.0, 32.0], [16.0, 32.0, 64.0], [8.0, 16.0, 32.0, 64.0])
     """
     _check_steps(steps)
-    trace = forward(params, xs, activation)  # checks params, xs and the activation
-    f = _F[activation]
-    W_xh, W_hh, W_hy, b_h, b_y = params.w_xh, params.w_hh, params.w_hy, params.b_h, params.b_y
-    units = range(params.n)
+    trace = cells.forward(params, xs, activation)  # checks params, xs and the activation
+    cell = cells.make_cell(params.CELL, activation)
     h, y = trace.h[-1], trace.y[-1]
+    c = trace.c[-1] if cell.has_c else None
     out_x, out_h, out_y = [], [], []
     for _ in range(steps):
         x = y  # the prediction for this step becomes its input
-        z = [W_xh[i] * x + _dot(W_hh[i], h) + b_h[i] for i in units]
-        h = [f(z_i) for z_i in z]
-        y = _dot(W_hy, h) + b_y
+        _, h, c = cell.step(params, cells.input_terms(params, cell.gates, x), h, c)
+        y = _dot(params.w_hy, h) + params.b_y
         out_x.append(x)
         out_h.append(h)
         out_y.append(y)

@@ -28,7 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import Params, forward, memory_reach
+from . import cells
+from .model import Params
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
 WEIGHTS = "weights"  # the kind of event that says where the weights came from
@@ -70,8 +71,9 @@ def _loss(state):
     if xs is None:
         return None
     return _measured(
-        "loss", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs)
-    )
+        "loss", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
+        state.cell, _targets(state),
+    )  # fmt: skip
 
 
 def _reach_at_0(state):
@@ -80,20 +82,27 @@ def _reach_at_0(state):
     if xs is None:
         return None
     return _measured(
-        "reach", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs)
-    )
+        "reach", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
+        state.cell, _targets(state),
+    )  # fmt: skip
+
+
+def _targets(state):
+    """The long-lag task's targets as a tuple (None for a plain sequence)."""
+    targets = state.targets()
+    return None if targets is None else tuple(targets)
 
 
 @lru_cache(maxsize=8)
-def _measured(what, activation, n, flat, xs):
+def _measured(what, activation, n, flat, xs, cell="vanilla", targets=None):
     """The loss (None unless finite) or the reach at t = 0 (None if nan) of the weights
-    Params.from_flat(n, flat) on xs. Several challenges ask about the same state, so the last
-    few answers are kept."""
-    params = Params.from_flat(n, flat)
+    of `cell` from_flat(n, flat) on xs (any cell, rnn_py.cells). Several challenges ask about
+    the same state, so the last few answers are kept."""
+    params = cells.params_class(cell).from_flat(n, flat)
     if what == "loss":
-        loss = forward(params, xs, activation).loss
+        loss = cells.forward(params, xs, activation, targets and list(targets)).loss
         return loss if math.isfinite(loss) else None
-    reach = memory_reach(params, xs, activation)[0]
+    reach = cells.reach(params, xs, activation)[0]
     return None if math.isnan(reach) else reach
 
 

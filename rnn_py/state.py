@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, quote
 from . import remember
 from .cells import CELLS, params_class
 from .forecast import MAX_STEPS as MAX_FORECAST
+from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' cells, rnn_py.grid)
 from .lessons import CHALLENGES
 from .model import ACTIVATIONS, Params
 from .sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
@@ -364,6 +365,26 @@ def read_number(text: str, low: float, high: float, label: str, integer: bool = 
     return (int(value) if integer else value), message
 
 
+def read_gap(text: str):
+    """The long-lag task's gap as typed: (value, message). Anything but a whole number from
+    remember.MIN_GAP to MAX_GAP is refused (value None), not clamped: nothing changes.
+
+    >>> read_gap("50"), read_gap("500")[0], read_gap("2.5")[0]
+    ((50, ''), None, None)
+    >>> read_gap("500")[1]
+    "The gap is a whole number from 2 to 100; '500' is not, so nothing changed."
+    """
+    text = str(text).strip()
+    try:
+        number = float(text.replace("−", "-"))
+        return remember.check_gap(int(number) if number == int(number) else number), ""
+    except (ValueError, OverflowError):
+        low, high = remember.MIN_GAP, remember.MAX_GAP
+        shown = _shown(text) if text else "an empty box"
+        message = f"The gap is a whole number from {low} to {high}; {shown} is not"
+        return None, message + ", so nothing changed."
+
+
 SCALAR_WEIGHTS = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
 
 
@@ -382,109 +403,6 @@ def with_weight(params: Params, name: str, value: float) -> Params:
         raise ValueError(f"There is no weight called {name!r}.")
     values[name] = value
     return Params.scalar(**values)
-
-
-# ---- one cell of the weight grids: with n ≥ 2 every weight is a cell a person can edit --------
-
-GRID_SYMBOLS = {"w_xh": "W_xh", "w_hh": "W_hh", "w_hy": "W_hy", "b_h": "b_h", "b_y": "b_y"}
-
-
-def cell_label(name: str, index: tuple[int, ...] = ()) -> str:
-    """The name a person reads for one weight, counting units from 1 as the formulas do.
-
-    index is 0-based, as in Params' lists: (i,) for W_xh, W_hy and b_h, (i, j) for W_hh (row i
-    feeds unit i, column j comes from unit j), () for b_y.
-
-    >>> cell_label("w_hh", (0, 1)), cell_label("w_xh", (2,)), cell_label("b_y")
-    ('W_hh[1,2]', 'W_xh[3]', 'b_y')
-    """
-    if name not in GRID_SYMBOLS:
-        raise ValueError(f"There is no weight called {name!r}.")
-    if not index:
-        return GRID_SYMBOLS[name]
-    return GRID_SYMBOLS[name] + "[" + ",".join(str(k + 1) for k in index) + "]"
-
-
-def weight_cells(params: Params) -> list[dict]:
-    """Every weight and bias of params as one cell: its Params field ``param``, its 0-based
-    ``index`` (a list: [i], [i, j] or [] for b_y), the ``label`` a person reads (1-based, as
-    cell_label gives it) and its ``value``. In the order of Params.flat().
-
-    >>> [c["label"] for c in weight_cells(Params.zeros(2))][:6]
-    ['W_xh[1]', 'W_xh[2]', 'W_hh[1,1]', 'W_hh[1,2]', 'W_hh[2,1]', 'W_hh[2,2]']
-    """
-    n = params.n
-    indices = {
-        "w_xh": [(i,) for i in range(n)],
-        "w_hh": [(i, j) for i in range(n) for j in range(n)],
-        "w_hy": [(i,) for i in range(n)],
-        "b_h": [(i,) for i in range(n)],
-        "b_y": [()],
-    }
-    cells = []
-    for name, keys in indices.items():
-        for index in keys:
-            cells.append({
-                "param": name, "index": list(index), "label": cell_label(name, index),
-                "value": _cell_value(params, name, index),
-            })  # fmt: skip
-    return cells
-
-
-def _cell_value(params: Params, name: str, index: tuple[int, ...]) -> float:
-    value = getattr(params, name)
-    for k in index:
-        value = value[k]
-    return float(value)
-
-
-def with_cell(params: Params, name: str, index, value: float) -> Params:
-    """params with one weight or bias replaced; params itself is left as it was.
-
-    name is a Params field ("w_xh", "w_hh", "w_hy", "b_h" or "b_y"); index is 0-based like
-    Params' lists: i or (i,) for the vectors, (i, j) for W_hh, () or None for b_y. A bad name,
-    index or value (not finite, or beyond ±SAVED_LIMIT) raises ValueError with a message that
-    names the cell as the page does, counting from 1.
-
-    >>> p = with_cell(Params.zeros(2), "w_hh", (0, 1), 0.5)
-    >>> p.w_hh
-    [[0.0, 0.5], [0.0, 0.0]]
-    >>> with_cell(p, "w_hh", (2, 0), 1.0)
-    Traceback (most recent call last):
-    ...
-    ValueError: There is no W_hh[3,1]: with 2 hidden units, W_hh has rows and columns 1 to 2.
-    """
-    if name not in GRID_SYMBOLS:
-        raise ValueError(f"There is no weight called {name!r}.")
-    index = () if index is None else (index,) if isinstance(index, int) else tuple(index)
-    if any(isinstance(k, bool) or not isinstance(k, int) for k in index):
-        raise ValueError(f"A cell of {GRID_SYMBOLS[name]} is numbered by whole numbers.")
-    n, symbol = params.n, GRID_SYMBOLS[name]
-    wanted = 0 if name == "b_y" else 2 if name == "w_hh" else 1
-    if len(index) != wanted:
-        shape = {0: "is one number", 1: "takes one unit number", 2: "takes a row and a column"}
-        raise ValueError(f"{symbol} {shape[wanted]}.")
-    if not all(0 <= k < n for k in index):
-        where = "rows and columns" if wanted == 2 else "entries"
-        raise ValueError(
-            f"There is no {cell_label(name, index)}: with {n} hidden unit{'s' * (n != 1)}, "
-            f"{symbol} has {where} 1 to {n}."
-        )
-    label, limit = cell_label(name, index), format_number(SAVED_LIMIT)
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{label} must be a number, not {_shown(str(value))}.") from None
-    if isinstance(value, bool) or not math.isfinite(number) or abs(number) > SAVED_LIMIT:
-        raise ValueError(f"{label} must be a number from -{limit} to {limit}.")
-    d = params.to_dict()
-    if name == "b_y":
-        d["b_y"] = number + 0.0
-    elif name == "w_hh":
-        d["w_hh"][index[0]][index[1]] = number + 0.0
-    else:
-        d[name][index[0]] = number + 0.0
-    return Params.from_dict(d)
 
 
 # ---- sharing: embed code and weight files ----------------------------------------------------

@@ -11,9 +11,9 @@ import json
 import math
 from dataclasses import dataclass, field, replace
 
+from . import cells
 from .forecast import forecast, true_continuation
-from .model import backward, forward, memory_reach
-from .state import DemoState, to_query, weight_cells
+from .state import REMEMBER, DemoState, to_query, weight_cells
 
 DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
 LOG_FLOOR = 1e-30  # log-scale charts leave out smaller values (they have vanished entirely)
@@ -108,10 +108,32 @@ def _vec(vs):
     return out + [["mo", "]"]]
 
 
-def equation(state: DemoState, xs, trace, t: int) -> list[list[list[str]]]:
-    """The three model equations at timestep t with this state's numbers substituted."""
-    p, f = state.params, ACTIVATION_NAMES[state.activation]
+def target_at(xs, targets, t: int):
+    """What y_t is scored against: x_{t+1} (the last step has none), or for a task its own
+    targets[t] (None where there is none)."""
+    if targets is not None:
+        return targets[t]
+    return xs[t + 1] if t + 1 < len(xs) else None
+
+
+def equation(state: DemoState, xs, trace, t: int, targets=None) -> list[list[list[str]]]:
+    """The model's equations at timestep t with this state's numbers substituted: for the
+    vanilla cell z_t, h_t, y_t; for a gated cell each gate's line (rnn_py.gateview), then y_t;
+    then the target and the error where step t has a target."""
+    p, f = state.params, ACTIVATION_NAMES.get(state.activation, state.activation)
     ts, tp = str(t), str(t - 1) if t else "−1"
+    if p.CELL != "vanilla":
+        from . import gateview
+
+        lines = gateview.equation(p, xs, trace, t)
+        if p.n == 1:
+            lines.append([_mi("y", ts), ["mo", "="], *_num(p.w_hy[0]), ["mo", "·"],
+                          *_num(trace.h[t][0]), ["mo", "+"], *_num(p.b_y), ["mo", "="],
+                          *_num(trace.y[t])])  # fmt: skip
+        else:
+            lines.append([_mi("y", ts), ["mo", "="], _mi("W", "hy"), ["mo", "·"], _mi("h", ts),
+                          ["mo", "+"], _mi("b", "y"), ["mo", "="], *_num(trace.y[t])])  # fmt: skip
+        return lines + _target_line(xs, trace, t, targets)
     if p.n == 1:
         h_prev = trace.h[t - 1][0] if t else 0.0
         z, h, y = trace.z[t][0], trace.h[t][0], trace.y[t]
@@ -130,14 +152,18 @@ def equation(state: DemoState, xs, trace, t: int) -> list[list[list[str]]]:
                   ["mo", "="], *_vec(trace.h[t])]  # fmt: skip
         line_y = [_mi("y", ts), ["mo", "="], _mi("W", "hy"), ["mo", "·"], _mi("h", ts),
                   ["mo", "+"], _mi("b", "y"), ["mo", "="], *_num(trace.y[t])]  # fmt: skip
-    lines = [line_z, line_h, line_y]
-    if t + 1 < len(xs):
-        error = trace.y[t] - xs[t + 1]
-        gap = "\u00a0"  # a space MathML keeps
-        lines.append([["mtext", f"target{gap}"], _mi("x", str(t + 1)), ["mo", "="],
-                      *_num(xs[t + 1]), ["mtext", f",{gap}error{gap}"], ["mo", "="],
-                      *_num(error)])  # fmt: skip
-    return lines
+    return [line_z, line_h, line_y] + _target_line(xs, trace, t, targets)
+
+
+def _target_line(xs, trace, t, targets):
+    target = target_at(xs, targets, t)
+    if target is None:
+        return []
+    error = trace.y[t] - target
+    gap = "\u00a0"  # a space MathML keeps
+    name = _mi("x", "0") if targets is not None else _mi("x", str(t + 1))
+    return [[["mtext", f"target{gap}"], name, ["mo", "="], *_num(target),
+             ["mtext", f",{gap}error{gap}"], ["mo", "="], *_num(error)]]  # fmt: skip
 
 
 # ---- the snapshot ----------------------------------------------------------------------------
@@ -165,6 +191,10 @@ def settings(state: DemoState) -> dict:
         "embed": state.embed,
         "forecast": state.forecast,
         "forecast_steps": state.forecast_steps,
+        "cell": state.cell,
+        "optimizer": state.optimizer,
+        "gap": state.gap,
+        "batch": state.batch,
     }
 
 
@@ -199,6 +229,9 @@ def snapshot(
         "weights": state.params.to_dict(),
         "cells": weight_cells(state.params),
         "n": state.hidden,
+        "cell": state.cell,
+        "roles": _roles(state.cell),
+        "columns": _columns(state),
         "charts_loss": {"bptt": _loss_series(history.bptt), "random": _loss_series(history.random)},
     }
     try:
@@ -209,32 +242,41 @@ def snapshot(
                 "notices": list(notices)}  # fmt: skip
     T = len(xs)
     step = T if state.step is None else max(0, min(state.step, T))
-    grads = backward(state.params, xs, state.activation)
+    targets = state.targets()
+    grads = cells.backward(state.params, xs, state.activation, targets)
     trace = grads.trace
     current = step - 1 if step > 0 else None
+    gated = state.cell != "vanilla"
+    if gated:
+        from . import gateview
 
     rows = []
     for t in range(step):
         h = trace.h[t]
         h_text = cell(h[0]) if len(h) == 1 else "[" + ", ".join(cell(v) for v in h) + "]"
-        target = xs[t + 1] if t + 1 < T else None
+        target = target_at(xs, targets, t)
+        gate_cells = gateview.gate_cells(state.cell, trace, t) if gated else []
         rows.append([
-            str(t), cell(xs[t]), h_text, cell(trace.y[t]),
+            str(t), cell(xs[t]), h_text, *gate_cells, cell(trace.y[t]),
             "—" if target is None else cell(target),
             "—" if target is None else cell(trace.y[t] - target),
         ])  # fmt: skip
 
     notices = list(notices)
     values = [*xs, *trace.y, *(v for h in trace.h for v in h)]
+    if trace.c:
+        values += [v for c in trace.c for v in c]
     if any(drawable(v) is None for v in values):
         notices.append(
             "Some values are too large to draw (beyond ±10¹², or overflowed): the model is "
             "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
         )
     grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
-    reach = memory_reach(state.params, xs, state.activation)
+    reach = cells.reach(state.params, xs, state.activation)
     loss = trace.loss
-    if math.isfinite(loss):
+    if math.isfinite(loss) and targets is not None:
+        loss_text = f"{loss:.4g} (squared error of the last prediction against x₀, this example)"
+    elif math.isfinite(loss):
         loss_text = f"{loss:.4g} (mean squared error over {T - 1} predictions)"
     else:
         loss_text = "overflow: the loss is too large to compute"
@@ -245,17 +287,21 @@ def snapshot(
     charts = {
         "t": list(range(T)),
         "x": [drawable(v) for v in xs],
-        "target": [drawable(v) for v in xs[1:]] + [None],
+        "target": [drawable(target_at(xs, targets, t)) for t in range(T)],
         "y": [v if t < step else None for t, v in enumerate(shown)],
         "h": hidden,
         # log-scale chart: zeros and non-finite values become gaps
         "reach": [log_drawable(r) for r in reach],
         "grad": [log_drawable(g) for g in grad_h],
-        "activation": state.activation,
+        "activation": "tanh" if gated else state.activation,
     }
-    equation_lines = equation(state, xs, trace, current) if current is not None else []
+    if trace.c:
+        charts.update(gateview.cell_state_part(state.params, xs, grads))
+        charts["c"] = [[drawable(v) if t < step else None for t, v in enumerate(unit)]
+                       for unit in charts["c"]]  # fmt: skip
+    equation_lines = equation(state, xs, trace, current, targets) if current is not None else []
     forecast_from = None
-    if state.forecast and step == T:
+    if state.forecast and step == T and targets is None:
         forecast_rows, charts["forecast"] = forecast_part(state, xs, trace)
         forecast_from = len(rows)
         rows.extend(forecast_rows)
@@ -273,6 +319,19 @@ def snapshot(
         "charts": charts,
         "notices": notices,
     }
+
+
+def _roles(cell_name: str) -> dict:
+    """Each gate's name and role, for the grids' labels (empty for the vanilla cell)."""
+    if cell_name == "vanilla":
+        return {}
+    return dict(cells.module(cell_name).ROLES)
+
+
+def _columns(state: DemoState) -> list[list[str]]:
+    from .gateview import columns
+
+    return columns(state.cell, state.sequence == REMEMBER)
 
 
 def forecast_part(state: DemoState, xs, trace) -> tuple[list[list[str]], dict]:
@@ -328,7 +387,8 @@ def snapshot_json(state: DemoState, history: History | None = None, **session) -
 
 
 def timesteps_csv(state: DemoState) -> str:
-    """The Timesteps table at full precision, as CSV (one h column per hidden unit).
+    """The Timesteps table at full precision, as CSV (one column per hidden unit for h_t and,
+    for a gated cell, for each gate column of the table).
 
     The last column, ``kind``, says "data" for the rows that read the sequence; with the forecast
     on, the forecast's rows follow (t = T, T+1, …), marked "forecast": x_t is the network's own
@@ -338,27 +398,37 @@ def timesteps_csv(state: DemoState) -> str:
     >>> print(timesteps_csv(DemoState(sequence="linear", length=3)).splitlines()[1])
     0,1.0,0.46211715726000974,0.46211715726000974,2.0,-1.5378828427399902,data
     """
-    xs = state.xs()
-    trace = forward(state.params, xs, state.activation)
+    from .gateview import GATE_COLUMNS
+
+    xs, targets = state.xs(), state.targets()
+    trace = cells.forward(state.params, xs, state.activation, targets)
     n = state.hidden
-    h_names = ["h_t"] if n == 1 else [f"h_t[{i + 1}]" for i in range(n)]
-    lines = [",".join(["t", "x_t", *h_names, "y_t", "target", "error", "kind"])]
 
-    def line(t, x, h, y, target, kind):
+    def names(base):
+        return [f"{base}_t"] if n == 1 else [f"{base}_t[{i + 1}]" for i in range(n)]
+
+    gates = GATE_COLUMNS[state.cell]
+    header = ["t", "x_t", *names("h"), *(v for g in gates for v in names(g)), "y_t"]
+    lines = [",".join([*header, "target", "error", "kind"])]
+
+    def line(t, x, h, gate_values, y, target, kind):
         error = "" if target is None else repr(y - target)
-        cells = [str(t), repr(x), *map(repr, h), repr(y), "" if target is None else repr(target)]
-        lines.append(",".join([*cells, error, kind]))
+        row = [str(t), repr(x), *map(repr, h), *gate_values, repr(y)]
+        lines.append(",".join([*row, "" if target is None else repr(target), error, kind]))
 
-    T = len(xs)
     for t, x in enumerate(xs):
-        line(t, x, trace.h[t], trace.y[t], xs[t + 1] if t + 1 < T else None, "data")
-    if state.forecast:
-        k = state.forecast_steps
+        gate_values = [v for g in gates for v in (trace.c[t] if g == "c" else trace.gates[t][g])]
+        line(
+            t, x, trace.h[t], map(repr, gate_values), trace.y[t], target_at(xs, targets, t), "data"
+        )
+    if state.forecast and state.task() is None:
+        T, k = len(xs), state.forecast_steps
         fc = forecast(state.params, xs, state.activation, k)
         truth = None
         if state.sequence != "custom":
             truth = true_continuation(state.sequence, T, state.normalized, k)  # x_T … x_{T+k}
+        blank = [""] * (len(gates) * n)  # the forecast's gate values are not shown
         for j in range(k):
             target = None if truth is None else truth[j + 1]
-            line(T + j, fc.x[j], fc.h[j], fc.y[j], target, "forecast")
+            line(T + j, fc.x[j], fc.h[j], blank, fc.y[j], target, "forecast")
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from pyodide.ffi import create_once_callable
 from pyscript import document, when, window
 
 import rnn_py
+from rnn_py.gateview import preset_settings
 from rnn_py.lessons import RUN_LENGTH  # evaluations per Train or Search click, the same for both
 from rnn_py.state import (
     LR_RANGE,
@@ -24,6 +25,7 @@ from rnn_py.state import (
     embed_snippet,
     export_weights,
     import_weights,
+    read_gap,
     read_number,
     to_query,
     with_weight,
@@ -79,6 +81,47 @@ def on_activation(event):
     change(activation=event.target.value)
 
 
+@when("change", "#gap")
+def on_gap(event):
+    """The long-lag task's gap: refused with a message (not clamped) unless 2–100."""
+    value, message = read_gap(event.target.value)
+    window.RnnPage.message("gap-msg", message, value is not None)
+    if value is None:
+        repaint()  # the box shows the gap in use again
+    else:
+        change(gap=value, step=None)
+
+
+@when("change", "#cell")
+def on_cell(event):
+    """Another cell: its seeded random start with the same number of units."""
+    start_over()
+    page.session.notices = ()
+    page.session.state = page.session.state.with_cell(str(event.target.value))
+    record("weights", how="default")
+    repaint()
+
+
+@when("click", "#preset-forget-open")
+def on_preset_open(event):
+    preset("forget-open")
+
+
+@when("click", "#preset-forget-shut")
+def on_preset_shut(event):
+    preset("forget-shut")
+
+
+def preset(name):
+    """A forget-gate preset: the long-lag task with gap 63 and a one-unit LSTM (rnn_py.gateview)."""
+    settings = preset_settings(name)
+    start_over()
+    page.session.notices = ()
+    page.session.state = replace(page.session.state, **settings)
+    record("weights", how="preset", preset=name, params=settings["params"])
+    repaint()
+
+
 @when("change", "#hidden")
 def on_hidden(event):
     n, _ = read_number(event.target.value, 1, MAX_HIDDEN, "Hidden units", integer=True)
@@ -116,7 +159,8 @@ def by_hand(params):
 @when("click", "#default-weights")
 def on_default_weights(event):
     record("weights", how="default")
-    change(params=default_params(page.session.state.hidden, page.session.state.seed))
+    s = page.session.state
+    change(params=default_params(s.hidden, s.seed, s.cell))
 
 
 @when("input", "#lr")
@@ -130,6 +174,11 @@ def on_lr_number(event):
     value = typed(event, "lr-msg", *LR_RANGE, "Learning rate")
     if value is not None:
         change(lr=value)
+
+
+@when("change", "#optimizer")
+def on_optimizer(event):
+    change(optimizer=str(event.target.value))
 
 
 @when("change", "#clip")
@@ -186,16 +235,22 @@ def on_stop(event):
     repaint()
 
 
-def steps_for(method, xs):
-    """The rnn_py generator for one run of method on the current settings."""
+def steps_for(method):
+    """The rnn_py generator for one run of method on the current settings: the sequence, or for
+    the long-lag task a fresh batch of examples each epoch (random search scores one batch)."""
     s = page.session.state
+    data = s.training_data()
     if method == "bptt":
         clip = 5.0 if s.clip else None
-        return rnn_py.train_bptt(s.params, xs, s.activation, lr=s.lr, clip=clip, epochs=RUN_LENGTH)
+        return rnn_py.train_bptt(
+            s.params, data, s.activation, lr=s.lr, clip=clip, epochs=RUN_LENGTH,
+            optimizer=s.optimizer,
+        )  # fmt: skip
     low, high = page.SEARCH_RANGE
     return rnn_py.random_search(
-        xs, s.activation, n=s.hidden, trials=RUN_LENGTH, seed=page.search_seed(), low=low, high=high
-    )
+        data, s.activation, n=s.hidden, trials=RUN_LENGTH, seed=page.search_seed(), low=low,
+        high=high, cell=s.cell,
+    )  # fmt: skip
 
 
 def next_frame():
@@ -211,6 +266,8 @@ def summary(method, first, last, clipped):
         return last.message
     if method == "bptt":
         text = f"BPTT: {last.evaluations} epochs, loss {first.loss:.4g} → {last.loss:.4g}."
+        if page.session.state.task() is not None:
+            text = text[:-1] + " (each epoch's batch)."
         if clipped:
             text += f" Clipping engaged in {clipped} of them."
         return text
@@ -220,7 +277,7 @@ def summary(method, first, last, clipped):
 async def run(method):
     """Drive one BPTT or search run a few steps per frame, repainting as the weights move."""
     try:
-        xs = page.session.state.xs()
+        page.session.state.xs()
     except ValueError:
         return  # the custom sequence's message is already on the page
     stop_run()
@@ -231,7 +288,7 @@ async def run(method):
     page.session.state = replace(page.session.state, step=None)
     settings = page.session.state
     repaint()
-    steps = steps_for(method, xs)
+    steps = steps_for(method)
     offset = page.session.history.evaluations(method)
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.
     animate = not window.RnnPage.reducedMotion()
@@ -294,6 +351,8 @@ def record_run(method, settings, first, last, finished):
         normalized=settings.normalized,
         activation=settings.activation,
         hidden=settings.hidden,
+        cell=settings.cell,
+        optimizer=settings.optimizer,
         length=settings.length,
         params=settings.params,
     )

@@ -39,7 +39,9 @@ const seriesSpecs = {
   seq: () => [
     { label: "t" },
     { label: "input x_t", stroke: css("--c-input"), width: 2, points: { show: true, size: 6 } },
-    { label: "target x_(t+1)", stroke: css("--c-target"), width: 2, dash: [6, 4] },
+    // the long-lag task has one target (x_0, at the last step): a dot, as a line would not show
+    { label: "target x_(t+1)", stroke: css("--c-target"), width: 2, dash: [6, 4],
+      points: { show: () => last()?.settings?.sequence === "remember", size: 9 } },
     { label: "prediction y_t", stroke: css("--c-pred"), width: 2.5, points: { show: true, size: 7, fill: css("--c-pred") } },
   ],
   // With the forecast on: the free-running prediction, dashed, and the true continuation.
@@ -53,6 +55,9 @@ const seriesSpecs = {
       paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } },
     { label: "|∂L/∂h_t|", stroke: css("--c-pred"), width: 2, dash: [4, 3], points: { show: true, size: 5 } },
   ],
+  // The LSTM adds the reach along the cell state alone, as thinner bars of their own colour.
+  gradC: () => ({ label: "along c ‖∂c_(T−1)/∂c_t‖", stroke: css("--c-h1"), fill: css("--c-h1") + "88", width: 1,
+    paths: uPlot.paths.bars({ size: [0.3, 20], align: 1 }), points: { show: false } }),
   loss: () => [
     { label: "evaluations" },
     { label: "BPTT", stroke: css("--c-bptt"), width: 2.5, spanGaps: true, points: { show: false } },
@@ -94,6 +99,8 @@ function ensureCharts(p) {
   const F = p.charts && p.charts.forecast;
   const seqSeries = 4 + (F ? 1 : 0) + (F && F.truth ? 1 : 0);
   if (charts.scheme === scheme && charts.seq && charts.seq.nSeries !== seqSeries) makeSeqChart(seqSeries);
+  const gradSeries = p.charts && p.charts.reach_c ? 4 : 3;
+  if (charts.scheme === scheme && charts.grad && charts.grad.nSeries !== gradSeries) makeGradChart(gradSeries);
   if (charts.scheme === scheme && charts.hidden && charts.hidden.nSeries === n + 1) return;
   charts.scheme = scheme;
   const empty = (k) => Array.from({ length: k }, () => []);
@@ -101,11 +108,17 @@ function ensureCharts(p) {
   makeChart("hidden", $("chart-hidden"), hiddenSeries(n), {
     scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1), overTime: true,
   });
-  makeChart("grad", $("chart-grad"), seriesSpecs.grad(), {
-    scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "gradient size", true), data: empty(3), overTime: true,
-  });
+  makeGradChart(gradSeries);
   makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
     scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),
+  });
+}
+
+function makeGradChart(count) {
+  const series = count === 4 ? [...seriesSpecs.grad(), seriesSpecs.gradC()] : seriesSpecs.grad();
+  makeChart("grad", $("chart-grad"), series, {
+    scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "gradient size", true),
+    data: Array.from({ length: count }, () => []), overTime: true,
   });
 }
 
@@ -181,7 +194,7 @@ export function paintCharts(p) {
   if (!c) {
     charts.seq.setData(Array.from({ length: charts.seq.nSeries }, () => []));
     charts.hidden.setData([[], ...Array.from({ length: p.n }, () => [])]);
-    charts.grad.setData([[], [], []]);
+    charts.grad.setData(Array.from({ length: charts.grad.nSeries }, () => []));
   } else {
     const F = c.forecast;
     if (F) {
@@ -192,7 +205,7 @@ export function paintCharts(p) {
       charts.seq.setData([c.t, c.x, c.target, c.y]);
     }
     charts.hidden.setData([c.t, ...c.h]);
-    charts.grad.setData([c.t, c.reach, c.grad]);
+    charts.grad.setData(c.reach_c ? [c.t, c.reach, c.grad, c.reach_c] : [c.t, c.reach, c.grad]);
   }
   const L = p.charts_loss;
   const tables = [L.bptt, L.random].filter((s) => s[0].length);

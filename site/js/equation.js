@@ -17,11 +17,14 @@ function mathToken([tag, text, sub]) {
 export function paintEquation(lines, step, T) {
   const box = $("live-equation");
   if (!lines.length) {
-    const p = document.createElement("p");
-    p.className = "placeholder";
-    p.textContent = T
+    const text = T
       ? "Nothing read yet: the hidden state starts at h₋₁ = 0. Press Step Forward to feed in x₀."
       : "No sequence to show.";
+    const shown = box.firstElementChild;
+    if (box.childElementCount === 1 && shown.className === "placeholder" && shown.textContent === text) return;
+    const p = document.createElement("p");
+    p.className = "placeholder";
+    p.textContent = text;
     box.replaceChildren(p);
     return;
   }

@@ -40,20 +40,23 @@ function paint(json) {
   lastJson = json;
   remember(p);
   paintSettings(p.settings);
-  paintWeights(p.weights, p.n, p.cells);
+  paintWeights(p.weights, p.n, p.cells, p.cell, p.roles);
   const custom = $("custom");
   $("custom-msg").textContent = p.error;
   custom.setAttribute("aria-invalid", p.error ? "true" : "false");
-  paintTable(p.rows, p.current, p.forecast_from);
+  paintTable(p.rows, p.current, p.forecast_from, p.columns);
   $("loss").textContent = p.loss;
   paintEquation(p.equation, p.step, p.T);
   paintCharts(p);
   paintUnrolled(p);
-  $("notices").replaceChildren(...p.notices.map((text) => {
-    const el = document.createElement("p");
-    el.textContent = text;
-    return el;
-  }));
+  const notices = $("notices");
+  if ([...notices.children].map((el) => el.textContent).join("\n") !== p.notices.join("\n")) {
+    notices.replaceChildren(...p.notices.map((text) => {
+      const el = document.createElement("p");
+      el.textContent = text;
+      return el;
+    }));
+  }
   const running = p.running;
   $("stop").disabled = !running;
   $("train").disabled = running === "random" || !p.ok;

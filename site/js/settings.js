@@ -5,8 +5,32 @@ export function paintSettings(s) {
   setValue($("sequence"), s.sequence);
   setValue($("length"), s.length);
   setValue($("custom"), s.custom);
-  $("custom-row").hidden = s.sequence !== "custom";
-  $("length-row").hidden = s.sequence === "custom";
+  const remember = s.sequence === "remember";
+  const gated = s.cell !== "vanilla";
+  const ready = $("loading").classList.contains("ready"); // before that every control is disabled
+  // Each property is written only when it changes: a write, even of the same value, can make
+  // the browser restyle the page, and a training run repaints 75 times.
+  const hide = (id, hidden) => { const el = $(id); if (el.hidden !== hidden) el.hidden = hidden; };
+  const disable = (id, disabled) => { const el = $(id); if (el.disabled !== disabled) el.disabled = disabled; };
+  hide("custom-row", s.sequence !== "custom");
+  hide("length-row", s.sequence === "custom" || remember);
+  hide("gap-row", !remember);
+  hide("remember-hint", !remember);
+  setValue($("gap"), s.gap);
+  if ($("batch-size").textContent !== String(s.batch)) $("batch-size").textContent = String(s.batch);
+  setValue($("cell"), s.cell);
+  setValue($("optimizer"), s.optimizer);
+  // The activation is the vanilla cell's; the long-lag task has nothing to forecast.
+  disable("activation", gated || !ready);
+  hide("activation-note", !gated);
+  disable("forecast", remember || !ready);
+  disable("forecast-steps", remember || !ready);
+  hide("forecast-off", !remember);
+  hide("formulas-gru", s.cell !== "gru");
+  hide("formulas-lstm", s.cell !== "lstm");
+  hide("formulas", gated);
+  hide("unrolled-c", s.cell !== "lstm");
+  hide("grad-hint-gated", !gated);
   $("normalized").checked = s.normalized;
   setValue($("activation"), s.activation);
   setValue($("hidden"), s.hidden);

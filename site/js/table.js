@@ -1,8 +1,33 @@
 // The Timesteps table. Rows are reused between paints (a training run repaints 75 times).
 import { $ } from "./util.js";
 
+let header = ""; // the columns the head was built for, as JSON
+
+// The head: one th per column, [text, subscript] from Python (gate columns for gated cells).
+// A new set of columns rebuilds the head and empties the body, whose rows then get new cells.
+function paintHead(columns) {
+  const key = JSON.stringify(columns);
+  if (key === header) return;
+  header = key;
+  const row = document.createElement("tr");
+  for (const [text, sub] of columns) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = text;
+    if (sub) {
+      const s = document.createElement("sub");
+      s.textContent = sub;
+      th.append(s);
+    }
+    row.append(th);
+  }
+  $("timesteps").tHead.replaceChildren(row);
+  $("timesteps-body").replaceChildren();
+}
+
 // Rows from forecastFrom on (when it is a number) are the forecast's: class "forecast".
-export function paintTable(rows, current, forecastFrom = null) {
+export function paintTable(rows, current, forecastFrom = null, columns = null) {
+  if (columns) paintHead(columns);
   const body = $("timesteps-body");
   while (body.rows.length > rows.length) body.lastElementChild.remove();
   rows.forEach((row, t) => {

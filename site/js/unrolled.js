@@ -1,10 +1,14 @@
-// The network unrolled in time: an SVG of every step, drawn from the chart series.
+// The network unrolled in time: an SVG of every step, drawn from the chart series. The LSTM gets
+// a lane of its own for the cell state c_t above h_t, its arrows as thick as the gradient that
+// flows back along them, so the constant error carousel shows.
 import { $, svg, tint } from "./util.js";
 
 const COL = 62;
-const ROWS = { y: 30, h: 95, x: 160 };
+const PLAIN = { rows: { y: 30, h: 95, x: 160 }, height: 190 };
+const WITH_C = { rows: { y: 30, c: 95, h: 160, x: 225 }, height: 255 };
 let cells = []; // per timestep: the SVG elements that change between paints
-let units = 1; // hidden units the structure was built for
+let built = ""; // what the structure was built for: "T,n,lane"
+let ROWS = PLAIN.rows;
 const BAR = 6; // px per unit in the column of bars that shows h_t when there are several units
 const HALF = 15; // the longest bar: |h_i| at the activation's scale
 
@@ -14,16 +18,16 @@ function label(v) {
   return a >= 1000 ? v.toExponential(0) : a >= 10 ? v.toFixed(0) : v.toFixed(2);
 }
 
-// With n ≥ 2 units, h_t is a box holding one bar per unit (unit 1 at the top), from a centre line:
-// right and orange for a positive value, left and blue for a negative one, as long as |h_i| at the
-// activation's scale. The bars of one step are two paths (positive, negative), so a repaint sets
-// two attributes per step whatever n is.
-function hBox(g, cx, n) {
+// With n ≥ 2 units, h_t (and the LSTM's c_t) is a box holding one bar per unit (unit 1 at the
+// top), from a centre line: right and orange for a positive value, left and blue for a negative
+// one, as long as |h_i| at the activation's scale. The bars of one step are two paths (positive,
+// negative), so a repaint sets two attributes per step whatever n is.
+function barBox(g, cx, n, y) {
   const half = (n * BAR + 4) / 2;
-  const box = svg("rect", { x: cx - 17, y: ROWS.h - half, width: 34, height: 2 * half, rx: 5, fill: "none", class: "node" }, g);
-  svg("line", { x1: cx, y1: ROWS.h - half + 1, x2: cx, y2: ROWS.h + half - 1, class: "bar-axis" }, g);
+  const box = svg("rect", { x: cx - 17, y: y - half, width: 34, height: 2 * half, rx: 5, fill: "none", class: "node" }, g);
+  svg("line", { x1: cx, y1: y - half + 1, x2: cx, y2: y + half - 1, class: "bar-axis" }, g);
   const bars = [svg("path", { d: "", class: "bars pos" }, g), svg("path", { d: "", class: "bars neg" }, g)];
-  return [box, bars, ROWS.h - half + 2.5];
+  return [box, bars, y - half + 2.5];
 }
 
 function barPaths(hs, t, shown, cx, top, scale) {
@@ -42,34 +46,76 @@ function barPaths(hs, t, shown, cx, top, scale) {
   return [pos, neg];
 }
 
-function buildUnrolled(root, T, n) {
+// One state lane (h, or the LSTM's c): a circle with its value for one unit, bars for several.
+function stateNode(g, cx, n, y) {
+  if (n === 1) {
+    return { node: svg("circle", { cx, cy: y, r: 17, class: "node" }, g), text: svg("text", { x: cx, y }, g), bars: [], top: 0 };
+  }
+  const [node, bars, top] = barBox(g, cx, n, y);
+  return { node, text: null, bars, top };
+}
+
+function buildUnrolled(root, T, n, lane) {
   // The fixed structure for T steps; paintUnrolled only changes fills, widths and texts.
+  const layout = lane ? WITH_C : PLAIN;
+  ROWS = layout.rows;
   const width = 46 + T * COL;
   root.replaceChildren();
-  root.setAttribute("viewBox", `0 0 ${width} 190`);
+  root.setAttribute("viewBox", `0 0 ${width} ${layout.height}`);
   root.style.width = `${width}px`;
+  root.style.height = `${layout.height}px`;
   for (const [name, y] of Object.entries(ROWS)) svg("text", { x: 16, y, class: "label" }, root).textContent = name;
-  const band = svg("rect", { y: 6, width: COL - 6, height: 178, rx: 8, class: "current-band" }, root);
+  const band = svg("rect", { y: 6, width: COL - 6, height: layout.height - 12, rx: 8, class: "current-band" }, root);
   cells = [];
+  const reachOf = n === 1 ? 17 : (n * BAR + 4) / 2; // how far a state's node reaches up and down
   for (let t = 0; t < T; t++) {
     const cx = 46 + t * COL + COL / 2 - 7;
-    const hr = n === 1 ? 17 : (n * BAR + 4) / 2; // how far h's node reaches up and down
     const g = svg("g", {}, root);
     // edges: x → h, h → y, and h(t−1) → h(t), whose width shows the gradient flowing back
-    svg("line", { x1: cx, y1: ROWS.x - 14, x2: cx, y2: ROWS.h + hr, class: "edge" }, g);
-    svg("line", { x1: cx, y1: ROWS.h - hr, x2: cx, y2: ROWS.y + 14, class: "edge" }, g);
+    svg("line", { x1: cx, y1: ROWS.x - 14, x2: cx, y2: ROWS.h + reachOf, class: "edge" }, g);
+    if (lane) {
+      // c_t → h_t (h_t = o_t ⊙ tanh c_t), and h_t → y_t passing the c lane on the right
+      svg("line", { x1: cx, y1: ROWS.c + reachOf, x2: cx, y2: ROWS.h - reachOf, class: "edge" }, g);
+      svg("path", { d: `M${cx + 12} ${ROWS.h - reachOf + 2}L${cx + 24} ${ROWS.h - reachOf - 10}V${ROWS.y + 6}L${cx + 13} ${ROWS.y + 9}`, class: "edge" }, g);
+    } else {
+      svg("line", { x1: cx, y1: ROWS.h - reachOf, x2: cx, y2: ROWS.y + 14, class: "edge" }, g);
+    }
     const carry = t > 0 ? svg("line", { x1: cx - COL + 17, y1: ROWS.h, x2: cx - 17, y2: ROWS.h, class: "edge carry" }, g) : null;
+    const cCarry = lane && t > 0
+      ? svg("line", { x1: cx - COL + 17, y1: ROWS.c, x2: cx - 17, y2: ROWS.c, class: "edge carry c-carry" }, g) : null;
     const node = (row, r) => [svg("circle", { cx, cy: ROWS[row], r, class: "node" }, g), svg("text", { x: cx, y: ROWS[row] }, g)];
     const [xNode, xText] = node("x", 14);
-    const [hNode, hText] = n === 1 ? node("h", 17) : [null, null];
-    const [hBoxNode, bars, top] = n === 1 ? [null, [], 0] : hBox(g, cx, n);
+    const h = stateNode(g, cx, n, ROWS.h);
+    const c = lane ? stateNode(g, cx, n, ROWS.c) : null;
     const [yNode, yText] = node("y", 14);
-    svg("text", { x: cx, y: 184, class: "label" }, g).textContent = `t=${t}`;
-    cells.push({ g, cx, top, carry, xNode, xText, hNode, hText, hBoxNode, bars, yNode, yText });
+    svg("text", { x: cx, y: layout.height - 6, class: "label" }, g).textContent = `t=${t}`;
+    cells.push({ g, cx, carry, cCarry, xNode, xText, h, c, yNode, yText });
   }
   root.band = band;
-  units = n;
+  built = `${T},${n},${lane}`;
 }
+
+// A carry arrow's width from a gradient size on a log scale: 8 decades below the largest is thin.
+function carryWidth(v, logMax) {
+  return v === null || v === undefined ? 0.5 : 0.8 + 5 * Math.max(0, 1 + (Math.log10(v) - logMax) / 8);
+}
+
+function paintState(s, values, t, shown, cx, scale) {
+  if (s.text) {
+    const v = values[0][t];
+    s.node.setAttribute("fill", shown ? tint(v, scale) : "none");
+    s.text.textContent = shown ? label(v) : "";
+  } else {
+    barPaths(values, t, shown, cx, s.top, scale).forEach((d, k) => {
+      if (s.bars[k].getAttribute("d") !== d) s.bars[k].setAttribute("d", d);
+    });
+  }
+}
+
+const logMaxOf = (series) => {
+  const kept = (series || []).filter((v) => v !== null && v !== undefined);
+  return kept.length ? Math.log10(Math.max(...kept)) : 0;
+};
 
 export function paintUnrolled(p) {
   const root = $("unrolled");
@@ -77,36 +123,29 @@ export function paintUnrolled(p) {
   if (!c) {
     root.replaceChildren();
     cells = [];
+    built = "";
     return;
   }
   const T = p.T;
   const n = c.h.length;
-  if (cells.length !== T || units !== n || !root.contains(root.band)) buildUnrolled(root, T, n);
+  const lane = Boolean(c.c);
+  if (built !== `${T},${n},${lane}` || !root.contains(root.band)) buildUnrolled(root, T, n, lane);
   root.band.style.display = p.current === null ? "none" : "";
   if (p.current !== null) root.band.setAttribute("x", 46 + p.current * COL - 4);
   const hScale = ["tanh", "sigmoid"].includes(c.activation) ? 1 : 3;
   const xMax = Math.max(1e-9, ...c.x.filter((v) => v !== null).map(Math.abs));
-  const reach = c.reach.filter((v) => v !== null);
-  const logMax = reach.length ? Math.log10(Math.max(...reach)) : 0;
+  const logMax = logMaxOf(c.reach);
+  const cLogMax = logMaxOf(c.c_flow);
+  const cScale = Math.max(1, ...(lane ? c.c.flat().filter((v) => v !== null).map(Math.abs) : [1]));
   cells.forEach((cell, t) => {
     const shown = t < p.step;
-    const h = n === 1 ? c.h[0][t] : null;
     cell.g.setAttribute("class", shown ? "step" : "future");
-    if (cell.carry) {
-      const r = c.reach[t - 1];
-      const w = r === null ? 0.5 : 0.8 + 5 * Math.max(0, 1 + (Math.log10(r) - logMax) / 8);
-      cell.carry.setAttribute("stroke-width", w.toFixed(2));
-    }
+    if (cell.carry) cell.carry.setAttribute("stroke-width", carryWidth(c.reach[t - 1], logMax).toFixed(2));
+    if (cell.cCarry) cell.cCarry.setAttribute("stroke-width", carryWidth(c.c_flow[t], cLogMax).toFixed(2));
     cell.xNode.setAttribute("fill", tint(c.x[t], xMax));
     cell.xText.textContent = label(c.x[t]);
-    if (n === 1) {
-      cell.hNode.setAttribute("fill", shown ? tint(h, hScale) : "none");
-      cell.hText.textContent = shown ? label(h) : "";
-    } else {
-      barPaths(c.h, t, shown, cell.cx, cell.top, hScale).forEach((d, k) => {
-        if (cell.bars[k].getAttribute("d") !== d) cell.bars[k].setAttribute("d", d);
-      });
-    }
+    paintState(cell.h, c.h, t, shown, cell.cx, hScale);
+    if (cell.c) paintState(cell.c, c.c, t, shown, cell.cx, cScale);
     cell.yNode.setAttribute("fill", shown ? tint(c.y[t], xMax) : "none");
     cell.yText.textContent = shown ? label(c.y[t]) : "";
   });

@@ -12,7 +12,7 @@ const PER_PIXEL = 0.01; // what dragging one pixel up adds
 const THRESHOLD = 3; // pixels a pointer moves before a press becomes a drag
 const SCALE = 2; // |w| ≥ 2 is full colour
 
-let grid = null; // { n, boxes: [{ box, key }], byKey: Map(key -> box), values: Map(key -> v) }
+let grid = null; // { n, cell, boxes: [{ box, key }], byKey: Map(key -> box), values: Map(key -> v) }
 
 // Cells use the unrolled network's colours (blue negative, orange positive), a little lighter
 // so that the number written on them stays readable in both colour schemes.
@@ -114,7 +114,37 @@ function decoration(parts) {
   return el;
 }
 
-function build(cells, n) {
+// A gated cell (GRU, LSTM) gets one such block per gate g (W_xg, W_hg, b_g), each under a line
+// that names the gate and its role, then the same W_hy, b_y row.
+function gateBlock(parts, rows, at, g, n, role) {
+  if (role) {
+    const caption = document.createElement("div");
+    caption.className = "wg-gate";
+    // "h_{t−1}" in a role's text is written with a subscript
+    const text = role.charAt(0).toUpperCase() + role.slice(1);
+    text.split(/_\{([^}]*)\}/).forEach((part, k) => {
+      if (k % 2 === 0) caption.append(part);
+      else caption.append(Object.assign(document.createElement("sub"), { textContent: part }));
+    });
+    parts.push(decoration([caption]));
+  }
+  parts.push(decoration([head(""), head(symbol("W", "x" + g), "wg-col"), head(symbol("W", "h" + g), "wg-span"),
+    head(symbol("b", g), "wg-col")]));
+  if (n > 1 || !role) {
+    const numbers = [head(""), head("")];
+    for (let j = 1; j <= n; j++) numbers.push(head(String(j), "wg-num", `from unit ${j}`));
+    parts.push(decoration([...numbers, head("")]));
+  }
+  for (let i = 0; i < n; i++) {
+    const line = [at("w_x" + g, i)];
+    for (let j = 0; j < n; j++) line.push(at("w_h" + g, i, j));
+    line.push(at("b_" + g, i));
+    rows.push(line);
+    parts.push(row([head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), ...line]));
+  }
+}
+
+function build(cells, n, cellName = "vanilla", roles = {}) {
   const root = $("weight-grid");
   root.style.setProperty("--n", n);
   root.style.gridTemplateColumns = `1.4em repeat(${n + 2}, minmax(0, 1fr))`;
@@ -129,19 +159,9 @@ function build(cells, n) {
   }
   const at = (param, ...index) => byKey.get(param + ":" + index.join(","));
   const parts = [];
-  parts.push(decoration([head(""), head(symbol("W", "xh"), "wg-col"), head(symbol("W", "hh"), "wg-span"),
-    head(symbol("b", "h"), "wg-col")]));
-  const numbers = [head(""), head("")];
-  for (let j = 1; j <= n; j++) numbers.push(head(String(j), "wg-num", `from unit ${j}`));
-  parts.push(decoration([...numbers, head("")]));
   const rows = [];
-  for (let i = 0; i < n; i++) {
-    const line = [at("w_xh", i)];
-    for (let j = 0; j < n; j++) line.push(at("w_hh", i, j));
-    line.push(at("b_h", i));
-    rows.push(line);
-    parts.push(row([head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), ...line]));
-  }
+  const gates = [...new Set(cells.map((c) => c.gate))].filter((g) => g !== "y");
+  for (const g of gates) gateBlock(parts, rows, at, g, n, cellName === "vanilla" ? null : roles[g]);
   parts.push(decoration([head(""), head(""), head(symbol("W", "hy"), "wg-span wg-gap"),
     head(symbol("b", "y"), "wg-col wg-gap")]));
   const out = [null];
@@ -151,7 +171,7 @@ function build(cells, n) {
   parts.push(row([head("y", "wg-num wg-row", "into the output y"), head(""), ...out.slice(1)]));
   root.replaceChildren(...parts);
   rows[0][0].tabIndex = 0; // the grid's one tab stop, until another cell gets focus
-  grid = { n, boxes, byKey, rows, values: new Map() };
+  grid = { n, cell: cellName, boxes, byKey, rows, values: new Map() };
   fit();
 }
 
@@ -174,8 +194,8 @@ function fit() {
   }
 }
 
-export function paintWeights(w, n, cells) {
-  const scalar = n === 1;
+export function paintWeights(w, n, cells, cellName = "vanilla", roles = {}) {
+  const scalar = n === 1 && cellName === "vanilla"; // a gated cell always gets the grids
   $("scalar-weights").hidden = !scalar;
   const wasHidden = $("matrix-weights").hidden;
   $("matrix-weights").hidden = scalar;
@@ -187,7 +207,9 @@ export function paintWeights(w, n, cells) {
     }
     return;
   }
-  if (!grid || grid.n !== n || !$("weight-grid").contains(grid.boxes[0].box)) build(cells, n);
+  if (!grid || grid.n !== n || grid.cell !== cellName || !$("weight-grid").contains(grid.boxes[0].box)) {
+    build(cells, n, cellName, roles);
+  }
   else if (wasHidden) fit();
   cells.forEach((cell, k) => {
     const { box, key } = grid.boxes[k];
