@@ -183,8 +183,9 @@ def test_the_long_lag_task_has_one_target_at_the_last_step():
     assert snap["loss"].startswith(f"{loss:.4g} (squared error of the last prediction")
     assert snap["forecast_from"] is None and "forecast" not in snap["charts"]
     csv = view.timesteps_csv(replace(state, forecast=True)).splitlines()
-    assert csv[0] == "t,x_t,h_t,r_t,z_t,y_t,target,error"
-    assert csv[-1].split(",")[-2] == repr(xs[0]) and csv[1].split(",")[-1] == ""
+    assert csv[0] == "t,x_t,h_t,r_t,z_t,y_t,target,error,kind"
+    assert csv[-1].split(",")[-3] == repr(xs[0]) and csv[1].split(",")[-2] == ""
+    assert {line.split(",")[-1] for line in csv[1:]} == {"data"}  # no forecast for the task
 
 
 @pytest.mark.parametrize("cell", cells.CELLS)
