@@ -42,8 +42,9 @@ class Cell:
         """From the input terms u and h_{t−1}: the gate values, h_t, and no cell state."""
         units = range(len(h_prev))
         u_r, u_z, u_h = u["r"], u["z"], u["h"]
-        # r_t = σ(W_xr·x_t + W_hr·h_{t−1} + b_r),  z_t = σ(W_xz·x_t + W_hz·h_{t−1} + b_z)
+        # r_t = σ(W_xr·x_t + W_hr·h_{t−1} + b_r)
         r = [sigmoid(u_r[i] + dot(p.w_hr[i], h_prev) + p.b_r[i]) for i in units]
+        # z_t = σ(W_xz·x_t + W_hz·h_{t−1} + b_z)
         z = [sigmoid(u_z[i] + dot(p.w_hz[i], h_prev) + p.b_z[i]) for i in units]
         # h̃_t = tanh(W_xh·x_t + W_hh·(r_t ⊙ h_{t−1}) + b_h)
         rh = [r[i] * h_prev[i] for i in units]
@@ -69,10 +70,12 @@ class Cell:
         drh = [dot([p.w_hh[i][j] for i in units], da_h) for j in units]
         # r = σ(a_r): da_r = ∂r·r(1 − r), with ∂r = ∂(r ⊙ h_{t−1})·h_{t−1}
         da_r = [drh[i] * h_prev[i] * r[i] * (1.0 - r[i]) for i in units]
+        # dh_{t−1} also flows through r ⊙ h_{t−1} and through the gates: W_hrᵀ·da_r + W_hzᵀ·da_z
         for j in units:
             dh_prev[j] += drh[j] * r[j]
             dh_prev[j] += dot([p.w_hr[i][j] for i in units], da_r)
             dh_prev[j] += dot([p.w_hz[i][j] for i in units], da_z)
+        # a_g = … + W_hg·(its input) + b_g  ⇒  ∂L/∂W_hg += da_g·(its input)ᵀ, ∂L/∂b_g += da_g
         for name, da, src in (("r", da_r, h_prev), ("z", da_z, h_prev), ("h", da_h, rh)):
             gw, gb = getattr(grads, "w_h" + name), getattr(grads, "b_" + name)
             for i in units:

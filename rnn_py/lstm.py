@@ -46,12 +46,17 @@ class Cell:
         """From the input terms u, h_{t−1} and c_{t−1}: the gate values, h_t and c_t."""
         units = range(len(h_prev))
         u_i, u_f, u_o, u_c = u["i"], u["f"], u["o"], u["c"]
+        # i_t = σ(W_xi·x_t + W_hi·h_{t−1} + b_i)
         i_ = [sigmoid(u_i[k] + dot(p.w_hi[k], h_prev) + p.b_i[k]) for k in units]
+        # f_t = σ(W_xf·x_t + W_hf·h_{t−1} + b_f)
         f = [sigmoid(u_f[k] + dot(p.w_hf[k], h_prev) + p.b_f[k]) for k in units]
+        # o_t = σ(W_xo·x_t + W_ho·h_{t−1} + b_o)
         o = [sigmoid(u_o[k] + dot(p.w_ho[k], h_prev) + p.b_o[k]) for k in units]
+        # c̃_t = tanh(W_xc·x_t + W_hc·h_{t−1} + b_c)
         cc = [math.tanh(u_c[k] + dot(p.w_hc[k], h_prev) + p.b_c[k]) for k in units]
-        # c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t,  h_t = o_t ⊙ tanh(c_t)
+        # c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t
         c = [f[k] * c_prev[k] + i_[k] * cc[k] for k in units]
+        # h_t = o_t ⊙ tanh(c_t)
         tc = list(map(math.tanh, c))
         h = [o[k] * tc[k] for k in units]
         return {"i": i_, "f": f, "o": o, "cc": cc, "tc": tc}, h, c
@@ -64,12 +69,15 @@ class Cell:
         units = range(len(h_prev))
         # h_t = o ⊙ tanh(c_t): c_t gets dh·o·(1 − tanh²c_t) on top of what later steps sent
         dc = [dc[k] + dh[k] * o[k] * (1.0 - tc[k] * tc[k]) for k in units]
+        # o = σ(a_o): da_o = dh·tanh(c_t)·o(1 − o)
         da_o = [dh[k] * tc[k] * o[k] * (1.0 - o[k]) for k in units]
         # c_t = f ⊙ c_{t−1} + i ⊙ c̃  ⇒  ∂f = dc·c_{t−1}, ∂i = dc·c̃, ∂c̃ = dc·i, ∂c_{t−1} = dc·f
         da_f = [dc[k] * c_prev[k] * f[k] * (1.0 - f[k]) for k in units]
         da_i = [dc[k] * cc[k] * i_[k] * (1.0 - i_[k]) for k in units]
         da_c = [dc[k] * i_[k] * (1.0 - cc[k] * cc[k]) for k in units]
         dc_prev = [dc[k] * f[k] for k in units]
+        # a_g = u_g + W_hg·h_{t−1} + b_g  ⇒  ∂L/∂W_hg += da_g·h_{t−1}ᵀ, ∂L/∂b_g += da_g,
+        # and h_{t−1} gets W_hgᵀ·da_g from every gate
         du = {"i": da_i, "f": da_f, "o": da_o, "c": da_c}
         dh_prev = [0.0] * len(h_prev)
         for g in GATES:

@@ -410,6 +410,7 @@ async def on_copy_teach(event):
 # ---- start ----------------------------------------------------------------------------------
 # Each panel's handlers live in their own module under panels/; importing one binds its events.
 # (one import line per panel, below)
+import panels.cells  # noqa: E402, F401 (the Compare cells panel)
 import panels.challenges  # noqa: E402, F401 (binds the Challenges panel)
 import panels.code  # noqa: E402, F401 (the Code panel and the notebook download)
 import panels.console  # noqa: E402, F401 (the Python console)
