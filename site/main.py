@@ -296,6 +296,10 @@ def record_run(method, settings, first, last, finished):
         hidden=settings.hidden,
         length=settings.length,
         params=settings.params,
+        cell=settings.cell,
+        optimizer=settings.optimizer,
+        gap=settings.gap,
+        batch=settings.batch,
     )
 
 
