@@ -25,6 +25,7 @@ class ConsolePanel:
     position: int = 0  # the entry ↑/↓ shows; len(history) is the one being typed
     draft: str = ""  # what was typed before ↑ was pressed
     busy: bool = False
+    cell: str = ""  # the cell the last welcome named
 
 
 panel = ConsolePanel()
@@ -39,8 +40,20 @@ def _console():
         from rnn_py.console import Console  # code, ast, linecache: loaded on first use
 
         panel.console = Console()
-        page.panel("console", {"kind": "welcome", "text": panel.console.welcome()})
+    _welcome(page.session)
     return panel.console
+
+
+def _welcome(session):
+    """Name the running cell's weights when the console starts and whenever the cell changes
+    (a page listener)."""
+    cell = session.state.cell
+    if panel.console is not None and cell != panel.cell:
+        panel.cell = cell
+        page.panel("console", {"kind": "welcome", "text": panel.console.welcome(cell)})
+
+
+page.listeners.append(_welcome)
 
 
 @when("toggle", "#console-panel")
