@@ -22,7 +22,7 @@ import textwrap
 import tokenize
 from dataclasses import dataclass
 
-from . import cells, model
+from . import cellbase, cells, model, remember
 
 # The functions shown, in reading order: the forward step and pass, then the backward ones.
 SHOWN = (model.step, model._forward, model.step_back, model._backward)
@@ -423,3 +423,63 @@ def model_code() -> str:
         *(inspect.getsource(function).rstrip("\n") for function in SHOWN),
     ]
     return "\n\n\n".join(parts) + "\n"
+
+
+def _segments(module, names) -> dict[str, str]:
+    """{name: source} of the top-level functions, classes and assignments of module named in
+    names, copied from the running source; ValueError when one is missing."""
+    module_source = inspect.getsource(module)
+    lines = module_source.splitlines()
+    found = {}
+    for node in ast.parse(module_source).body:
+        targets = []
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            targets = [node.name]
+        elif isinstance(node, ast.Assign):
+            for t in node.targets:
+                elts = t.elts if isinstance(t, ast.Tuple) else [t]
+                targets += [e.id for e in elts if isinstance(e, ast.Name)]
+        for name in targets:
+            if name in names:
+                start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+                found[name] = "\n".join(lines[start - 1 : node.end_lineno])
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ValueError(f"{module.__name__} no longer defines {', '.join(missing)}.")
+    return found
+
+
+def _ordered(module, names) -> list[str]:
+    found = _segments(module, names)
+    seen, out = set(), []
+    for name in names:  # an assignment of two names (MIN, MAX = …) is copied once
+        if found[name] not in seen:
+            seen.add(found[name])
+            out.append(found[name])
+    return out
+
+
+def cell_code(cell: str = "vanilla") -> str:
+    """The code of any cell as one self-contained Python script (standard library only), for a
+    notebook: for the vanilla cell `model_code()`; for a gated cell its whole module (weights
+    by name, `Cell.step`, `Cell.step_back`), the weights' shared class from cellbase and the loop
+    around the cell from cells (`_forward`, `_backward`), copied from the running source."""
+    if cell == "vanilla":
+        return model_code()
+    m = cells.module(cell)
+    parts = [
+        "import math\nimport random\nfrom dataclasses import dataclass\nfrom operator import mul",
+        *_ordered(model, ("dot", "sigmoid", "_check_n", "_number", "loss_of", "output_grads")),
+        *_ordered(cellbase, ("gate_names", "CellParams", "_gate_hint")),
+        *_ordered(m, ("GATES", "ROLES", "Params", "Cell")),
+        *_ordered(model, ("Trace", "Gradients")),
+        *_ordered(cells, ("input_terms", "zero_grads", "_forward", "_backward")),
+    ]
+    return "\n\n\n".join(parts) + "\n"
+
+
+def task_code() -> str:
+    """The long-lag task's code (rnn_py/remember.py: the examples, and Remember with its
+    batches), self-contained, for a notebook."""
+    names = ("MIN_GAP", "MAX_GAP", "DEFAULT_GAP", "NOISE", "check_gap", "example", "Remember")
+    return "\n\n\n".join(["import random", *_ordered(remember, names)]) + "\n"
