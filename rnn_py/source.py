@@ -95,6 +95,9 @@ _LOOP_BACKWARD = (
     Block("dy", "train", "_backward", "dy_t =", "dy_t",
           "Going backwards from the last step, dyₜ is how much the loss changes when yₜ "
           "moves: twice the miss, shared over the targets."),
+    Block("zero", "train", "_backward", "every gradient starts at 0", "∂L/∂θ = 0",
+          "Every gradient starts at 0 and each step adds its share; nothing comes back from "
+          "after the last step."),
     Block("dout", "train", "_backward", "y_t =", "∂L/∂W_hy, ∂L/∂b_y",
           "yₜ = W_hy·hₜ + b_y, so every step adds dyₜ·hₜ to the output weights' gradient "
           "and dyₜ to the output bias's."),
@@ -135,8 +138,14 @@ GATED_BLOCKS = {
               "Back through the candidate's tanh: its share (1 − z) times tanh's slope."),
         Block("daz", "train", "step_back", "z =", "da_z",
               "Back through the update gate's sigmoid."),
+        Block("drh", "train", "step_back", "a_h =", "∂(r ⊙ h_{t−1})",
+              "The candidate read r ⊙ hₜ₋₁ through W_hh, so W_hhᵀ·da_h is how the loss "
+              "changes with what the reset gate let through."),
         Block("dar", "train", "step_back", "r =", "da_r",
               "Back through the reset gate's sigmoid."),
+        Block("dhprev", "train", "step_back", "dh_{t−1} also", "dh_{t−1}",
+              "hₜ₋₁ also reached the loss through the candidate (via r ⊙ hₜ₋₁) and through "
+              "both gates' recurrent weights: those paths are added to the direct one."),
         Block("dgates", "train", "step_back", "a_g =", "∂L/∂W_h·, ∂L/∂b_·",
               "Each gate's recurrent weights and bias get this step's share of their "
               "gradient."),
@@ -333,13 +342,14 @@ def listing(cell: str = "vanilla") -> dict:
     own_blocks = blocks_of(cell)
     for function, file in shown(cell):
         source_lines, first = inspect.getsourcelines(function)
-        source = textwrap.dedent("".join(source_lines))
+        shown_source = "".join(source_lines)  # as in the file, a method's indent and all
+        source = textwrap.dedent(shown_source)  # what ast can parse: the same lines
         functions.append({
             "name": function.__name__,
             "file": file,
             "first": first,
             "last": first + len(source_lines) - 1,
-            "lines": highlight(source, first),
+            "lines": highlight(shown_source, first),
         })  # fmt: skip
         for block in own_blocks:
             if block.function != function.__name__:
