@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_py import DemoState, cells, gru, lstm, source, view
+from rnn_py import cells, gru, lstm, source
 
 ROOT = Path(cells.__file__).parent
 
