@@ -31,11 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import remember
+from . import cells, remember
 from .cellbase import CellParams
-from .cells import CELLS, cell_of, params_class
-from .cells import forward as cell_forward
-from .cells import reach as cell_reach
 from .model import Params
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
@@ -81,36 +78,49 @@ def _loss(state):
     xs = _xs(state)
     if xs is None:
         return None
-    return _measured("loss", state.activation, state.params, xs, state.targets())
+    return _measured(
+        "loss", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
+        state.cell, _targets(state),
+    )  # fmt: skip
 
 
-def _reach_at_0(state, params=None, activation=None):
-    """‖∂h_{T−1}/∂h_0‖ of the current weights (or of params, with activation) on the current
-    sequence, for any cell (None if there is no sequence or it is nan)."""
+def _reach_at_0(state):
+    """‖∂h_{T−1}/∂h_0‖ for the current settings (None if there is no sequence or it is nan)."""
     xs = _xs(state)
     if xs is None:
         return None
-    params = state.params if params is None else params
-    return _measured("reach", activation or state.activation, params, xs)
+    return _measured(
+        "reach", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
+        state.cell, _targets(state),
+    )  # fmt: skip
 
 
-def _measured(what, activation, params, xs, targets=None):
-    """The loss (None unless finite) or the reach at t = 0 (None if nan) of params on xs."""
-    flat = tuple(params.flat())
-    targets = None if targets is None else tuple(targets)
-    return _measured_flat(what, activation, cell_of(params), params.n, flat, tuple(xs), targets)
+def _targets(state):
+    """The long-lag task's targets as a tuple (None for a plain sequence)."""
+    targets = state.targets()
+    return None if targets is None else tuple(targets)
 
 
 @lru_cache(maxsize=8)
-def _measured_flat(what, activation, cell, n, flat, xs, targets):
-    """_measured on hashable arguments: several challenges ask about the same state, so the
-    last few answers are kept."""
-    params = params_class(cell).from_flat(n, flat)
+def _measured(what, activation, n, flat, xs, cell="vanilla", targets=None):
+    """The loss (None unless finite) or the reach at t = 0 (None if nan) of the weights
+    of `cell` from_flat(n, flat) on xs (any cell, rnn_py.cells). Several challenges ask about
+    the same state, so the last few answers are kept."""
+    params = cells.params_class(cell).from_flat(n, flat)
     if what == "loss":
-        loss = cell_forward(params, xs, activation, None if targets is None else list(targets))
-        return loss.loss if math.isfinite(loss.loss) else None
-    reach = cell_reach(params, xs, activation)[0]
+        loss = cells.forward(params, xs, activation, targets and list(targets)).loss
+        return loss if math.isfinite(loss) else None
+    reach = cells.reach(params, xs, activation)[0]
     return None if math.isnan(reach) else reach
+
+
+def _reach_of(state, params, activation):
+    """‖∂h_{T−1}/∂h_0‖ of other weights (any cell) on the current sequence, or None."""
+    xs = _xs(state)
+    if xs is None:
+        return None
+    flat = tuple(params.flat())
+    return _measured("reach", activation, params.n, flat, tuple(xs), params.CELL, None)
 
 
 def _weights(params):
@@ -118,9 +128,9 @@ def _weights(params):
     if isinstance(params, Params | CellParams):
         return params
     if isinstance(params, dict):
-        for cell in reversed(CELLS):  # gated first: a GRU's dict also holds w_xh, w_hh, b_h
+        for cell in reversed(cells.CELLS):  # gated first: a GRU's dict also holds w_xh, w_hh, b_h
             try:
-                return params_class(cell).from_dict(params)
+                return cells.params_class(cell).from_dict(params)
             except ValueError:
                 continue
     return None
@@ -446,7 +456,7 @@ def _reaches(state, events):
         return None
     mine = _reach_at_0(state)
     params, activation = vanilla_reference(state, events)
-    theirs = _reach_at_0(state, params, activation)
+    theirs = _reach_of(state, params, activation)
     if mine is None or theirs is None or not math.isfinite(mine):
         return None
     return mine, theirs
@@ -512,7 +522,7 @@ def held_out_loss(state):
 
 @lru_cache(maxsize=4)
 def _held_out(cell, n, flat, gap, seed):
-    params = params_class(cell).from_flat(n, flat)
+    params = cells.params_class(cell).from_flat(n, flat)
     task = remember.Remember(gap, 1, seed)
     loss = remember.evaluate(params, task.test_set(TEST_EXAMPLES))
     return loss if math.isfinite(loss) else None

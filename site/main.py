@@ -294,10 +294,10 @@ def record_run(method, settings, first, last, finished):
         normalized=settings.normalized,
         activation=settings.activation,
         hidden=settings.hidden,
-        length=settings.length,
-        params=settings.params,
         cell=settings.cell,
         optimizer=settings.optimizer,
+        length=settings.length,
+        params=settings.params,
         gap=settings.gap,
         batch=settings.batch,
     )
