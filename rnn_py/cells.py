@@ -126,6 +126,7 @@ def _backward(params, xs, cell, targets=None):
     dh_all, dc_all = [None] * T, [None] * T
     dh_next, dc_next = zeros, zeros  # what step t+1 sends back to h_t and c_t
     w_hy = params.w_hy
+    # from the last step back to the first
     for t in reversed(range(T)):
         dy = dys[t]
         h_prev = tr.h[t - 1] if t > 0 else zeros

@@ -99,6 +99,16 @@ def test_training_marks_every_computing_line_of_the_backward_pass(cell):
                     assert (function.__name__, first + k - 1) in marked, (cell, lines[k - 1])
 
 
+@pytest.mark.parametrize("cell", ["vanilla", "gru", "lstm"])
+def test_blocks_never_overlap_so_each_gets_its_own_note(cell):
+    listing = source.listing(cell)
+    seen = set()
+    for b in listing["blocks"]:
+        own = {(b["function"], n) for n in range(b["first"], b["last"] + 1)}
+        assert not own & seen, b["key"]
+        seen |= own
+
+
 def test_every_gated_cell_code_runs_alone_and_computes_what_rnn_py_computes():
     for cell in ("gru", "lstm"):
         ns = {}
