@@ -22,7 +22,12 @@ def reaches(xs, n, seed, activation="tanh"):
     >>> sorted(r), [v[-1] for v in r.values()]
     (['gru', 'lstm', 'vanilla'], [1.0, 1.0, 1.0])
     """
-    return {cell: reach(random_params(cell, n, seed), xs, activation) for cell in CELLS}
+    return {cell: cell_reach(cell, xs, n, seed, activation) for cell in CELLS}
+
+
+def cell_reach(cell, xs, n, seed, activation="tanh"):
+    """One cell's reach at its seeded random start: a piece of work the page can do alone."""
+    return reach(random_params(cell, n, seed), xs, activation)
 
 
 def _size(v):
@@ -91,11 +96,12 @@ much as the Vanilla RNN.'
     )
 
 
-def panel_data(xs, n, seed, activation="tanh"):
+def panel_data(xs, n, seed, activation="tanh", values=None):
     """What the Compare cells panel draws: t, one series per cell (None where a reach is not a
     finite number of at least FLOOR, which the log chart leaves out), the labels and the
-    reading."""
-    values = reaches(xs, n, seed, activation)
+    reading. values are reaches(xs, n, seed, activation), computed here unless given."""
+    if values is None:
+        values = reaches(xs, n, seed, activation)
     series = {
         cell: [v if math.isfinite(v) and v >= FLOOR else None for v in values[cell]]
         for cell in CELLS

@@ -3,7 +3,7 @@ LSTM on one log chart, each from its own seeded random start (rnn_py.compare).
 
 The reaches depend only on the sequence, the number of hidden units, the seed and the
 activation, not on the current weights, so an open panel recomputes only when one of those
-changes, a moment after the changes settle; js/panels/cells.js
+changes, a moment after the changes settle, one cell per piece of work; js/panels/cells.js
 draws them.
 """
 
@@ -60,13 +60,17 @@ async def _draw_later():
             {"kind": "error", "text": "No sequence to compare on: fix the custom values above."},
         )
         return
-    from rnn_py.compare import panel_data  # loaded on first opening
+    from rnn_py.cells import CELLS
+    from rnn_py.compare import cell_reach, panel_data  # loaded on first opening
 
     page.panel("cells", {"kind": "busy"})
-    await asyncio.sleep(0.02)  # a frame for "Computing…"
-    data = panel_data(list(xs), n, seed, activation)
-    if _signature(page.session.state) != signature:
-        return  # changed meanwhile: the listener has scheduled the next one
+    values = {}
+    for cell in CELLS:  # one cell per piece of work, with a frame for the page in between
+        await asyncio.sleep(0.02)
+        if _signature(page.session.state) != signature:
+            return  # changed meanwhile: the listener has scheduled the next one
+        values[cell] = cell_reach(cell, list(xs), n, seed, activation)
+    data = panel_data(list(xs), n, seed, activation, values)
     compare.signature = signature
     page.panel("cells", {"kind": "reach", **data})
 
