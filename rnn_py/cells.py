@@ -14,7 +14,7 @@ import math
 
 from . import gru, lstm, model
 from .cellbase import CellParams
-from .model import Gradients, Trace, _activation, _check_sequence, dot
+from .model import Gradients, Trace, _activation, _check_sequence, dot, loss_of, output_grads
 
 CELLS = ("vanilla", "gru", "lstm")
 LABELS = {"vanilla": "Vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
@@ -96,8 +96,10 @@ def _forward(params, xs, cell, targets=None):
         hs.append(h)
         cs.append(c)
         gs.append(gates)
+        # y_t = W_hy·h_t + b_y
         ys.append(dot(w_hy, h) + b_y)
-    loss = model.loss_of(ys, xs, targets)
+    # L = mean of (y_t − target_t)² over the steps that have a target (by default x_{t+1})
+    loss = loss_of(ys, xs, targets)
     return Trace([], hs, ys, loss, c=cs if cell.has_c else None, gates=gs)
 
 
@@ -114,7 +116,9 @@ def backward(params, xs, activation="tanh", targets=None):
 
 def _backward(params, xs, cell, targets=None):
     tr = _forward(params, xs, cell, targets)
-    dys = model.output_grads(tr.y, xs, targets)
+    # dy_t = ∂L/∂y_t = 2·(y_t − target_t) / (number of targets), 0 where there is none
+    dys = output_grads(tr.y, xs, targets)
+    # every gradient starts at 0, and nothing comes back from after the last step
     T, n = len(xs), params.n
     grads = zero_grads(params)
     zeros = [0.0] * n
@@ -122,6 +126,7 @@ def _backward(params, xs, cell, targets=None):
     dh_all, dc_all = [None] * T, [None] * T
     dh_next, dc_next = zeros, zeros  # what step t+1 sends back to h_t and c_t
     w_hy = params.w_hy
+    # from the last step back to the first
     for t in reversed(range(T)):
         dy = dys[t]
         h_prev = tr.h[t - 1] if t > 0 else zeros
@@ -134,12 +139,13 @@ def _backward(params, xs, cell, targets=None):
         # dh_t = W_hy·dy_t + what step t+1 sent back
         dh = [w_hy[i] * dy + dh_next[i] for i in units]
         dh_all[t] = dh
+        # back through step t with the cell's own step_back: du per gate, dh_{t−1}, dc_{t−1}
         c = tr.c[t] if cell.has_c else None
         du, dh_next, dc_prev = cell.step_back(
             params, tr.gates[t], h_prev, c_prev, c, dh, dc_next, grads
         )
+        # for the LSTM, ∂L/∂c_t: what step t+1 sent, plus the path through h_t = o_t ⊙ tanh(c_t)
         if cell.has_c:
-            # ∂L/∂c_t: what step t+1 sent, plus the path through h_t = o_t ⊙ tanh(c_t)
             o, tc = tr.gates[t]["o"], tr.gates[t]["tc"]
             dc_all[t] = [dc_next[i] + dh[i] * o[i] * (1.0 - tc[i] * tc[i]) for i in units]
             dc_next = dc_prev
@@ -166,7 +172,6 @@ def reach(params, xs, activation="tanh"):
     tr = _forward(params, xs, cell)
     T, n = len(xs), params.n
     zeros = [0.0] * n
-    scratch = zero_grads(params)
     squares = [0.0] * T
     for k in range(n):
         dh = [1.0 if i == k else 0.0 for i in range(n)]  # row k of ∂h_{T−1}/∂h_{T−1} = I
@@ -178,7 +183,7 @@ def reach(params, xs, activation="tanh"):
             h_prev = tr.h[t - 1]
             c_prev = tr.c[t - 1] if cell.has_c else zeros
             c = tr.c[t] if cell.has_c else None
-            _, dh, dc = cell.step_back(params, tr.gates[t], h_prev, c_prev, c, dh, dc, scratch)
+            _, dh, dc = cell.step_back(params, tr.gates[t], h_prev, c_prev, c, dh, dc, None)
             dc = dc if cell.has_c else zeros
     return [math.sqrt(s) for s in squares]
 

@@ -5,11 +5,13 @@ built-in call, which no time check can interrupt, never freezes the page: the pa
 worker when an entry outlives the time limit and starts a new one. The page's state goes in as
 its link (``run_json``) and the result comes back as JSON, read again by ``read_result``, which
 trusts nothing in it. Built on the standard library's ``code.InteractiveConsole``. Before every
-entry the names ``rnn_py``, ``params``, ``xs``, ``activation`` and ``state`` are set to copies of
-the page's current ones; after it, a changed ``params`` (rebound, or edited in place such as
-``params.w_hh[0][0] = 0.3``) is checked like a loaded weights file and handed back for the page
-to adopt. Output and tracebacks come back as text, capped in size, and an entry that runs too
-long is stopped by a ``sys.settrace`` time check, so a runaway loop cannot freeze the page.
+entry the names ``rnn_py``, ``params``, ``xs``, ``activation``, ``cell``, ``optimizer`` and
+``state`` are set to copies of the page's current ones (``params`` is the running cell's
+weights: the vanilla ``Params``, or the GRU's or LSTM's, by weight name); after it, a changed
+``params`` (rebound, or edited in place such as ``params.w_hh[0][0] = 0.3`` or
+``params.b_f[0] = 3``) is checked like a loaded weights file and handed back for the page to
+adopt. Output and tracebacks come back as text, capped in size, and an entry that runs too long
+is stopped by a ``sys.settrace`` time check, so a runaway loop cannot freeze the page.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
+from .cellbase import CellParams
+from .cells import LABELS, module, params_class
 from .model import Params
 from .state import DemoState, check_limits, format_number, from_query
 
@@ -36,6 +40,14 @@ HARD_LIMIT = TIME_LIMIT + 2.0  # seconds after which the page ends the worker th
 WELCOME = (
     "Python {version}, in an interpreter of its own beside the page. Try\n"
     "    rnn_py.forward(params, xs, activation).loss\n"
+)
+GATED_WELCOME = (
+    "Python {version}, in an interpreter of its own beside the page. params is the {label}'s "
+    "weights, "
+    "by name:\n{gates}"
+    "    w_hy, b_y: the readout\n"
+    "Try\n"
+    "    rnn_py.cells.forward(params, xs).loss\n"
 )
 
 
@@ -122,17 +134,21 @@ def _fingerprint(value):
     try:
         if isinstance(value, Params):
             return repr((type(value), value.w_xh, value.w_hh, value.w_hy, value.b_h, value.b_y))
+        if isinstance(value, CellParams):
+            return repr((type(value), [getattr(value, n, None) for n in value.names()]))
         return repr((type(value), value))
     except Exception:  # a learner's object with a broken repr
         return f"unreadable {id(value)}"
 
 
-def check_params(value) -> Params:
-    """The learner's params as fresh, checked Params, like a loaded weights file.
+def check_params(value, cell="vanilla"):
+    """The learner's params as fresh, checked weights of the page's cell, like a loaded
+    weights file.
 
-    Accepts Params or a dict with the keys w_xh, w_hh, w_hy, b_h and b_y; raises ValueError
-    saying what is wrong (a wrong shape, text, inf or nan, more than MAX_HIDDEN units, a weight
-    beyond ±1e6).
+    Accepts that cell's weights object (rnn_py.Params for the vanilla cell, rnn_py.gru.Params or
+    rnn_py.lstm.Params) or a dict of its weights by name; raises ValueError saying what is
+    wrong (another cell's weights, a missing gate, a wrong shape, text, inf or nan, more than
+    MAX_HIDDEN units, a weight beyond ±1e6).
 
     >>> check_params({"w_xh": [1], "w_hh": [[0.5]], "w_hy": [2], "b_h": [0], "b_y": 0}).w_hh
     [[0.5]]
@@ -140,7 +156,15 @@ def check_params(value) -> Params:
     Traceback (most recent call last):
     ...
     ValueError: params must be rnn_py.Params (or a dict of its five entries), not str.
+    >>> check_params({"w_xh": [1]}, "lstm")
+    Traceback (most recent call last):
+    ...
+    ValueError: The saved LSTM weights have no 'w_xi' (gate i).
     """
+    if cell != "vanilla":
+        return _check_gated(value, cell)
+    if isinstance(value, CellParams):
+        raise ValueError(_other_cell(value, cell))
     if isinstance(value, Params):
         fields = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
         value = {name: getattr(value, name, None) for name in fields}
@@ -154,6 +178,44 @@ def check_params(value) -> Params:
     except (TypeError, AttributeError, KeyError, RecursionError) as error:
         raise ValueError(f"params is malformed ({type(error).__name__}).") from None
     return check_limits(params, "params")
+
+
+def _other_cell(value, cell):
+    return (
+        f"params holds {LABELS[value.CELL]} weights, but the page runs the {LABELS[cell]}: "
+        f"choose the {LABELS[value.CELL]} in the Cell select first."
+    )
+
+
+def _check_gated(value, cell):
+    cls = params_class(cell)
+    if isinstance(value, Params | CellParams) and not isinstance(value, cls):
+        raise ValueError(_other_cell(value, cell) if isinstance(value, CellParams) else (
+            f"params holds Vanilla RNN weights, but the page runs the {LABELS[cell]}: choose the "
+            "Vanilla RNN in the Cell select first."
+        ))  # fmt: skip
+    if isinstance(value, cls):
+        value = {name: getattr(value, name, None) for name in cls.names()}
+    elif not isinstance(value, dict):
+        raise ValueError(
+            f"params must be rnn_py.{cell}.Params (or a dict of its weights by name), "
+            f"not {type(value).__name__}."
+        )
+    try:
+        params = cls.from_dict(value)
+    except (TypeError, AttributeError, KeyError, RecursionError) as error:
+        raise ValueError(f"params is malformed ({type(error).__name__}).") from None
+    return check_limits(params, "params")
+
+
+def welcome_text(cell="vanilla"):
+    """The console's first lines for a cell: for a gated cell, its gates' weight names."""
+    version = sys.version.split()[0]
+    if cell == "vanilla":
+        return WELCOME.format(version=version)
+    m = module(cell)
+    gates = "".join(f"    w_x{g}, w_h{g}, b_{g}: the {m.ROLES[g]}\n" for g in m.GATES)
+    return GATED_WELCOME.format(version=version, label=LABELS[cell], gates=gates)
 
 
 class Console(code.InteractiveConsole):
@@ -195,9 +257,9 @@ class Console(code.InteractiveConsole):
         except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
             return False  # running it shows the error
 
-    def welcome(self) -> str:
-        """The first lines the console shows."""
-        return WELCOME.format(version=sys.version.split()[0])
+    def welcome(self, cell: str = "vanilla") -> str:
+        """The first lines the console shows, naming the cell's weights."""
+        return welcome_text(cell)
 
     def run(self, entry: str, state: DemoState, finish: bool = False) -> Result:
         """Run one entry (one or more lines) against the page's current state.
@@ -252,11 +314,15 @@ class Console(code.InteractiveConsole):
             "params_text": _fingerprint(params),
             "xs": list(xs),
             "activation": state.activation,
+            "cell": state.cell,
+            "optimizer": state.optimizer,
         }
         self.locals.update(
             params=params,
             xs=xs,
             activation=state.activation,
+            cell=state.cell,
+            optimizer=state.optimizer,
             state=replace(state, params=copy.deepcopy(state.params)),
             input=_no_input,
         )
@@ -296,7 +362,7 @@ class Console(code.InteractiveConsole):
     def _changed_params(self, given):
         """(new Params or None, message) after an entry."""
         notes = []
-        for name in ("xs", "activation"):
+        for name in ("xs", "activation", "cell", "optimizer"):
             try:
                 same = self.locals.get(name) == given[name]
             except Exception:
@@ -305,7 +371,7 @@ class Console(code.InteractiveConsole):
                 notes.append(name)
         note = ""
         if notes:
-            names = " and ".join(notes)
+            names = ", ".join(notes[:-1]) + (" and " if len(notes) > 1 else "") + notes[-1]
             note = (
                 f"Only params goes back to the page; {names} here "
                 f"{'are copies' if len(notes) > 1 else 'is a copy'}: use the page's controls "
@@ -317,7 +383,7 @@ class Console(code.InteractiveConsole):
         if _fingerprint(value) == given["params_text"]:
             return None, note
         try:
-            return check_params(value), note
+            return check_params(value, given["cell"]), note
         except ValueError as error:
             message = f"The page keeps its weights: {error}"
             return None, f"{message} {note}".strip()
@@ -352,11 +418,12 @@ def run_json(console: Console, entry: str, query: str) -> str:
     })  # fmt: skip
 
 
-def read_result(text: str) -> Result:
+def read_result(text: str, cell: str = "vanilla") -> Result:
     """The worker's answer as a Result, trusting nothing in it.
 
     A learner's code runs in that worker and could post anything, so params is checked again
-    like a loaded weights file (a refused one becomes the message), and every text is capped.
+    like a loaded weights file for the page's cell (a refused one becomes the message), and
+    every text is capped.
 
     >>> read_result('{"output": "42", "params": {"w_xh": "x"}}').message
     "The page keeps its weights: The saved weights have no 'w_hh'."
@@ -375,7 +442,7 @@ def read_result(text: str) -> Result:
     params, message = None, cap("message")
     if data.get("params") is not None:
         try:
-            params = check_params(data["params"])
+            params = check_params(data["params"], cell)
         except ValueError as error:
             message = f"The page keeps its weights: {error}"
     return Result(cap("transcript"), cap("output"), data.get("more") is True, params, message,

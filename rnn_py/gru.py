@@ -43,8 +43,9 @@ class Cell:
 
     def step(self, p, u, h_prev, c_prev=None):
         """From the input terms u and h_{t−1}: the gate values, h_t, and no cell state."""
-        # r_t = σ(W_xr·x_t + W_hr·h_{t−1} + b_r),  z_t = σ(W_xz·x_t + W_hz·h_{t−1} + b_z)
+        # r_t = σ(W_xr·x_t + W_hr·h_{t−1} + b_r)
         r = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["r"], p.w_hr, p.b_r)]
+        # z_t = σ(W_xz·x_t + W_hz·h_{t−1} + b_z)
         z = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["z"], p.w_hz, p.b_z)]
         # h̃_t = tanh(W_xh·x_t + W_hh·(r_t ⊙ h_{t−1}) + b_h)
         rh = list(map(mul, r, h_prev))
@@ -55,13 +56,14 @@ class Cell:
 
     def step_back(self, p, gates, h_prev, c_prev, c, dh, dc, grads):
         """The mirror of `step`: from dh = ∂L/∂h_t find ∂L/∂ of each gate's input (du), add this
-        step's share of the recurrent weights' and biases' gradients to grads, and return
-        (du, ∂L/∂h_{t−1} through this step, None)."""
+        step's share of the recurrent weights' and biases' gradients to grads (unless grads is
+        None), and return (du, ∂L/∂h_{t−1} through this step, None)."""
         r, z, hc = gates["r"], gates["z"], gates["hc"]
         # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃  ⇒  ∂h̃ = dh·(1 − z), ∂z = dh·(h_{t−1} − h̃)
         dh_prev = list(map(mul, dh, z))
-        # h̃ = tanh(a_h): da_h = ∂h̃·(1 − h̃²);  z = σ(a_z): da_z = ∂z·z(1 − z)
+        # h̃ = tanh(a_h): da_h = ∂h̃·(1 − h̃²)
         da_h = [e * (1.0 - zk) * (1.0 - hk * hk) for e, zk, hk in zip(dh, z, hc)]
+        # z = σ(a_z): da_z = ∂z·z(1 − z)
         da_z = [e * (hp - hk) * zk * (1.0 - zk) for e, hp, hk, zk in zip(dh, h_prev, hc, z)]
         # a_h = u_h + W_hh·(r ⊙ h_{t−1}) + b_h  ⇒  ∂(r ⊙ h_{t−1}) = W_hhᵀ·da_h
         rh = list(map(mul, r, h_prev))
@@ -70,16 +72,19 @@ class Cell:
             drh = [a + d * wk for a, wk in zip(drh, w)]
         # r = σ(a_r): da_r = ∂r·r(1 − r), with ∂r = ∂(r ⊙ h_{t−1})·h_{t−1}
         da_r = [e * hp * rk * (1.0 - rk) for e, hp, rk in zip(drh, h_prev, r)]
+        # dh_{t−1} also flows through r ⊙ h_{t−1} and through the gates: W_hrᵀ·da_r + W_hzᵀ·da_z
         dh_prev = [a + e * rk for a, e, rk in zip(dh_prev, drh, r)]
-        # ∂L/∂W_hg += da_g·(its input)ᵀ,  ∂L/∂b_g += da_g,  ∂L/∂h_{t−1} += W_hgᵀ·da_g (g = r, z)
-        for da, src, w, gw, gb in (
-            (da_r, h_prev, p.w_hr, grads.w_hr, grads.b_r),
-            (da_z, h_prev, p.w_hz, grads.w_hz, grads.b_z),
-            (da_h, rh, None, grads.w_hh, grads.b_h),
-        ):
-            for k, d in enumerate(da):
-                gw[k] = [g + d * s for g, s in zip(gw[k], src)]
-                gb[k] += d
-                if w is not None:
-                    dh_prev = [a + d * wk for a, wk in zip(dh_prev, w[k])]
+        for da, w in ((da_r, p.w_hr), (da_z, p.w_hz)):
+            for d, row in zip(da, w):
+                dh_prev = [a + d * wk for a, wk in zip(dh_prev, row)]
+        # a_g = … + W_hg·(its input) + b_g  ⇒  ∂L/∂W_hg += da_g·(its input)ᵀ, ∂L/∂b_g += da_g
+        if grads is not None:
+            for da, src, gw, gb in (
+                (da_r, h_prev, grads.w_hr, grads.b_r),
+                (da_z, h_prev, grads.w_hz, grads.b_z),
+                (da_h, rh, grads.w_hh, grads.b_h),
+            ):
+                for k, d in enumerate(da):
+                    gw[k] = [g + d * s for g, s in zip(gw[k], src)]
+                    gb[k] += d
         return {"r": da_r, "z": da_z, "h": da_h}, dh_prev, None

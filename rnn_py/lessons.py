@@ -9,12 +9,15 @@ dicts the page records as things happen (page.record), each with a "kind":
     "run"         a BPTT or random-search run ended: method ("bptt" or "random"), status
                   ("done", "diverged" or "stopped"), evaluations, first_loss, last_loss,
                   best_loss, and the settings it started from: lr, clip, sequence, custom,
-                  normalized, activation, hidden, length, params
+                  normalized, activation, hidden, length, params, and (pages with gated
+                  cells) cell, optimizer, gap, batch
     "weights"     the weights were replaced; how = "hand" (a slider, a number box or a grid
                   cell), "default" (the Default weights button) or another source ("import",
                   "console", "landscape", "preset" …); params = the new weights, optional
     "cliff_step"  the landscape's cliff button took one step with clipping and one without;
                   clipped_move and unclipped_move = how far each moved the weights
+    "vanilla"     the vanilla cell's weights as the page last held them (recorded when they
+                  or the activation change): params, activation; challenge 8 compares with them
 
 Nothing here reads the page; every check recomputes from these two arguments, so the same
 checks run on CPython in the tests.
@@ -28,7 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import cells
+from . import cells, remember
+from .cellbase import CellParams
 from .model import Params
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
@@ -36,6 +40,10 @@ WEIGHTS = "weights"  # the kind of event that says where the weights came from
 HAND = "hand"  # its "how" for a slider, a number box or a grid cell
 FRESH = ("default",)  # the "how"s of untrained weights: a clean start for challenge 1
 CLIFF_RATIO = 10.0  # the unclipped step must move the weights this many times farther
+REACH_RATIO = 1000.0  # challenge 8: the LSTM's reach at t = 0 over the vanilla cell's
+LONG_GAP = 10  # challenge 9: the shortest gap that counts as a long lag
+VANILLA = "vanilla"  # the kind of event that keeps the vanilla cell's weights for challenge 8
+LONG_LAG = "remember"  # the long-lag task's sequence name (state.REMEMBER; state imports us)
 MIN_SINE_LENGTH = 12  # the default length: one and a half periods of the wave, not a short piece
 STORAGE_KEY = "rnn-demo-challenges"
 RESET = "challenges_reset"  # the event "Reset progress" records
@@ -106,21 +114,38 @@ def _measured(what, activation, n, flat, xs, cell="vanilla", targets=None):
     return None if math.isnan(reach) else reach
 
 
-def _flat(params):
-    """The weights as a flat list, from Params or a to_dict() dict; None when neither."""
-    if isinstance(params, Params):
-        return params.flat()
+def _reach_of(state, params, activation):
+    """‖∂h_{T−1}/∂h_0‖ of other weights (any cell) on the current sequence, or None."""
+    xs = _xs(state)
+    if xs is None:
+        return None
+    flat = tuple(params.flat())
+    return _measured("reach", activation, params.n, flat, tuple(xs), params.CELL, None)
+
+
+def _weights(params):
+    """Some cell's weights from its weights object or a to_dict() dict; None when neither."""
+    if isinstance(params, Params | CellParams):
+        return params
     if isinstance(params, dict):
-        try:
-            return Params.from_dict(params).flat()
-        except ValueError:
-            return None
+        for cell in reversed(cells.CELLS):  # gated first: a GRU's dict also holds w_xh, w_hh, b_h
+            try:
+                return cells.params_class(cell).from_dict(params)
+            except ValueError:
+                continue
     return None
 
 
+def _flat(params):
+    """The weights as a flat list, from any cell's weights or a to_dict() dict; None when
+    neither."""
+    p = _weights(params)
+    return None if p is None else p.flat()
+
+
 def _same_weights(a, b):
-    fa, fb = _flat(a), _flat(b)
-    return fa is not None and fa == fb
+    pa, pb = _weights(a), _weights(b)
+    return pa is not None and pb is not None and type(pa) is type(pb) and pa.flat() == pb.flat()
 
 
 def _runs(events, method=None):
@@ -132,10 +157,15 @@ def _runs(events, method=None):
 
 
 def _same_data(a, b):
-    """Two runs used the same sequence (the same typed values, for a custom one), activation
-    and number of hidden units."""
-    keys = ("sequence", "normalized", "activation", "hidden")
-    keys += ("custom",) if a.get("sequence") == "custom" else ("length",)
+    """Two runs used the same sequence (the same typed values, for a custom one; the same gap
+    and batch for the long-lag task), activation, cell and number of hidden units."""
+    keys = ("sequence", "normalized", "activation", "hidden", "cell")
+    if a.get("sequence") == "custom":
+        keys += ("custom",)
+    elif a.get("sequence") == LONG_LAG:
+        keys += ("gap", "batch")
+    else:
+        keys += ("length",)
     return all(a.get(key) == b.get(key) for key in keys)
 
 
@@ -169,8 +199,17 @@ def _set_by_hand(state, events):
     return "params" not in hand or _same_weights(hand["params"], state.params)
 
 
+def _vanilla(state):
+    return state.cell == "vanilla"
+
+
 def _on_linear(state):
-    return state.sequence == "linear" and state.normalized and state.activation == "tanh"
+    return (
+        _vanilla(state)
+        and state.sequence == "linear"
+        and state.normalized
+        and state.activation == "tanh"
+    )
 
 
 def _check_by_hand(state, events):
@@ -179,6 +218,8 @@ def _check_by_hand(state, events):
 
 
 def _progress_by_hand(state, events):
+    if not _vanilla(state):
+        return "Choose the Vanilla RNN cell: its sliders are what this challenge is about."
     if not _on_linear(state):
         return "Choose the Linear sequence, tick Normalized and pick tanh."
     loss = _loss(state)
@@ -197,13 +238,15 @@ def _progress_by_hand(state, events):
 
 
 def _check_vanish(state, events):
-    if state.activation != "sigmoid":
+    if not _vanilla(state) or state.activation != "sigmoid":
         return False
     reach = _reach_at_0(state)
     return reach is not None and reach < 1e-3
 
 
 def _progress_vanish(state, events):
+    if not _vanilla(state):
+        return "Choose the Vanilla RNN cell: the activation applies to it alone."
     if state.activation != "sigmoid":
         return "Pick the sigmoid activation."
     reach = _reach_at_0(state)
@@ -372,15 +415,143 @@ def _progress_cliff(state, events):
 
 
 def _check_explode(state, events):
-    reach = _reach_at_0(state)
+    reach = _reach_at_0(state) if _vanilla(state) else None
     return reach is not None and reach > 1e3
 
 
 def _progress_explode(state, events):
+    if not _vanilla(state):
+        return "Choose the Vanilla RNN cell."
     reach = _reach_at_0(state)
     if reach is None:
         return "The gradient cannot be computed for these settings."
     return f"The gradient reach at t = 0 is {_num(reach)}; the goal is above 1000."
+
+
+# ---- 8. the LSTM keeps its gradient ------------------------------------------------------
+
+
+def vanilla_reference(state, events):
+    """The vanilla cell to compare with: the weights and activation the page last held for it
+    in this visit ("vanilla" events), or else its starting weights at this n and seed (the
+    default_params the page gives a new vanilla network), with the current activation."""
+    for e in reversed(events):
+        if e.get("kind") == VANILLA:
+            p = _weights(e.get("params"))
+            if isinstance(p, Params) and e.get("activation") in (
+                "tanh",
+                "relu",
+                "sigmoid",
+                "linear",
+            ):
+                return p, e["activation"]
+    if state.hidden == 1:
+        return Params.scalar(w_xh=0.5, w_hh=0.8, w_hy=1.0), state.activation
+    return Params.random(state.hidden, state.seed), state.activation
+
+
+def _reaches(state, events):
+    """(the LSTM's reach at t = 0, the vanilla reference's, on the current sequence), or None."""
+    if state.cell != "lstm":
+        return None
+    mine = _reach_at_0(state)
+    params, activation = vanilla_reference(state, events)
+    theirs = _reach_of(state, params, activation)
+    if mine is None or theirs is None or not math.isfinite(mine):
+        return None
+    return mine, theirs
+
+
+def _check_lstm_reach(state, events):
+    found = _reaches(state, events)
+    # a vanilla cell with no memory at all (reach exactly 0) is no comparison
+    return found is not None and found[1] > 0.0 and found[0] > REACH_RATIO * found[1]
+
+
+def _progress_lstm_reach(state, events):
+    if state.cell != "lstm":
+        return "Choose the LSTM cell (your vanilla weights are kept to compare with)."
+    found = _reaches(state, events)
+    if found is None:
+        return "The gradient reach cannot be computed for these settings."
+    mine, theirs = found
+    if theirs == 0.0:
+        return (
+            f"The LSTM's reach at t = 0 is {_num(mine)}; the vanilla cell's is exactly 0, so "
+            "no multiple of it can be beaten: give the vanilla cell weights whose reach is "
+            "not 0."
+        )
+    return (
+        f"At t = 0 the LSTM's gradient reach is {_num(mine)} and the vanilla cell's "
+        f"{_num(theirs)}: {_num(mine / theirs)} times as much; the goal is more than "
+        f"{REACH_RATIO:g} times."
+    )
+
+
+# ---- 9. the long-lag task ------------------------------------------------------------------
+
+TEST_EXAMPLES = 100  # fresh examples the trained weights are scored on
+
+
+def _trained_on_task(state, events):
+    """The last BPTT run, if it trained these weights on this long-lag task: it ran on the task
+    with the current cell, gap and batch, and no weights came from elsewhere since."""
+    for e in reversed(events):
+        kind = e.get("kind")
+        if kind == WEIGHTS:
+            return None
+        if kind == "run":
+            if e.get("method") != "bptt" or e.get("status") not in ("done", "stopped"):
+                return None
+            same = (
+                e.get("sequence") == LONG_LAG
+                and e.get("cell", "vanilla") == state.cell
+                and e.get("gap") == state.gap
+                and e.get("batch") == state.batch
+            )
+            return e if same else None
+    return None
+
+
+def held_out_loss(state):
+    """The loss of the current weights on TEST_EXAMPLES fresh examples of the long-lag task
+    (remember.Remember.test_set, never trained on), or None if not finite."""
+    flat = tuple(state.params.flat())
+    return _held_out(state.cell, state.params.n, flat, state.gap, state.seed)
+
+
+@lru_cache(maxsize=4)
+def _held_out(cell, n, flat, gap, seed):
+    params = cells.params_class(cell).from_flat(n, flat)
+    task = remember.Remember(gap, 1, seed)
+    loss = remember.evaluate(params, task.test_set(TEST_EXAMPLES))
+    return loss if math.isfinite(loss) else None
+
+
+def _long_lag_state(state):
+    return state.sequence == LONG_LAG and state.gap >= LONG_GAP
+
+
+def _check_long_lag(state, events):
+    if not _long_lag_state(state) or _trained_on_task(state, events) is None:
+        return False
+    loss = held_out_loss(state)
+    return loss is not None and loss < remember.SOLVED
+
+
+def _progress_long_lag(state, events):
+    if state.sequence != LONG_LAG:
+        return "Choose the sequence Remember the first number."
+    if state.gap < LONG_GAP:
+        return f"Set a gap of at least {LONG_GAP} (it is {state.gap})."
+    if _trained_on_task(state, events) is None:
+        return "Train these weights with BPTT on this task (gap and batch as they are now)."
+    loss = held_out_loss(state)
+    shown = _num(loss) if loss is not None else "not a finite number"
+    return (
+        f"On {TEST_EXAMPLES} fresh examples the trained weights score {shown}; the goal is "
+        f"below {remember.SOLVED:g} (always answering 0 scores {remember.BASELINE:.2f})."
+    )
 
 
 CHALLENGES = (
@@ -518,6 +689,50 @@ CHALLENGES = (
         check=_check_explode,
         progress=_progress_explode,
     ),
+    Challenge(
+        id="lstm-reach",
+        title="Keep the gradient alive",
+        goal=(
+            "With the LSTM, make the gradient reach at t = 0 more than "
+            f"{REACH_RATIO:,.0f} times the vanilla RNN's on the same sequence (your vanilla "
+            "weights as you last had them, or its starting weights)."
+        ),
+        hint=(
+            "Along the cell state the gradient is multiplied only by the forget gate fₜ at "
+            "each step. Open the forget gate (a large b_f) and make the sequence long; the "
+            "vanilla cell's reach shrinks with every step."
+        ),
+        explanation=(
+            "The LSTM's cell state cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ is carried forward with no "
+            "weight matrix and no squashing: going back one step multiplies its gradient by "
+            "fₜ alone. With fₜ near 1 the gradient survives dozens of steps (the constant "
+            "error carousel of Hochreiter and Schmidhuber, 1997), while the vanilla cell "
+            "multiplies by W_hh·f′(z) at every step and fades geometrically."
+        ),
+        check=_check_lstm_reach,
+        progress=_progress_lstm_reach,
+    ),
+    Challenge(
+        id="long-lag",
+        title="Solve the long-lag task",
+        goal=(
+            "On Remember the first number with a gap of at least "
+            f"{LONG_GAP}, train with BPTT until the trained weights score below "
+            f"{remember.SOLVED:g} on {TEST_EXAMPLES} fresh examples."
+        ),
+        hint=(
+            "Try the GRU or the LSTM with the Adam optimizer and a learning rate near 0.05; "
+            "press Train again if the first run does not get there."
+        ),
+        explanation=(
+            "Only the last prediction counts and it must repeat x₀, so the network has to "
+            "carry one number through every step of the gap. A gated cell can hold it: its "
+            "update or forget gate learns to keep the state, and the gradient reaches x₀ "
+            "through the kept state. Always answering 0 scores 1/3."
+        ),
+        check=_check_long_lag,
+        progress=_progress_long_lag,
+    ),
 )
 
 BY_ID = {c.id: c for c in CHALLENGES}
@@ -550,14 +765,13 @@ def since_reset(events):
 
 
 def restore_point(events):
-    """The weights (Params) the last diverged BPTT run started from, or None: challenge 3
+    """The weights (of any cell) the last diverged BPTT run started from, or None: challenge 3
     asks to train again from them."""
     diverged = _diverged_runs(events)
-    flat = _flat(diverged[-1][1].get("params")) if diverged else None
-    if flat is None:
+    params = _weights(diverged[-1][1].get("params")) if diverged else None
+    if params is None:
         return None
-    n = round((math.isqrt(4 * len(flat) + 5) - 3) / 2)  # len = n² + 3n + 1
-    return Params.from_flat(n, flat)
+    return type(params).from_flat(params.n, params.flat())  # a copy
 
 
 def panel_data(state, events, solved, focus=None, note=""):

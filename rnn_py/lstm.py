@@ -47,10 +47,13 @@ class Cell:
 
     def step(self, p, u, h_prev, c_prev):
         """From the input terms u, h_{t−1} and c_{t−1}: the gate values, h_t and c_t."""
-        # i_t = σ(W_xi·x_t + W_hi·h_{t−1} + b_i), and f_t, o_t alike; c̃_t with tanh
+        # i_t = σ(W_xi·x_t + W_hi·h_{t−1} + b_i)
         i_ = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["i"], p.w_hi, p.b_i)]
+        # f_t = σ(W_xf·x_t + W_hf·h_{t−1} + b_f)
         f = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["f"], p.w_hf, p.b_f)]
+        # o_t = σ(W_xo·x_t + W_ho·h_{t−1} + b_o)
         o = [sigmoid(a + dot(w, h_prev) + b) for a, w, b in zip(u["o"], p.w_ho, p.b_o)]
+        # c̃_t = tanh(W_xc·x_t + W_hc·h_{t−1} + b_c)
         cc = [math.tanh(a + dot(w, h_prev) + b) for a, w, b in zip(u["c"], p.w_hc, p.b_c)]
         # c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t
         c = [fk * ck + ik * gk for fk, ck, ik, gk in zip(f, c_prev, i_, cc)]
@@ -62,27 +65,29 @@ class Cell:
     def step_back(self, p, gates, h_prev, c_prev, c, dh, dc, grads):
         """The mirror of `step`: from dh = ∂L/∂h_t and dc = ∂L/∂c_t (from later steps) find ∂L/∂
         of each gate's input (du), add this step's share of the recurrent weights' and biases'
-        gradients to grads, and return (du, ∂L/∂h_{t−1}, ∂L/∂c_{t−1}) through this step."""
+        gradients to grads (unless grads is None), and return (du, ∂L/∂h_{t−1}, ∂L/∂c_{t−1})
+        through this step."""
         i_, f, o, cc, tc = gates["i"], gates["f"], gates["o"], gates["cc"], gates["tc"]
         # h_t = o ⊙ tanh(c_t): c_t gets dh·o·(1 − tanh²c_t) on top of what later steps sent
         dc = [d + e * ok * (1.0 - t * t) for d, e, ok, t in zip(dc, dh, o, tc)]
+        # o = σ(a_o): da_o = dh·tanh(c_t)·o(1 − o)
         da_o = [e * t * ok * (1.0 - ok) for e, t, ok in zip(dh, tc, o)]
         # c_t = f ⊙ c_{t−1} + i ⊙ c̃  ⇒  ∂f = dc·c_{t−1}, ∂i = dc·c̃, ∂c̃ = dc·i, ∂c_{t−1} = dc·f
         da_f = [d * cp * fk * (1.0 - fk) for d, cp, fk in zip(dc, c_prev, f)]
         da_i = [d * gk * ik * (1.0 - ik) for d, gk, ik in zip(dc, cc, i_)]
         da_c = [d * ik * (1.0 - gk * gk) for d, ik, gk in zip(dc, i_, cc)]
         dc_prev = list(map(mul, dc, f))
-        # every gate's pre-activation is u_g + W_hg·h_{t−1} + b_g  ⇒
-        #     ∂L/∂W_hg += da_g·h_{t−1}ᵀ,  ∂L/∂b_g += da_g,  ∂L/∂h_{t−1} += W_hgᵀ·da_g
+        # a_g = u_g + W_hg·h_{t−1} + b_g  ⇒  ∂L/∂W_hg += da_g·h_{t−1}ᵀ, ∂L/∂b_g += da_g,
+        # and h_{t−1} gets W_hgᵀ·da_g from every gate
+        du = {"i": da_i, "f": da_f, "o": da_o, "c": da_c}
         dh_prev = [0.0] * len(h_prev)
-        for da, w, gw, gb in (
-            (da_i, p.w_hi, grads.w_hi, grads.b_i),
-            (da_f, p.w_hf, grads.w_hf, grads.b_f),
-            (da_o, p.w_ho, grads.w_ho, grads.b_o),
-            (da_c, p.w_hc, grads.w_hc, grads.b_c),
-        ):
-            for k, d in enumerate(da):
-                gw[k] = [g + d * h for g, h in zip(gw[k], h_prev)]
-                gb[k] += d
-                dh_prev = [a + d * wk for a, wk in zip(dh_prev, w[k])]
-        return {"i": da_i, "f": da_f, "o": da_o, "c": da_c}, dh_prev, dc_prev
+        for g in GATES:
+            da, w = du[g], getattr(p, "w_h" + g)
+            for d, row in zip(da, w):
+                dh_prev = [a + d * wk for a, wk in zip(dh_prev, row)]
+            if grads is not None:
+                gw, gb = getattr(grads, "w_h" + g), getattr(grads, "b_" + g)
+                for k, d in enumerate(da):
+                    gw[k] = [v + d * hp for v, hp in zip(gw[k], h_prev)]
+                    gb[k] += d
+        return du, dh_prev, dc_prev

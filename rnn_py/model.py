@@ -499,10 +499,11 @@ class Cell:
         z, h, df, W_hh = gates["z"], gates["h"], self.df, p.w_hh
         units = range(len(h))
         dz = [dh[i] * df(z[i], h[i]) for i in units]
-        for i in units:
-            row, d = grads.w_hh[i], dz[i]
-            for j in units:
-                row[j] += d * h_prev[j]
-            grads.b_h[i] += d
+        if grads is not None:  # None: only the derivatives are wanted (the gradient reach)
+            for i in units:
+                row, d = grads.w_hh[i], dz[i]
+                for j in units:
+                    row[j] += d * h_prev[j]
+                grads.b_h[i] += d
         dh_prev = [dot([W_hh[i][j] for i in units], dz) for j in units]
         return {"h": dz}, dh_prev, None

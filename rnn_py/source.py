@@ -1,12 +1,14 @@
 """The model's own code, as the page's Code panel shows it.
 
-The listing is read at run time with ``inspect.getsource`` from the functions that actually run
-(`model.step`, `model._forward`, `model.step_back`, `model._backward`), so what a learner reads
-can never drift from what computes the numbers. Highlighting is done with the standard library's
+The listing is read at run time with ``inspect.getsource`` from the functions that actually run:
+for the vanilla cell `model.step`, `model._forward`, `model.step_back`, `model._backward`; for a
+gated cell its own `Cell.step` and `Cell.step_back` (rnn_py/gru.py, rnn_py/lstm.py) and the loop
+around them (`cells._forward`, `cells._backward`), so what a learner reads can never drift from
+what computes the numbers. Highlighting is done with the standard library's
 ``tokenize``: every line becomes a list of (token class, text) spans, pure data that the painter
 turns into elements with class names and textContent. The blocks that compute z_t, h_t, y_t and
-the backward pass are found from the formula comments that open them (``# z_t = …``), never from
-line numbers.
+the backward pass (or each gate's line) are found from the formula comments that open them
+(``# z_t = …``), never from line numbers.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import builtins
 import inspect
 import io
 import keyword
+import textwrap
 import tokenize
 from dataclasses import dataclass
 
-from . import model
+from . import cellbase, cells, model, remember
 
 # The functions shown, in reading order: the forward step and pass, then the backward ones.
 SHOWN = (model.step, model._forward, model.step_back, model._backward)
@@ -33,7 +36,9 @@ class Block:
     """A block of the listing: the lines of `function` opened by a comment starting `marker`.
 
     kind is "step" (marked while stepping forward) or "train" (marked while BPTT trains);
-    quantity names what the block computes, and text ties it to its formula in words.
+    quantity names what the block computes, and text ties it to its formula in words. symbol is
+    the letter that opens the page's substituted equation for this block (a "step" block shows
+    that line under it), "" for none.
     """
 
     key: str
@@ -42,18 +47,19 @@ class Block:
     marker: str
     quantity: str
     text: str
+    symbol: str = ""
 
 
 BLOCKS = (
     Block("z", "step", "step", "z_t =", "z_t",
           "Each hidden unit adds the new input xₜ and the previous hidden state hₜ₋₁, each "
-          "times its weight, plus its bias: that sum is zₜ."),
+          "times its weight, plus its bias: that sum is zₜ.", "z"),
     Block("h", "step", "step", "h_t =", "h_t",
           "The activation f turns each sum into the new hidden state hₜ, the memory that the "
-          "next step reads as hₜ₋₁."),
+          "next step reads as hₜ₋₁.", "h"),
     Block("y", "step", "step", "y_t =", "y_t",
           "The output weights read the hidden state: yₜ is the network's guess for the next "
-          "value, xₜ₊₁."),
+          "value, xₜ₊₁.", "y"),
     Block("loss", "forward", "_forward", "L =", "L",
           "The loss averages the squared miss (yₜ − xₜ₊₁)² over every step that has a "
           "next value to predict."),
@@ -74,6 +80,130 @@ BLOCKS = (
           "zₜ = W_xh·xₜ + W_hh·hₜ₋₁ + b_h, so dzₜ, times what each weight multiplied, "
           "adds this step's share to the input, recurrent and bias gradients."),
 )  # fmt: skip
+
+
+# The loop around a gated cell (rnn_py/cells.py): the same for the GRU and the LSTM.
+_LOOP_FORWARD = (
+    Block("y", "step", "_forward", "y_t =", "y_t",
+          "The output weights read the hidden state: yₜ is the network's guess for its "
+          "target (by default the next value, xₜ₊₁).", "y"),
+    Block("loss", "forward", "_forward", "L =", "L",
+          "The loss averages the squared miss (yₜ − targetₜ)² over the steps that have a "
+          "target."),
+)  # fmt: skip
+_LOOP_BACKWARD = (
+    Block("dy", "train", "_backward", "dy_t =", "dy_t",
+          "Going backwards from the last step, dyₜ is how much the loss changes when yₜ "
+          "moves: twice the miss, shared over the targets."),
+    Block("zero", "train", "_backward", "every gradient starts at 0", "∂L/∂θ = 0",
+          "Every gradient starts at 0 and each step adds its share; nothing comes back from "
+          "after the last step."),
+    Block("dout", "train", "_backward", "y_t =", "∂L/∂W_hy, ∂L/∂b_y",
+          "yₜ = W_hy·hₜ + b_y, so every step adds dyₜ·hₜ to the output weights' gradient "
+          "and dyₜ to the output bias's."),
+    Block("dh", "train", "_backward", "dh_t =", "dh_t",
+          "hₜ reaches the loss through yₜ and through everything step t+1 computed from it; "
+          "the cell's step_back sent the second part back."),
+    Block("back", "train", "_backward", "back through step t", "du, dh_{t−1}",
+          "The cell's own step_back turns dhₜ into each gate's input gradient du and into "
+          "dhₜ₋₁, the gradient that travels on to the step before."),
+    Block("dct", "train", "_backward", "for the LSTM, ∂L/∂c_t", "dc_t",
+          "The LSTM's cell state collects its gradient too: what step t+1 sent back along c, "
+          "plus the path through hₜ = oₜ ⊙ tanh(cₜ)."),
+    Block("din", "train", "_backward", "u_g =", "∂L/∂W_x·",
+          "Each gate read xₜ through its input weight, so du times xₜ adds this step's "
+          "share to every W_x· gradient."),
+)  # fmt: skip
+
+GATED_BLOCKS = {
+    "gru": (
+        Block("r", "step", "step", "r_t =", "r_t",
+              "The reset gate rₜ, between 0 and 1 per unit: how much of hₜ₋₁ the candidate "
+              "may look at.", "r"),
+        Block("z", "step", "step", "z_t =", "z_t",
+              "The update gate zₜ: how much of hₜ₋₁ is kept rather than replaced (it starts "
+              "near σ(1) ≈ 0.73, since b_z starts at 1).", "z"),
+        Block("hc", "step", "step", "h̃_t =", "h̃_t",
+              "The candidate h̃ₜ: the new content, from xₜ and the part of hₜ₋₁ the reset "
+              "gate lets through.", "h̃"),
+        Block("h", "step", "step", "h_t =", "h_t",
+              "The new state mixes old and new: where zₜ is near 1, hₜ ≈ hₜ₋₁ and the "
+              "gradient passes back through this step almost untouched.", "h"),
+        *_LOOP_FORWARD,
+        *_LOOP_BACKWARD,
+        Block("dzpath", "train", "step_back", "h_t =", "dh_{t−1} (through z)",
+              "hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃: the direct path back to hₜ₋₁ is multiplied "
+              "by zₜ alone, with no weight and no squashing slope."),
+        Block("dah", "train", "step_back", "h̃ =", "da_h",
+              "Back through the candidate's tanh: its share (1 − z) times tanh's slope."),
+        Block("daz", "train", "step_back", "z =", "da_z",
+              "Back through the update gate's sigmoid."),
+        Block("drh", "train", "step_back", "a_h =", "∂(r ⊙ h_{t−1})",
+              "The candidate read r ⊙ hₜ₋₁ through W_hh, so W_hhᵀ·da_h is how the loss "
+              "changes with what the reset gate let through."),
+        Block("dar", "train", "step_back", "r =", "da_r",
+              "Back through the reset gate's sigmoid."),
+        Block("dhprev", "train", "step_back", "dh_{t−1} also", "dh_{t−1}",
+              "hₜ₋₁ also reached the loss through the candidate (via r ⊙ hₜ₋₁) and through "
+              "both gates' recurrent weights: those paths are added to the direct one."),
+        Block("dgates", "train", "step_back", "a_g =", "∂L/∂W_h·, ∂L/∂b_·",
+              "Each gate's recurrent weights and bias get this step's share of their "
+              "gradient."),
+    ),
+    "lstm": (
+        Block("i", "step", "step", "i_t =", "i_t",
+              "The input gate iₜ, between 0 and 1 per unit: how much of the candidate is "
+              "written into the cell state.", "i"),
+        Block("f", "step", "step", "f_t =", "f_t",
+              "The forget gate fₜ: how much of the cell state is kept (it starts near σ(1) ≈ "
+              "0.73, since b_f starts at 1).", "f"),
+        Block("o", "step", "step", "o_t =", "o_t",
+              "The output gate oₜ: how much of the cell state is shown as hₜ.", "o"),
+        Block("cc", "step", "step", "c̃_t =", "c̃_t",
+              "The candidate c̃ₜ: the new content that could be written.", "c̃"),
+        Block("c", "step", "step", "c_t =", "c_t",
+              "The cell state keeps fₜ of the old one and adds iₜ of the candidate: no "
+              "weight and no squashing on this path, so a gradient along c is only "
+              "multiplied by fₜ.", "c"),
+        Block("h", "step", "step", "h_t =", "h_t",
+              "The output gate shows part of tanh(cₜ) as the hidden state hₜ.", "h"),
+        *_LOOP_FORWARD,
+        *_LOOP_BACKWARD,
+        Block("dc", "train", "step_back", "h_t =", "dc_t",
+              "cₜ gets what later steps sent along the cell state, plus the path through "
+              "hₜ = oₜ ⊙ tanh(cₜ)."),
+        Block("dao", "train", "step_back", "o =", "da_o",
+              "Back through the output gate's sigmoid."),
+        Block("dcell", "train", "step_back", "c_t =", "da_f, da_i, da_c, dc_{t−1}",
+              "Back through cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃: dcₜ₋₁ = dcₜ·fₜ, the constant error "
+              "carousel: with f near 1 the gradient survives many steps."),
+        Block("dgates", "train", "step_back", "a_g =", "∂L/∂W_h·, ∂L/∂b_·, dh_{t−1}",
+              "Each gate's recurrent weights and bias get this step's share of their "
+              "gradient, and hₜ₋₁ gets W_hgᵀ·da_g from every gate."),
+    ),
+}  # fmt: skip
+
+# What each cell's step computes, in the order its marked blocks read.
+COMPUTES = {"vanilla": "z, h and y", "gru": "r, z, h̃, h and y", "lstm": "i, f, o, c̃, c, h and y"}
+
+
+def shown(cell="vanilla"):
+    """The functions the Code panel lists for a cell, in reading order, each with its file."""
+    if cell == "vanilla":
+        return [(function, "rnn_py/model.py") for function in SHOWN]
+    m = cells.module(cell)
+    own = f"rnn_py/{cell}.py"
+    return [
+        (m.Cell.step, own),
+        (cells._forward, "rnn_py/cells.py"),
+        (m.Cell.step_back, own),
+        (cells._backward, "rnn_py/cells.py"),
+    ]
+
+
+def blocks_of(cell="vanilla"):
+    """The marked blocks of a cell's listing."""
+    return BLOCKS if cell == "vanilla" else GATED_BLOCKS[cells.module(cell).Cell.name]
 
 
 def _classify(tok, prev_significant):
@@ -199,24 +329,29 @@ def _suite_starting_at(tree, lineno):
     return None
 
 
-def listing() -> dict:
-    """The Code panel's content: the shown functions, highlighted, and their marked blocks.
+def listing(cell: str = "vanilla") -> dict:
+    """The Code panel's content for a cell: the shown functions, highlighted, and their marked
+    blocks.
 
-    Returns ``{"file": "rnn_py/model.py", "functions": [{"name", "first", "last", "lines"}],
-    "blocks": [{"key", "kind", "function", "quantity", "text", "first", "last", "formula"}]}``,
-    where lines are highlight() pairs and first/last are line numbers in model.py.
+    Returns ``{"cell", "file", "computes", "functions": [{"name", "file", "first", "last",
+    "lines"}], "blocks": [{"key", "kind", "function", "quantity", "text", "symbol", "first",
+    "last", "formula"}]}``, where lines are highlight() pairs and first/last are line numbers in
+    the function's file (file is that of the first function, as before).
     """
     functions, blocks = [], []
-    for function in SHOWN:
+    own_blocks = blocks_of(cell)
+    for function, file in shown(cell):
         source_lines, first = inspect.getsourcelines(function)
-        source = "".join(source_lines)
+        shown_source = "".join(source_lines)  # as in the file, a method's indent and all
+        source = textwrap.dedent(shown_source)  # what ast can parse: the same lines
         functions.append({
             "name": function.__name__,
+            "file": file,
             "first": first,
             "last": first + len(source_lines) - 1,
-            "lines": highlight(source, first),
+            "lines": highlight(shown_source, first),
         })  # fmt: skip
-        for block in BLOCKS:
+        for block in own_blocks:
             if block.function != function.__name__:
                 continue
             top, bottom = _block_lines(source, block.marker)
@@ -229,13 +364,20 @@ def listing() -> dict:
                 "function": block.function,
                 "quantity": block.quantity,
                 "text": block.text,
+                "symbol": block.symbol,
                 "formula": formula,
                 "first": first + top,
                 "last": first + bottom,
             })  # fmt: skip
-    order = [b.key for b in BLOCKS]
+    order = [b.key for b in own_blocks]
     blocks.sort(key=lambda b: order.index(b["key"]))
-    return {"file": "rnn_py/model.py", "functions": functions, "blocks": blocks}
+    return {
+        "cell": cell,
+        "file": functions[0]["file"],
+        "computes": COMPUTES[cell],
+        "functions": functions,
+        "blocks": blocks,
+    }
 
 
 def model_code() -> str:
@@ -291,3 +433,63 @@ def model_code() -> str:
         *(inspect.getsource(function).rstrip("\n") for function in SHOWN),
     ]
     return "\n\n\n".join(parts) + "\n"
+
+
+def _segments(module, names) -> dict[str, str]:
+    """{name: source} of the top-level functions, classes and assignments of module named in
+    names, copied from the running source; ValueError when one is missing."""
+    module_source = inspect.getsource(module)
+    lines = module_source.splitlines()
+    found = {}
+    for node in ast.parse(module_source).body:
+        targets = []
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            targets = [node.name]
+        elif isinstance(node, ast.Assign):
+            for t in node.targets:
+                elts = t.elts if isinstance(t, ast.Tuple) else [t]
+                targets += [e.id for e in elts if isinstance(e, ast.Name)]
+        for name in targets:
+            if name in names:
+                start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+                found[name] = "\n".join(lines[start - 1 : node.end_lineno])
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ValueError(f"{module.__name__} no longer defines {', '.join(missing)}.")
+    return found
+
+
+def _ordered(module, names) -> list[str]:
+    found = _segments(module, names)
+    seen, out = set(), []
+    for name in names:  # an assignment of two names (MIN, MAX = …) is copied once
+        if found[name] not in seen:
+            seen.add(found[name])
+            out.append(found[name])
+    return out
+
+
+def cell_code(cell: str = "vanilla") -> str:
+    """The code of any cell as one self-contained Python script (standard library only), for a
+    notebook: for the vanilla cell `model_code()`; for a gated cell its whole module (weights
+    by name, `Cell.step`, `Cell.step_back`), the weights' shared class from cellbase and the loop
+    around the cell from cells (`_forward`, `_backward`), copied from the running source."""
+    if cell == "vanilla":
+        return model_code()
+    m = cells.module(cell)
+    parts = [
+        "import math\nimport random\nfrom dataclasses import dataclass\nfrom operator import mul",
+        *_ordered(model, ("dot", "sigmoid", "_check_n", "_number", "loss_of", "output_grads")),
+        *_ordered(cellbase, ("gate_names", "CellParams", "_gate_hint")),
+        *_ordered(m, ("GATES", "ROLES", "Params", "Cell")),
+        *_ordered(model, ("Trace", "Gradients")),
+        *_ordered(cells, ("input_terms", "zero_grads", "_forward", "_backward")),
+    ]
+    return "\n\n\n".join(parts) + "\n"
+
+
+def task_code() -> str:
+    """The long-lag task's code (rnn_py/remember.py: the examples, and Remember with its
+    batches), self-contained, for a notebook."""
+    names = ("MIN_GAP", "MAX_GAP", "DEFAULT_GAP", "NOISE", "check_gap", "example", "Remember")
+    return "\n\n\n".join(["import random", *_ordered(remember, names)]) + "\n"

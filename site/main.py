@@ -355,6 +355,8 @@ def record_run(method, settings, first, last, finished):
         optimizer=settings.optimizer,
         length=settings.length,
         params=settings.params,
+        gap=settings.gap,
+        batch=settings.batch,
     )
 
 
@@ -469,6 +471,7 @@ async def on_copy_teach(event):
 # ---- start ----------------------------------------------------------------------------------
 # Each panel's handlers live in their own module under panels/; importing one binds its events.
 # (one import line per panel, below)
+import panels.cells  # noqa: E402, F401 (the Compare cells panel)
 import panels.challenges  # noqa: E402, F401 (binds the Challenges panel)
 import panels.code  # noqa: E402, F401 (the Code panel and the notebook download)
 import panels.console  # noqa: E402, F401 (the Python console)

@@ -122,11 +122,26 @@ async def _check_later():
     session = page.session
     if session.running:
         return  # the run's last repaint checks again
+    _note_vanilla(session)
     new = lessons.solved_now(session.state, _events(), progress.solved)
     if new:
         progress.solved.update(new)
         _save()
     _show()
+
+
+def _note_vanilla(session):
+    """Keep the vanilla cell's weights in the visit's events when they (or the activation)
+    changed, so that the LSTM challenge can compare with them after a switch of cell."""
+    state = session.state
+    if state.cell != "vanilla":
+        return
+    for e in reversed(session.events):
+        if e.get("kind") == lessons.VANILLA:
+            if e["params"] == state.params and e["activation"] == state.activation:
+                return
+            break
+    page.record(lessons.VANILLA, params=state.params, activation=state.activation)
 
 
 @when("toggle", "#challenges-panel")

@@ -16,9 +16,9 @@ from pyscript import document, when, window
 
 @dataclass
 class Code:
-    """Whether the painter has the listing yet."""
+    """Which cell's listing the painter has ("" for none yet)."""
 
-    sent: bool = False
+    sent: str = ""
 
 
 code = Code()
@@ -28,9 +28,20 @@ def _open():
     return bool(document.getElementById("code-panel").open)
 
 
+def _send_listing(cell):
+    """The running cell's listing, sent when the panel opens or the cell changes."""
+    from rnn_py.source import listing  # inspect, tokenize, ast: loaded on first opening
+
+    page.panel("code", {"kind": "listing", **listing(cell)})
+    code.sent = cell
+
+
 def _follow(session):
-    """A listener: an open panel re-marks its lines from the snapshot just painted."""
+    """A listener: an open panel re-marks its lines from the snapshot just painted (and shows
+    the other cell's code when the Cell select changed)."""
     if code.sent and _open():
+        if code.sent != session.state.cell:
+            _send_listing(session.state.cell)
         page.panel("code", {"kind": "follow"})
 
 
@@ -41,11 +52,8 @@ page.listeners.append(_follow)
 def on_toggle(event):
     if not _open():
         return
-    if not code.sent:
-        from rnn_py.source import listing  # inspect, tokenize, ast: loaded on first opening
-
-        page.panel("code", {"kind": "listing", **listing()})
-        code.sent = True
+    if code.sent != page.session.state.cell:
+        _send_listing(page.session.state.cell)
     page.panel("code", {"kind": "follow"})
 
 

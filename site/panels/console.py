@@ -33,6 +33,7 @@ class ConsolePanel:
     position: int = 0  # the entry ↑/↓ shows; len(history) is the one being typed
     draft: str = ""  # what was typed before ↑ was pressed
     busy: bool = False
+    cell: str = ""  # the cell the last welcome named
 
 
 panel = ConsolePanel()
@@ -58,8 +59,23 @@ async def _start():
             "console", {"kind": "failed", "text": f"The console's Python could not start: {text}"}
         )
         return False
-    page.panel("console", {"kind": "welcome", "text": info["welcome"]})
+    del info  # the worker's own welcome names no cell; the page's does
+    _welcome(page.session)
     return True
+
+
+def _welcome(session):
+    """Name the running cell's weights when the console starts and whenever the cell changes
+    (a page listener)."""
+    cell = session.state.cell
+    if panel.started and cell != panel.cell:
+        from rnn_py.console import welcome_text
+
+        panel.cell = cell
+        page.panel("console", {"kind": "welcome", "text": welcome_text(cell)})
+
+
+page.listeners.append(_welcome)
 
 
 @when("toggle", "#console-panel")
@@ -146,7 +162,8 @@ async def _run(box, text):
             return
         query = to_query(page.session.state)
         answer = await panel.runner.run(text, query, HARD_LIMIT)  # no text: the worker was ended
-        result = read_result(answer) if isinstance(answer, str) else ended(text)
+        cell = page.session.state.cell
+        result = read_result(answer, cell) if isinstance(answer, str) else ended(text)
         entry = text.rstrip()
         if not panel.history or panel.history[-1] != entry:
             panel.history.append(entry)

@@ -221,9 +221,11 @@ def _follow_runs(session):
             panel.paths.append((state.hidden, []))
             del panel.paths[:-KEEP_PATHS]
             panel.search = None
-        else:  # the search run draws with this seed (page.search_seed)
+        elif state.cell == "vanilla":  # the search run draws with this seed (page.search_seed)
             offset = session.history.evaluations("random")
             panel.search = [state.hidden, page.search_seed(), offset, 0]
+        else:  # a gated cell's search: its tries are not points of this map
+            panel.search = None
     if session.running == "bptt" and panel.paths:
         flat = state.params.flat()
         path = panel.paths[-1][1]
@@ -284,10 +286,23 @@ def _overlay(session, announce):
     page.panel("landscape", data)
 
 
+def _vanilla_only(session):
+    """The map's axes are weights of the vanilla cell: with a GRU or an LSTM the panel says
+    so (with a button to switch) instead of a map, and stops any computation. True when the
+    vanilla cell runs."""
+    vanilla = session.state.cell == "vanilla"
+    document.getElementById("ls-cell-note").hidden = vanilla
+    document.querySelector("#landscape-panel .ls-layout").hidden = not vanilla
+    if not vanilla and panel.signature is not None:
+        panel.generation += 1  # a computation in progress stops at its next piece
+        panel.signature = None
+    return vanilla
+
+
 def follow(session):
     """The page.listeners entry: called after every repaint, so it must stay cheap."""
     _follow_runs(session)
-    if not _details().open:
+    if not _details().open or not _vanilla_only(session):
         return
     n = session.state.hidden
     _check_axes(n)
@@ -326,6 +341,8 @@ def _set_point(i, j):
     """Set the two weights of the map to its grid point (x_j, y_i): the page then shows the very
     loss the map showed there."""
     state = page.session.state
+    if state.cell != "vanilla":
+        return
     flat = state.params.flat()
     flat[_index(panel.x_key)] = grid_values(*panel.x_range, panel.size)[j]
     flat[_index(panel.y_key)] = grid_values(*panel.y_range, panel.size)[i]
@@ -428,6 +445,14 @@ def on_range(event):
     follow(page.session)
 
 
+@when("click", "#ls-vanilla")
+def on_switch_to_vanilla(event):
+    """The button beside the one-line reason: the vanilla cell, with its starting weights."""
+    page.record("weights", how="cell")
+    vanilla = page.session.state.with_cell("vanilla")
+    page.adopt(vanilla.params, status="Switched to the vanilla RNN, with its starting weights.")
+
+
 @when("click", "#ls-cliffs")
 def on_cliffs(event):
     panel.x_key, panel.y_key = CLIFFS.x_key, CLIFFS.y_key
@@ -451,6 +476,8 @@ def on_cliffs(event):
 def on_cliff_step(event):
     state = page.session.state
     wall = _wall()
+    if state.cell != "vanilla":
+        return
     if state.hidden != 1:
         page.message(
             MESSAGE, "Step with and without clipping needs one hidden unit: try the Cliffs preset."

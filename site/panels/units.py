@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, replace
 
 import page
-from pyscript import when
+from pyscript import document, when
 
 from rnn_py import forward
 from rnn_py.units import (
@@ -53,7 +53,9 @@ def _stop(text):
 
 def _follow(session):
     """A listener: a change of sequence, activation, seed, learning rate or clipping stops a
-    running comparison, whose curves would no longer match the page."""
+    running comparison, whose curves would no longer match the page. With a gated cell a line
+    says that the comparisons are of vanilla RNNs."""
+    document.getElementById("units-cell-note").hidden = session.state.cell == "vanilla"
     if compare.running and _settings(session.state) != compare.settings:
         _stop("Stopped: the settings changed. Press Compare hidden sizes to compare again.")
 

@@ -7,6 +7,7 @@ import { mathLine } from "../equation.js";
 import { last } from "../store.js";
 
 let blocks = []; // [{key, kind, first, last, rows: [elements], note}]
+let computes = "z, h and y"; // what the running cell's step computes, in words
 
 function make(tag, className, text) {
   const el = document.createElement(tag);
@@ -29,11 +30,13 @@ function line(number, spans) {
 
 function build(data) {
   const box = $("code-listing");
-  const byLast = new Map(data.blocks.map((b) => [b.last, b]));
   blocks = [];
+  computes = data.computes || computes;
   const parts = data.functions.map((fn) => {
+    // Blocks end on a line of their own function (line numbers repeat across files).
+    const byLast = new Map(data.blocks.filter((b) => b.function === fn.name).map((b) => [b.last, b]));
     const section = make("section", "code-fn");
-    const caption = make("p", "code-caption", `${data.file}, lines ${fn.first}–${fn.last}: ${fn.name}`);
+    const caption = make("p", "code-caption", `${fn.file || data.file}, lines ${fn.first}–${fn.last}: ${fn.name}`);
     section.append(caption);
     const rows = new Map();
     for (const [number, spans] of fn.lines) {
@@ -73,9 +76,15 @@ function mark(kinds, equation) {
     const on = kinds.includes(b.kind) || (kinds.includes("forward-loss") && b.key === "loss");
     for (const row of b.rows) row.classList.toggle("marked", on);
     b.note.classList.toggle("marked", on);
-    const eq = b.kind === "step" && on && equation ? equation[["z", "h", "y"].indexOf(b.key)] : null;
+    const eq = b.kind === "step" && on && equation ? lineFor(equation, b.symbol) : null;
     b.values.replaceChildren(...(eq ? mathLine(eq) : []));
   }
+}
+
+// The substituted equation's line that opens with the block's symbol (zₜ = …, fₜ = …).
+function lineFor(equation, symbol) {
+  if (!symbol || !Array.isArray(equation)) return null;
+  return equation.find((tokens) => Array.isArray(tokens) && tokens.length && tokens[0][1] === symbol) || null;
 }
 
 function follow() {
@@ -99,7 +108,8 @@ function follow() {
   } else {
     mark(["step"], p.equation);
     const t = p.current;
-    status.textContent = `t = ${t}: the marked lines computed z${sub(t)}, h${sub(t)} and y${sub(t)}; ` +
+    const names = computes.replace(/([^\s,]+)(?=,| and|$)/g, (m) => m + sub(t));
+    status.textContent = `t = ${t}: the marked lines computed ${names}; ` +
       "each block shows its numbers below it.";
   }
 }
