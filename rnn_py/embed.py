@@ -55,37 +55,25 @@ class Panel:
     title: str  # what the For teachers panel offers
     parts: tuple[str, ...]  # ids of the page parts it shows
     controls: tuple[str, ...]  # the CONTROLS it keeps (the others are hidden)
-    height: int  # the iframe's height in the snippet, in CSS pixels
+    height: int  # the snippet's iframe height: the content's height in a 760 px wide frame
 
 
+# fmt: off
 PANELS = (
+    # name, title, parts, controls, height
     Panel("network", "The unrolled network", ("stepper", "unrolled-figure"), ("step",), 420),
-    Panel(
-        "sequence",
-        "The sequence chart",
-        ("controls", "stepper", "fig-seq", "loss-line"),
-        ("sequence", "length", "normalized", "forecast", "step"),
-        700,
-    ),  # fmt: skip
-    Panel(
-        "reach",
-        "How far back the gradient reaches",
-        ("controls", "fig-grad"),
-        ("activation", "weights", "sequence", "length"),
-        760,
-    ),  # fmt: skip
-    Panel("units", "Memory: how many hidden units?", ("units-panel",), ("units",), 900),
-    Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1000),
-    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 720),
-    Panel("console", "Python console", ("console-panel",), ("console",), 560),
-    Panel(
-        "challenges",
-        "Challenges",
-        ("controls", "loss-line", "fig-grad", "challenges-panel"),
-        (*CORE, "train", "search", "challenges"),
-        1100,
-    ),  # fmt: skip
+    Panel("sequence", "The sequence chart", ("controls", "stepper", "fig-seq", "loss-line"),
+          ("sequence", "length", "normalized", "forecast", "step"), 530),
+    Panel("reach", "How far back the gradient reaches", ("controls", "fig-grad"),
+          ("activation", "weights", "sequence", "length"), 850),
+    Panel("units", "Memory: how many hidden units?", ("units-panel",), ("units",), 1370),
+    Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1390),
+    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 800),
+    Panel("console", "Python console", ("console-panel",), ("console",), 500),
+    Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
+          (*CORE, "train", "search", "challenges"), 2560),
 )
+# fmt: on
 PANELS_BY_NAME = {p.name: p for p in PANELS}
 WHOLE_HEIGHT = 760  # the snippet's height for the whole compact page
 
