@@ -328,6 +328,16 @@ def test_a_host_on_another_origin_hears_ready_height_and_challenge_solved(
                            "title": "Make the gradient vanish"}]  # fmt: skip
         changed = [m for m in seen if m["type"] == "settings-changed"][-1]
         assert "act=sigmoid" in changed["link"] and "embed" not in changed["full"]
+        # What the parent posts into the frame is never read: nothing changes, nothing fails.
+        page.evaluate(
+            """() => { const w = document.getElementById("rnn").contentWindow;
+              for (const m of [{source: "rnn-demo", type: "settings-changed", link: "#seq=linear"},
+                               "#seq=linear", {type: "eval", code: "document.title = 'x'"}])
+                w.postMessage(m, "*"); }"""
+        )
+        page.wait_for_timeout(300)
+        assert frame.locator("html").evaluate("() => location.hash").count("act=sigmoid") == 1
+        assert frame.get_by_role("combobox", name="Sequence").input_value() == "sine"
         # the README's listener sized the frame to the reported height
         heights = [m["height"] for m in seen if m["type"] in ("ready", "height")]
         page.wait_for_function(f"document.getElementById('rnn').height == {heights[-1]}")
