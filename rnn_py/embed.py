@@ -71,7 +71,7 @@ PANELS = (
     Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 800),
     Panel("console", "Python console", ("console-panel",), ("console",), 500),
     Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
-          (*CORE, "train", "search", "challenges"), 2560),
+          (*CORE, "train", "search", "challenges"), 2150),
 )
 # fmt: on
 PANELS_BY_NAME = {p.name: p for p in PANELS}
