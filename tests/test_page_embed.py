@@ -264,6 +264,8 @@ def test_teachers_build_an_embed_snippet_with_a_preview(open_page):
     page.get_by_text("For teachers: a classroom link").click()
     page.get_by_role("combobox", name="Embed", exact=True).select_option("console")
     page.locator("#teach-hide").get_by_label("Learning rate").check()
+    page.locator("#teach-open").get_by_label("Code", exact=True).check()
+    assert "open=code" in page.get_by_label("Classroom link").input_value()
     snippet = page.get_by_label("Embed code").input_value()
     height = PANELS_BY_NAME["console"].height
     assert f'height="{height}"' in snippet and "panel=console" in snippet
@@ -345,19 +347,32 @@ def test_a_host_on_another_origin_hears_ready_height_and_challenge_solved(
         server.shutdown()
 
 
-def test_nothing_is_sent_outside_an_embed(open_page, tmp_path, base_url, guard):
-    """The full page in a frame (no embed=1) sends its parent nothing."""
-    (tmp_path / "index.html").write_text(
-        readme_host_page(base_url).replace("?embed=1&panel=challenges", "#act=sigmoid")
+def test_only_an_embed_sends_and_challenges_count_without_their_panel(
+    open_page, tmp_path, base_url, guard
+):
+    """The full page in a frame sends its parent nothing; a one-panel embed without the
+    Challenges panel still sends challenge-solved."""
+    host = readme_host_page(base_url)
+    (tmp_path / "full.html").write_text(host.replace("?embed=1&panel=challenges", "#act=sigmoid"))
+    (tmp_path / "reach.html").write_text(
+        host.replace("?embed=1&panel=challenges", "?embed=1&panel=reach#act=sigmoid")
     )
     server, host_url = start_server(tmp_path, host="localhost")
     try:
         guard.origin = (guard.origin, host_url.rstrip("/"))
-        page = open_page(url=host_url, wait=False)
+        page = open_page(url=host_url + "full.html", wait=False)
         frame = page.frame_locator("#rnn")
         frame.locator(READY).wait_for(state="attached", timeout=60_000)
         frame.locator("#challenges-count").filter(has_text="(1 of").wait_for()
         page.wait_for_timeout(600)
         assert page.evaluate("seen") == []
+
+        page = open_page(url=host_url + "reach.html", wait=False)
+        page.locator("#solved").filter(has_text="Solved: Make the gradient vanish.").wait_for(
+            timeout=60_000
+        )
+        frame = page.frame_locator("#rnn")
+        assert frame.locator("#challenges-panel").is_hidden()
+        assert page.evaluate("seen.find((m) => m.type === 'ready').panel") == "reach"
     finally:
         server.shutdown()

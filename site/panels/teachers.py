@@ -9,19 +9,31 @@ import page
 from page import page_url, tell
 from pyscript import document, when, window
 
-from rnn_py.embed import CONTROLS, PANELS, snippet_height, snippet_title
+from rnn_py.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
 from rnn_py.state import embed_snippet, read_number, to_query
 
 
-def _fill_choices():
-    """One box per control a link can hide, and one option per panel an embed can show."""
-    boxes = document.getElementById("teach-hide")
-    for name, label in CONTROLS.items():
+def _boxes(fieldset_id, choices):
+    """One checkbox per choice (value: label) in the fieldset."""
+    boxes = document.getElementById(fieldset_id)
+    for name, label in choices.items():
         box = document.createElement("input")
         box.type, box.value = "checkbox", name
         text = document.createElement("label")
         text.append(box, " " + label)
         boxes.append(text)
+
+
+def _checked(fieldset_id):
+    boxes = document.querySelectorAll(f"#{fieldset_id} input:checked")
+    return tuple(boxes.item(i).value for i in range(boxes.length))
+
+
+def _fill_choices():
+    """A box per control a link can hide and per panel it can open; an option per panel an
+    embed can show."""
+    _boxes("teach-hide", CONTROLS)
+    _boxes("teach-open", {name: CONTROLS[name].removesuffix(" panel") for name in OPENABLE})
     select = document.getElementById("teach-panel")
     for p in PANELS:
         option = document.createElement("option")
@@ -31,15 +43,14 @@ def _fill_choices():
 
 def chosen_state():
     """The current view with the teacher's choices."""
-    boxes = document.querySelectorAll("#teach-hide input:checked")
-    hide = tuple(boxes.item(i).value for i in range(boxes.length))
     step, _ = read_number(document.getElementById("teach-step").value or "-1", -1, 64, "Step")
     explain = not document.getElementById("teach-explain").checked
     start = None if step is None or step < 0 else int(step)
     picked = str(document.getElementById("teach-challenge").value)
     challenge = int(picked) if picked.isdigit() else None  # the options are 1…N (panels/challenges)
+    hide, opened = _checked("teach-hide"), _checked("teach-open")
     return replace(page.session.state, hide=hide, step=start, explain=explain, embed=False,
-                   challenge=challenge, panel="", open=())  # fmt: skip
+                   challenge=challenge, panel="", open=opened)  # fmt: skip
 
 
 def teacher_link():
