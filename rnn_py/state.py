@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, quote
 
 from . import remember
 from .cells import CELLS, params_class
+from .embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
 from .forecast import MAX_STEPS as MAX_FORECAST
 from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' cells, rnn_py.grid)
 from .lessons import CHALLENGES
@@ -33,20 +34,9 @@ MAX_CUSTOM_CHARS = 1000
 MAX_SEED = 2**31 - 1
 REMEMBER = "remember"  # the long-lag task "Remember the first number" (rnn_py.remember)
 MAX_BATCH = 64
-# Controls a teacher can hide with a classroom link (hide=activation,train).
-HIDEABLE = (
-    "sequence",
-    "length",
-    "normalized",
-    "activation",
-    "hidden",
-    "weights",
-    "lr",
-    "clip",
-    "step",
-    "train",
-    "search",
-)
+# Controls a teacher can hide with a classroom link (hide=activation,train), panels a link can
+# open (open=landscape) and the panels one embed can show alone (panel=landscape): rnn_py.embed.
+HIDEABLE = tuple(CONTROLS)
 
 
 def default_params(n: int = 1, seed: int = 1, cell: str = "vanilla") -> Params:
@@ -82,6 +72,8 @@ class DemoState:
     optimizer: str = "gd"  # "gd" (gradient descent) or "adam"
     gap: int = remember.DEFAULT_GAP  # the long-lag task's gap
     batch: int = 16  # the long-lag task's examples per epoch
+    panel: str = ""  # an embed of one panel alone (rnn_py.embed.PANELS), or "" for all
+    open: tuple[str, ...] = ()  # panels to open on arrival (rnn_py.embed.OPENABLE)
 
     @property
     def hidden(self) -> int:
@@ -170,6 +162,8 @@ FIELDS = (
     Field("opt", "optimizer", "Optimizer", "choice", choices=OPTIMIZERS, always=False),
     Field("gap", "gap", "Gap", "int", low=remember.MIN_GAP, high=remember.MAX_GAP, always=False),
     Field("batch", "batch", "Batch size", "int", low=1, high=MAX_BATCH, always=False),
+    Field("panel", "panel", "Panel", "choice", choices=tuple(p.name for p in PANELS), always=False),
+    Field("open", "open", "Panels to open", "list", choices=tuple(OPENABLE), always=False),
 )
 KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
 
@@ -240,12 +234,6 @@ def _read_field(f: Field, text: str):
         if len(text) > f.high:
             raise ValueError(f"The link's {f.label} is longer than {int(f.high)} characters.")
         return text
-    if f.kind == "list":
-        items = [item for item in text.split(",") if item]
-        unknown = [item for item in items if item not in f.choices]
-        if unknown:
-            raise ValueError(bad + "names controls this page does not have.")
-        return tuple(dict.fromkeys(items))
     try:
         value = _read_number(text, f.kind)
     except ValueError:
@@ -253,6 +241,17 @@ def _read_field(f: Field, text: str):
     if not f.low <= value <= f.high:
         raise ValueError(bad + f"is outside {format_number(f.low)}–{format_number(f.high)}.")
     return value
+
+
+def _read_list(f: Field, text: str) -> tuple[tuple[str, ...], list[str]]:
+    """A list field's known names, in order without repeats, and a notice naming the rest."""
+    items = [item for item in text.split(",") if item]
+    unknown = [item for item in items if item not in f.choices]
+    known = tuple(dict.fromkeys(item for item in items if item in f.choices))
+    if not unknown:
+        return known, []
+    names = ", ".join(_shown(item) for item in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+    return known, [f"The link's {f.label} name what this page does not have ({names}): ignored."]
 
 
 def _read_weights(n: int, w_text: str, cell: str = "vanilla") -> Params:
@@ -295,10 +294,20 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
     for f in FIELDS:
         if f.kind in ("weights", "cell") or f.key not in pairs:
             continue
+        if f.kind == "list":
+            values[f.attr], notice = _read_list(f, pairs[f.key])
+            notices += notice
+            continue
         try:
             values[f.attr] = _read_field(f, pairs[f.key])
         except ValueError as error:
-            notices.append(f"{error} Using the default instead.")
+            instead = "Showing the whole page" if f.key == "panel" else "Using the default"
+            notices.append(f"{error} {instead} instead.")
+    if values.get("panel") and not values.get("embed"):
+        notices.append(
+            f"The link's Panel ({_shown(values.pop('panel'))}) is for embeds only (with "
+            "embed=1); showing the whole page."
+        )
     n = 1
     if "n" in pairs:
         try:
@@ -410,19 +419,33 @@ def with_weight(params: Params, name: str, value: float) -> Params:
 WEIGHTS_FORMAT = "rnn_py weights"
 
 
-def embed_snippet(page_url: str, state: DemoState, height: int = 760) -> str:
-    """The <iframe> code that embeds this view of the demo in another page.
+def embed_snippet(page_url: str, state: DemoState, height: int | None = None) -> str:
+    """The <iframe> code that embeds this view of the demo (one panel of it if state.panel
+    names one) in another page; height defaults to the panel's own (rnn_py.embed).
 
     >>> embed_snippet("https://example.org/rnn/", DemoState())[:60]
     '<iframe src="https://example.org/rnn/?embed=1#seq=sine&amp;l'
+    >>> 'height="1000"' in embed_snippet("https://example.org/rnn/", DemoState(panel="landscape"))
+    True
     """
-    query = to_query(replace(state, embed=True, step=None))
+    query = to_query(replace(state, embed=True))
     src = page_url.split("#")[0].split("?")[0] + "?embed=1#" + query
     src = src.replace("&", "&amp;").replace('"', "&quot;")
+    title = snippet_title(state.panel)
+    height = snippet_height(state.panel) if height is None else height
     return (
-        f'<iframe src="{src}" title="Interactive recurrent neural network" width="100%" '
+        f'<iframe src="{src}" title="{title}" width="100%" '
         f'height="{height}" style="border:0;max-width:1100px" loading="lazy"></iframe>'
     )
+
+
+def full_view(state: DemoState) -> DemoState:
+    """The full page with the same settings: what an embed's "Open the full demo" opens (a
+    one-panel embed's panel, if it is one that opens, opens there too)."""
+    opened = state.open
+    if state.embed and state.panel in OPENABLE and state.panel not in opened:
+        opened = (*opened, state.panel)
+    return replace(state, embed=False, panel="", open=opened)
 
 
 def export_weights(state: DemoState) -> str:

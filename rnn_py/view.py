@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import cells
+from .embed import hidden_controls
 from .forecast import forecast, true_continuation
-from .state import REMEMBER, DemoState, to_query, weight_cells
+from .state import REMEMBER, DemoState, full_view, to_query, weight_cells
 
 DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
 LOG_FLOOR = 1e-30  # log-scale charts leave out smaller values (they have vanished entirely)
@@ -186,7 +187,7 @@ def settings(state: DemoState) -> dict:
         "lr": state.lr,
         "clip": state.clip,
         "seed": state.seed,
-        "hide": list(state.hide),
+        "hide": list(hidden_controls(state)),
         "explain": state.explain,
         "embed": state.embed,
         "forecast": state.forecast,
@@ -221,7 +222,7 @@ def snapshot(
     history = history or History()
     base = {
         "query": to_query(state),
-        "full_query": to_query(replace(state, embed=False)),
+        "full_query": to_query(full_view(state)),
         "settings": settings(state),
         "running": running,
         "status": status,

@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 
 import page
-from page import change, record, repaint, start_over, stop_run
+from page import change, page_url, record, repaint, start_over, stop_run, tell
 from pyodide.ffi import create_once_callable
 from pyscript import document, when, window
 
@@ -372,15 +372,6 @@ def best_params(method, step):
 # ---- sharing and saving ---------------------------------------------------------------------
 
 
-def page_url():
-    """This page's address without its query or hash: what shared links start with."""
-    return window.location.origin + window.location.pathname
-
-
-def tell(text):
-    document.getElementById("share-status").textContent = text
-
-
 @when("click", "#copy-link")
 async def on_copy_link(event):
     copied = await window.RnnPage.copy(page_url() + "#" + to_query(page.session.state))
@@ -389,7 +380,8 @@ async def on_copy_link(event):
 
 @when("click", "#copy-embed")
 async def on_copy_embed(event):
-    copied = await window.RnnPage.copy(embed_snippet(page_url(), page.session.state))
+    snippet = embed_snippet(page_url(), replace(page.session.state, step=None))
+    copied = await window.RnnPage.copy(snippet)
     tell("Embed code copied: paste it into your course page." if copied else "Copy the code below.")
 
 
@@ -437,37 +429,6 @@ async def on_import_weights(event):
     repaint()
 
 
-@when("change", "#teachers")
-def on_teachers(event):
-    teacher_link()
-
-
-@when("toggle", "#teachers")
-def on_teachers_open(event):
-    teacher_link()
-
-
-def teacher_link():
-    """Fill in the classroom link from the teacher panel's choices and the current view."""
-    boxes = document.querySelectorAll("#teach-hide input:checked")
-    hide = tuple(boxes.item(i).value for i in range(boxes.length))
-    step, _ = read_number(document.getElementById("teach-step").value or "-1", -1, 64, "Step")
-    explain = not document.getElementById("teach-explain").checked
-    start = None if step is None or step < 0 else int(step)
-    picked = str(document.getElementById("teach-challenge").value)
-    challenge = int(picked) if picked.isdigit() else None  # the options are 1…N (panels/challenges)
-    state = replace(page.session.state, hide=hide, step=start, explain=explain, embed=False,
-                    challenge=challenge)  # fmt: skip
-    document.getElementById("teach-link").value = page_url() + "#" + to_query(state)
-
-
-@when("click", "#copy-teach")
-async def on_copy_teach(event):
-    teacher_link()
-    copied = await window.RnnPage.copy(document.getElementById("teach-link").value)
-    tell("Classroom link copied." if copied else "Copy the link below.")
-
-
 # ---- start ----------------------------------------------------------------------------------
 # Each panel's handlers live in their own module under panels/; importing one binds its events.
 # (one import line per panel, below)
@@ -475,8 +436,10 @@ import panels.cells  # noqa: E402, F401 (the Compare cells panel)
 import panels.challenges  # noqa: E402, F401 (binds the Challenges panel)
 import panels.code  # noqa: E402, F401 (the Code panel and the notebook download)
 import panels.console  # noqa: E402, F401 (the Python console)
+import panels.embed  # noqa: E402, F401 (one-panel embeds, open=, messages to the host page)
 import panels.forecast  # noqa: E402, F401 (the Forecast switch and steps)
 import panels.landscape  # noqa: E402, F401 (the Loss landscape panel)
+import panels.teachers  # noqa: E402, F401 (the For teachers panel: links and embeds)
 import panels.units  # noqa: E402, F401 (the Memory panel)
 from panels import weights  # noqa: E402, F401 (binds the weight grids)
 

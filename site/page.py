@@ -113,6 +113,21 @@ def panel(name, data):
     return window.RnnPage.panel(name, json.dumps(data, allow_nan=False))
 
 
+def page_url():
+    """This page's address without its query or hash: what shared links start with."""
+    return window.location.origin + window.location.pathname
+
+
+def tell(text):
+    """A line in the Share and save panel."""
+    window.document.getElementById("share-status").textContent = text
+
+
+def tell_host(kind, **data):
+    """A message to the page that embeds this one (js/embed.js sends it only in an embed)."""
+    window.RnnPage.tellHost(kind, json.dumps(data, allow_nan=False))
+
+
 def message(element_id, text, info=False):
     """A message under a control (info=True: a note, not an error)."""
     window.RnnPage.message(element_id, text, info)

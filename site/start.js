@@ -14,7 +14,12 @@
   window.RnnStart = { failed };
 
   // Embed mode is known from the address at once, so the layout does not jump when Python is ready.
-  if (/[?&#]embed=1(&|$)/.test(location.search + location.hash)) document.body.classList.add("embed");
+  // A one-panel embed shows nothing else until Python has set it up (js/embed.js, arrive).
+  const address = location.search + location.hash;
+  if (/[?&#]embed=1(&|$)/.test(address)) {
+    document.body.classList.add("embed");
+    if (/[?&#]panel=./.test(address)) document.body.classList.add("embed-pending");
+  }
 
   if (location.protocol === "file:") {
     failed(

@@ -439,7 +439,7 @@ EXPECTED_CSP = {
     "connect-src": ["'self'"],
     "worker-src": ["'self'"],
     "manifest-src": ["'self'"],
-    "frame-src": ["'none'"],
+    "frame-src": ["'self'"],  # the For teachers panel's preview of an embed
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "form-action": ["'none'"],

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnn_py
+from rnn_py.embed import OPENABLE, PANELS_BY_NAME
 from rnn_py.state import (
     HIDEABLE,
     MAX_HIDDEN,
@@ -32,6 +33,7 @@ def states(draw):
     params = rnn_py.Params.from_flat(n, draw(st.lists(finite, min_size=n * n + 3 * n + 1,
                                                       max_size=n * n + 3 * n + 1)))  # fmt: skip
     sequence = draw(st.sampled_from((*rnn_py.SEQUENCES, "custom")))
+    embed = draw(st.booleans())
     return DemoState(
         sequence=sequence,
         length=draw(st.integers(3, 64)),
@@ -45,7 +47,9 @@ def states(draw):
         step=draw(st.none() | st.integers(0, 64)),
         hide=tuple(draw(st.lists(st.sampled_from(HIDEABLE), unique=True, max_size=4))),
         explain=draw(st.booleans()),
-        embed=draw(st.booleans()),
+        embed=embed,
+        panel=draw(st.sampled_from(("", *PANELS_BY_NAME))) if embed else "",
+        open=tuple(draw(st.lists(st.sampled_from(tuple(OPENABLE)), unique=True, max_size=3))),
     )
 
 
@@ -76,7 +80,7 @@ def test_tampered_link_keeps_the_good_parts_and_explains_the_bad():
     state, notices = from_query(query)
     assert state.sequence == "fibonacci" and state.normalized and state.step == 2
     assert state.length == 12 and state.activation == "tanh" and state.lr == 0.05
-    assert state.params == default_params() and state.hide == ()
+    assert state.params == default_params() and state.hide == ("train",)  # bogus is dropped
     text = " ".join(notices)
     for label in ("Length", "Activation", "weights", "Learning rate", "Hidden controls", "evil"):
         assert label in text, label

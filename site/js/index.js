@@ -12,6 +12,7 @@ import { paintEquation } from "./equation.js";
 import { paintCharts, resizeCharts } from "./charts.js";
 import { paintUnrolled } from "./unrolled.js";
 import { copy, download, downloadCharts } from "./share.js";
+import { arrive, preview, settingsChanged, tellHost } from "./embed.js";
 
 const ENABLED = ":is(#controls, #share-panel, #extras) :is(input, select, textarea, button), .stepper button";
 
@@ -71,6 +72,7 @@ function paint(json) {
   status.classList.toggle("warn", Boolean(p.status_warn));
   if (location.hash.slice(1) !== p.query) history.replaceState(null, "", "#" + p.query);
   $("open-full").href = "./#" + p.full_query;
+  settingsChanged();
 }
 
 function message(id, text, info) {
@@ -115,7 +117,7 @@ addEventListener("resize", () => {
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => lastJson && paint(lastJson));
 
 window.RnnPage = {
-  paint, ready, message, download, downloadCharts, copy, panel, loadPanel,
+  paint, ready, message, download, downloadCharts, copy, panel, loadPanel, arrive, tellHost, preview,
   failed: (text) => window.RnnStart.failed(text),
   reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
 };

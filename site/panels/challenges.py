@@ -127,6 +127,9 @@ async def _check_later():
     if new:
         progress.solved.update(new)
         _save()
+        for c in lessons.CHALLENGES:  # to the page that embeds this one, if any (js/embed.js)
+            if c.id in new:
+                page.tell_host("challenge-solved", id=c.id, title=c.title)
     _show()
 
 

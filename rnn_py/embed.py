@@ -1,0 +1,144 @@
+"""What a link can hide or open, and what one embedded panel shows: one table each.
+
+``CONTROLS`` names every control a classroom link can hide (``hide=train,lr``), with the label
+the For teachers panel shows beside its box; on the page, every element that belongs to a
+control carries ``data-hide="name"``. ``OPENABLE`` names the panels a link can open on arrival
+(``open=landscape,code``) and their element ids. ``PANELS`` names every panel one embed can
+show alone (``?embed=1&panel=landscape``): the page parts it keeps (element ids), the controls
+it keeps, and the height of its iframe snippet. A new control, panel or embed is one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONTROLS = {
+    "sequence": "Sequence",
+    "length": "Length",
+    "normalized": "Normalized inputs",
+    "forecast": "Forecast",
+    "cell": "Cell",
+    "activation": "Activation",
+    "hidden": "Hidden units",
+    "weights": "Weights",
+    "lr": "Learning rate",
+    "clip": "Gradient clipping",
+    "optimizer": "Optimizer",
+    "step": "Step Forward and Reset",
+    "train": "Train (BPTT)",
+    "search": "Random Search",
+    "share": "Share and save",
+    "units": "Memory panel",
+    "cells": "Compare cells panel",
+    "landscape": "Loss landscape panel",
+    "code": "Code panel",
+    "console": "Python console",
+    "challenges": "Challenges panel",
+}
+
+OPENABLE = {
+    "units": "units-panel",
+    "cells": "cells-panel",
+    "landscape": "landscape-panel",
+    "code": "code-panel",
+    "console": "console-panel",
+    "challenges": "challenges-panel",
+}
+
+# Shown in every one-panel embed: the bar with "Open the full demo", the loading line and the
+# notices about the link.
+ALWAYS = ("embed-bar", "loading", "notices")
+CORE = (
+    "sequence",
+    "length",
+    "normalized",
+    "cell",
+    "activation",
+    "hidden",
+    "weights",
+    "lr",
+    "clip",
+    "optimizer",
+)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel a course page can embed alone."""
+
+    name: str
+    title: str  # what the For teachers panel offers
+    parts: tuple[str, ...]  # ids of the page parts it shows
+    controls: tuple[str, ...]  # the CONTROLS it keeps (the others are hidden)
+    height: int  # the snippet's iframe height: the content's height in a 760 px wide frame
+
+
+# fmt: off
+PANELS = (
+    # name, title, parts, controls, height
+    Panel("network", "The unrolled network", ("stepper", "unrolled-figure"), ("step",), 420),
+    Panel("sequence", "The sequence chart", ("controls", "stepper", "fig-seq", "loss-line"),
+          ("sequence", "length", "normalized", "forecast", "step"), 530),
+    Panel("reach", "How far back the gradient reaches", ("controls", "fig-grad"),
+          ("activation", "weights", "sequence", "length"), 850),
+    Panel("units", "Memory: how many hidden units?", ("units-panel",), ("units",), 1370),
+    Panel("cells", "Compare cells: vanilla, GRU and LSTM", ("controls", "cells-panel"),
+          ("sequence", "length", "hidden", "cells"), 1000),
+    Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1390),
+    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 800),
+    Panel("console", "Python console", ("console-panel",), ("console",), 500),
+    Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
+          (*CORE, "train", "search", "challenges"), 2150),
+)
+# fmt: on
+PANELS_BY_NAME = {p.name: p for p in PANELS}
+WHOLE_HEIGHT = 760  # the snippet's height for the whole compact page
+
+
+def panel_of(state) -> Panel | None:
+    """The one panel an embed shows alone, or None (the whole page)."""
+    if not state.embed:
+        return None
+    return PANELS_BY_NAME.get(state.panel)
+
+
+def hidden_controls(state) -> tuple[str, ...]:
+    """The controls the page hides: the link's own ``hide=``, and in a one-panel embed every
+    control that panel does not keep.
+
+    >>> from types import SimpleNamespace as S
+    >>> hidden_controls(S(hide=("lr",), embed=True, panel="network"))[:4]
+    ('lr', 'sequence', 'length', 'normalized')
+    >>> hidden_controls(S(hide=("lr",), embed=False, panel="network"))
+    ('lr',)
+    """
+    panel = panel_of(state)
+    hidden = list(state.hide)
+    if panel is not None:
+        hidden += [name for name in CONTROLS if name not in panel.controls and name not in hidden]
+    return tuple(hidden)
+
+
+def shown_parts(panel: Panel) -> list[str]:
+    """The ids of the page parts a one-panel embed keeps: the panel's own and ALWAYS."""
+    return [*ALWAYS, *panel.parts]
+
+
+def snippet_height(name: str) -> int:
+    """The iframe height of a panel's snippet; "" (no panel) gives the whole page's."""
+    return PANELS_BY_NAME[name].height if name in PANELS_BY_NAME else WHOLE_HEIGHT
+
+
+def snippet_title(name: str) -> str:
+    """The iframe's title (what a screen reader announces for the frame)."""
+    title = "Interactive recurrent neural network"
+    return title + ": " + PANELS_BY_NAME[name].title if name in PANELS_BY_NAME else title
+
+
+def opened(state) -> list[str]:
+    """The ids of the panels to open on arrival: ``open=`` and a one-panel embed's own."""
+    names = list(state.open)
+    panel = panel_of(state)
+    if panel is not None and panel.name in OPENABLE and panel.name not in names:
+        names.append(panel.name)
+    return [OPENABLE[name] for name in names]

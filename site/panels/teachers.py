@@ -1,0 +1,101 @@
+"""Handlers of the For teachers panel: a classroom link and an embed snippet from the same
+choices (controls to hide, the starting step, a challenge, no long explanations, one panel),
+and a live preview of the embed in a frame on this page, loaded only when asked for."""
+
+import json
+from dataclasses import replace
+
+import page
+from page import page_url, tell
+from pyscript import document, when, window
+
+from rnn_py.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
+from rnn_py.state import embed_snippet, read_number, to_query
+
+
+def _boxes(fieldset_id, choices):
+    """One checkbox per choice (value: label) in the fieldset."""
+    boxes = document.getElementById(fieldset_id)
+    for name, label in choices.items():
+        box = document.createElement("input")
+        box.type, box.value = "checkbox", name
+        text = document.createElement("label")
+        text.append(box, " " + label)
+        boxes.append(text)
+
+
+def _checked(fieldset_id):
+    boxes = document.querySelectorAll(f"#{fieldset_id} input:checked")
+    return tuple(boxes.item(i).value for i in range(boxes.length))
+
+
+def _fill_choices():
+    """A box per control a link can hide and per panel it can open; an option per panel an
+    embed can show."""
+    _boxes("teach-hide", CONTROLS)
+    _boxes("teach-open", {name: CONTROLS[name].removesuffix(" panel") for name in OPENABLE})
+    select = document.getElementById("teach-panel")
+    for p in PANELS:
+        option = document.createElement("option")
+        option.value, option.textContent = p.name, p.title
+        select.append(option)
+
+
+def chosen_state():
+    """The current view with the teacher's choices."""
+    step, _ = read_number(document.getElementById("teach-step").value or "-1", -1, 64, "Step")
+    explain = not document.getElementById("teach-explain").checked
+    start = None if step is None or step < 0 else int(step)
+    picked = str(document.getElementById("teach-challenge").value)
+    challenge = int(picked) if picked.isdigit() else None  # the options are 1…N (panels/challenges)
+    hide, opened = _checked("teach-hide"), _checked("teach-open")
+    return replace(page.session.state, hide=hide, step=start, explain=explain, embed=False,
+                   challenge=challenge, panel="", open=opened)  # fmt: skip
+
+
+def teacher_link():
+    """Fill in the classroom link and the embed snippet from the teacher's choices."""
+    state = chosen_state()
+    document.getElementById("teach-link").value = page_url() + "#" + to_query(state)
+    panel = str(document.getElementById("teach-panel").value)
+    document.getElementById("teach-embed").value = embed_snippet(
+        page_url(), replace(state, embed=True, panel=panel)
+    )
+
+
+@when("change", "#teachers")
+def on_teachers(event):
+    teacher_link()
+
+
+@when("toggle", "#teachers")
+def on_teachers_open(event):
+    teacher_link()
+
+
+@when("click", "#copy-teach")
+async def on_copy_teach(event):
+    teacher_link()
+    copied = await window.RnnPage.copy(document.getElementById("teach-link").value)
+    tell("Classroom link copied." if copied else "Copy the link below.")
+
+
+@when("click", "#copy-teach-embed")
+async def on_copy_teach_embed(event):
+    teacher_link()
+    copied = await window.RnnPage.copy(document.getElementById("teach-embed").value)
+    tell("Embed snippet copied: paste it in your course page." if copied else "Copy it below.")
+
+
+@when("click", "#teach-preview")
+def on_preview(event):
+    """Load (or reload) the preview frame: the snippet's own address and height, same origin."""
+    state = chosen_state()
+    panel = str(document.getElementById("teach-panel").value)
+    src = "./?embed=1#" + to_query(replace(state, embed=True, panel=panel))
+    frame = {"src": src, "height": snippet_height(panel), "title": snippet_title(panel)}
+    window.RnnPage.preview(json.dumps(frame))
+    event.target.textContent = "Update preview"
+
+
+_fill_choices()
