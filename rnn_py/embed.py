@@ -80,15 +80,15 @@ PANELS = (
     Panel("sequence", "The sequence chart", ("controls", "stepper", "fig-seq", "loss-line"),
           ("sequence", "length", "normalized", "forecast", "step"), 530),
     Panel("reach", "How far back the gradient reaches", ("controls", "fig-grad"),
-          ("activation", "weights", "sequence", "length"), 850),
+          ("activation", "weights", "sequence", "length"), 950),
     Panel("units", "Memory: how many hidden units?", ("units-panel",), ("units",), 1370),
     Panel("cells", "Compare cells: vanilla, GRU and LSTM", ("controls", "cells-panel"),
           ("sequence", "length", "hidden", "cells"), 1000),
     Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1390),
-    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 800),
-    Panel("console", "Python console", ("console-panel",), ("console",), 500),
+    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 860),
+    Panel("console", "Python console", ("console-panel",), ("console",), 600),
     Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
-          (*CORE, "train", "search", "challenges"), 2150),
+          (*CORE, "train", "search", "challenges"), 2620),
 )
 # fmt: on
 PANELS_BY_NAME = {p.name: p for p in PANELS}
