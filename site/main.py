@@ -415,6 +415,7 @@ import panels.code  # noqa: E402, F401 (the Code panel and the notebook download
 import panels.console  # noqa: E402, F401 (the Python console)
 import panels.forecast  # noqa: E402, F401 (the Forecast switch and steps)
 import panels.landscape  # noqa: E402, F401 (the Loss landscape panel)
+import panels.text  # noqa: E402, F401 (text mode: your own text, a character-level RNN)
 import panels.units  # noqa: E402, F401 (the Memory panel)
 from panels import weights  # noqa: E402, F401 (binds the weight grids)
 
