@@ -15,6 +15,10 @@ dicts the page records as things happen (page.record), each with a "kind":
                   "console", "landscape", "preset" …); params = the new weights, optional
     "cliff_step"  the landscape's cliff button took one step with clipping and one without;
                   clipped_move and unclipped_move = how far each moved the weights
+    "text_run"    text mode measured a network on its whole text after training: text, cell,
+                  hidden, windows, bits (bits per character over the whole text)
+    "text_sample" text mode wrote a sample: text (what the network was trained on), sample
+                  (the start character and what followed), temperature, windows
 
 Nothing here reads the page; every check recomputes from these two arguments, so the same
 checks run on CPython in the tests.
@@ -29,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Params, forward, memory_reach
+from .text import PRESETS, unigram_bits
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
 WEIGHTS = "weights"  # the kind of event that says where the weights came from
@@ -36,6 +41,10 @@ HAND = "hand"  # its "how" for a slider, a number box or a grid cell
 FRESH = ("default",)  # the "how"s of untrained weights: a clean start for challenge 1
 CLIFF_RATIO = 10.0  # the unclipped step must move the weights this many times farther
 MIN_SINE_LENGTH = 12  # the default length: one and a half periods of the wave, not a short piece
+TEXT_MARGIN = 1.0  # bits per character below the unigram baseline, on the Python preset
+HELLO = "hello world"  # what a sample of the hello preset must write, HELLO_TIMES times
+HELLO_TIMES = 3
+HELLO_TEMPERATURE = 1.0  # the lowest temperature that counts: no help from a cold softmax
 STORAGE_KEY = "rnn-demo-challenges"
 RESET = "challenges_reset"  # the event "Reset progress" records
 
@@ -374,6 +383,73 @@ def _progress_explode(state, events):
     return f"The gradient reach at t = 0 is {_num(reach)}; the goal is above 1000."
 
 
+# ---- 8. beat counting (text) -----------------------------------------------------------
+
+
+def _text_runs(events, text):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "text_run" and e.get("text") == text and _finite(e.get("bits"))
+    ]
+
+
+def _python_goal():
+    return unigram_bits(PRESETS["python"]) - TEXT_MARGIN
+
+
+def _check_counting(state, events):
+    return any(e["bits"] <= _python_goal() for e in _text_runs(events, PRESETS["python"]))
+
+
+def _progress_counting(state, events):
+    goal, base = _python_goal(), unigram_bits(PRESETS["python"])
+    runs = _text_runs(events, PRESETS["python"])
+    if not runs:
+        return (
+            "Choose the Text task and the Python preset, then train: the page measures the "
+            "whole text's loss when you stop."
+        )
+    return (
+        f"Your last network on it: {runs[-1]['bits']:.2f} bits per character; counting gives "
+        f"{base:.2f}. The goal is {goal:.2f} or less."
+    )
+
+
+# ---- 9. hello world (text) ----------------------------------------------------------------
+
+
+def _hello_samples(events):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "text_sample"
+        and e.get("text") == PRESETS["hello"]
+        and isinstance(e.get("sample"), str)
+        and _finite(e.get("temperature"))
+    ]
+
+
+def _check_hello(state, events):
+    return any(
+        e["temperature"] >= HELLO_TEMPERATURE and e["sample"].count(HELLO) >= HELLO_TIMES
+        for e in _hello_samples(events)
+    )
+
+
+def _progress_hello(state, events):
+    samples = _hello_samples(events)
+    if not samples:
+        return "Choose the Text task and the hello world preset, train, then Sample."
+    e = samples[-1]
+    times = e["sample"].count(HELLO)
+    text = f"Your last sample wrote “{HELLO}” {times} time{'s' * (times != 1)}"
+    if e["temperature"] < HELLO_TEMPERATURE:
+        low = f", at temperature {e['temperature']:g}"
+        return text + low + f": sample at {HELLO_TEMPERATURE:g} or above."
+    return text + f"; the goal is {HELLO_TIMES}."
+
+
 CHALLENGES = (
     Challenge(
         id="by-hand",
@@ -507,6 +583,46 @@ CHALLENGES = (
         ),
         check=_check_explode,
         progress=_progress_explode,
+    ),
+    Challenge(
+        id="text-counting",
+        title="Beat counting",
+        goal=(
+            f"In text mode, on the Python preset, get the loss at least {TEXT_MARGIN:g} bit per "
+            "character below the unigram baseline (always guessing the character frequencies)."
+        ),
+        hint=(
+            "Train until the smoothed loss levels off, then Stop: the page measures the whole "
+            "text. A space is often followed by a space in indented code; what else is?"
+        ),
+        explanation=(
+            "Counting knows how often each character comes, but not what comes after what. The "
+            "network reads the characters before, so after “retu” it can be nearly sure of “r”. "
+            "Each bit per character saved halves the number of equally likely guesses "
+            "(the perplexity) at every step."
+        ),
+        check=_check_counting,
+        progress=_progress_counting,
+    ),
+    Challenge(
+        id="text-hello",
+        title="Hello, world",
+        goal=(
+            f"Train on the hello world preset until a Sample at temperature "
+            f"{HELLO_TEMPERATURE:g} or above writes “{HELLO}” {HELLO_TIMES} times."
+        ),
+        hint=(
+            "After an “l” comes “l”, “o” or “d”: which one depends on the characters before, so "
+            "the network must remember them. Train until the loss is well below the baseline."
+        ),
+        explanation=(
+            "At temperature 1 the sample follows the network's own probabilities, so the words "
+            "come out right only when it is confident at every step: it has learned to carry "
+            "where it is in the word in its hidden state. A low temperature would hide "
+            "uncertainty by always taking the likeliest character."
+        ),
+        check=_check_hello,
+        progress=_progress_hello,
     ),
 )
 
