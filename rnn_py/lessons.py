@@ -17,8 +17,8 @@ dicts the page records as things happen (page.record), each with a "kind":
                   clipped_move and unclipped_move = how far each moved the weights
     "text_run"    text mode measured a network on its whole text after training: text, cell,
                   hidden, windows, bits (bits per character over the whole text)
-    "text_sample" text mode wrote a sample: text (what the network was trained on), sample
-                  (the start character and what followed), temperature, windows
+    "text_sample" text mode wrote a sample: text (what the network was trained on), hidden,
+                  sample (the start character and what followed), temperature, windows
 
 Nothing here reads the page; every check recomputes from these two arguments, so the same
 checks run on CPython in the tests.
@@ -42,6 +42,8 @@ FRESH = ("default",)  # the "how"s of untrained weights: a clean start for chall
 CLIFF_RATIO = 10.0  # the unclipped step must move the weights this many times farther
 MIN_SINE_LENGTH = 12  # the default length: one and a half periods of the wave, not a short piece
 TEXT_MARGIN = 1.0  # bits per character below the unigram baseline, on the Python preset
+COUNTING_UNITS = 2  # … with at most this many hidden units
+HELLO_UNITS = 3  # hidden units at most for the hello world challenge
 HELLO = "hello world"  # what a sample of the hello preset must write, HELLO_TIMES times
 HELLO_TIMES = 3
 HELLO_TEMPERATURE = 1.0  # the lowest temperature that counts: no help from a cold softmax
@@ -386,6 +388,11 @@ def _progress_explode(state, events):
 # ---- 8. beat counting (text) -----------------------------------------------------------
 
 
+def _small(e, units):
+    hidden = e.get("hidden")
+    return isinstance(hidden, int) and not isinstance(hidden, bool) and 1 <= hidden <= units
+
+
 def _text_runs(events, text):
     return [
         e
@@ -399,7 +406,8 @@ def _python_goal():
 
 
 def _check_counting(state, events):
-    return any(e["bits"] <= _python_goal() for e in _text_runs(events, PRESETS["python"]))
+    runs = _text_runs(events, PRESETS["python"])
+    return any(e["bits"] <= _python_goal() and _small(e, COUNTING_UNITS) for e in runs)
 
 
 def _progress_counting(state, events):
@@ -410,10 +418,14 @@ def _progress_counting(state, events):
             "Choose the Text task and the Python preset, then train: the page measures the "
             "whole text's loss when you stop."
         )
-    return (
-        f"Your last network on it: {runs[-1]['bits']:.2f} bits per character; counting gives "
-        f"{base:.2f}. The goal is {goal:.2f} or less."
+    e = runs[-1]
+    text = (
+        f"Your last network on it: {e['bits']:.2f} bits per character with {e.get('hidden')} "
+        f"hidden units; counting gives {base:.2f}."
     )
+    if not _small(e, COUNTING_UNITS):
+        return text + f" Now do it with at most {COUNTING_UNITS} hidden units."
+    return text + f" The goal is {goal:.2f} or less."
 
 
 # ---- 9. hello world (text) ----------------------------------------------------------------
@@ -432,7 +444,9 @@ def _hello_samples(events):
 
 def _check_hello(state, events):
     return any(
-        e["temperature"] >= HELLO_TEMPERATURE and e["sample"].count(HELLO) >= HELLO_TIMES
+        e["temperature"] >= HELLO_TEMPERATURE
+        and e["sample"].count(HELLO) >= HELLO_TIMES
+        and _small(e, HELLO_UNITS)
         for e in _hello_samples(events)
     )
 
@@ -444,6 +458,8 @@ def _progress_hello(state, events):
     e = samples[-1]
     times = e["sample"].count(HELLO)
     text = f"Your last sample wrote “{HELLO}” {times} time{'s' * (times != 1)}"
+    if not _small(e, HELLO_UNITS):
+        return text + f", with {e.get('hidden')} hidden units: use at most {HELLO_UNITS}."
     if e["temperature"] < HELLO_TEMPERATURE:
         low = f", at temperature {e['temperature']:g}"
         return text + low + f": sample at {HELLO_TEMPERATURE:g} or above."
@@ -588,16 +604,18 @@ CHALLENGES = (
         id="text-counting",
         title="Beat counting",
         goal=(
-            f"In text mode, on the Python preset, get the loss at least {TEXT_MARGIN:g} bit per "
-            "character below the unigram baseline (always guessing the character frequencies)."
+            f"In text mode, on the Python preset and with at most {COUNTING_UNITS} hidden units, "
+            f"get the loss at least {TEXT_MARGIN:g} bit per character below the unigram baseline "
+            "(always guessing the character frequencies)."
         ),
         hint=(
-            "Train until the smoothed loss levels off, then Stop: the page measures the whole "
-            "text. A space is often followed by a space in indented code; what else is?"
+            "Set Hidden units to 2, train until the smoothed loss levels off (a few hundred "
+            "windows), then Stop: the page measures the whole text. One unit is not enough."
         ),
         explanation=(
-            "Counting knows how often each character comes, but not what comes after what. The "
-            "network reads the characters before, so after “retu” it can be nearly sure of “r”. "
+            "Counting knows how often each character comes, but not what comes after what. Even "
+            "two hidden numbers carry enough of the characters before (after “retu” comes “r”) "
+            "to beat it. "
             "Each bit per character saved halves the number of equally likely guesses "
             "(the perplexity) at every step."
         ),
@@ -608,12 +626,13 @@ CHALLENGES = (
         id="text-hello",
         title="Hello, world",
         goal=(
-            f"Train on the hello world preset until a Sample at temperature "
-            f"{HELLO_TEMPERATURE:g} or above writes “{HELLO}” {HELLO_TIMES} times."
+            f"With at most {HELLO_UNITS} hidden units, train on the hello world preset until a "
+            f"Sample at temperature {HELLO_TEMPERATURE:g} or above writes “{HELLO}” "
+            f"{HELLO_TIMES} times."
         ),
         hint=(
             "After an “l” comes “l”, “o” or “d”: which one depends on the characters before, so "
-            "the network must remember them. Train until the loss is well below the baseline."
+            "the network must remember them. Three units and a few hundred windows will do."
         ),
         explanation=(
             "At temperature 1 the sample follows the network's own probabilities, so the words "

@@ -96,8 +96,8 @@ def advance(model: TextModel):
         model.status = "done"
         return None
     model.windows += 1
-    model.chars += min(model.seq_length, len(model.text) - 1)
-    if step.status != "running":
+    model.chars += step.length
+    if step.status == "diverged":
         model.status, model.message = step.status, step.message
         return step
     model.params = step.params
@@ -129,7 +129,7 @@ class Measure:
         if self.probs is not None:  # the prediction of this chunk's first character
             self.nats -= math.log(max(self.probs[piece[0]], 1e-300))
         tr = tx.forward(self.params, piece, self.h, self.c, activation=ACTIVATION)
-        self.nats += tr.loss * (len(piece) - 1)
+        self.nats += (tr.loss or 0.0) * (len(piece) - 1)  # None when the piece is one character
         self.h, self.c, self.probs = tr.h_last, tr.c_last, tr.probs[-1]
         self.at = a + len(piece)
         if self.at >= len(ixs):
@@ -258,9 +258,7 @@ def step_lines(model: TextModel, start: int, t: int) -> list:
             values = gates[name]
         lines.append([["mi", symbol, ts], ["mo", "="], ["mtext", FORMULAS[(cell, name)]],
                       ["mo", "="], *_vector(values)])  # fmt: skip
-    h = tr.h[t]
-    w_hy, b_y = model.params.w_hy, model.params.b_y
-    y = [sum(w * v for w, v in zip(row, h, strict=True)) + b_y[j] for j, row in enumerate(w_hy)]
+    y = tr.logits[t]
     p = tr.probs[t]
     order = sorted(range(len(p)), key=lambda j: -p[j])
     chars = model.vocab.chars

@@ -97,7 +97,15 @@ def follow(session):
             session.state = replace(state, trained=model.windows)
             page.repaint()  # the address follows; this listener runs again, in step
             return
-    paint(full=True)
+    paint(full=True, sees=False)
+    asyncio.ensure_future(_sees_soon())
+
+
+async def _sees_soon():
+    """The heatmaps a moment after the rest, so one change is never one long task."""
+    await asyncio.sleep(0.01)
+    if page.session.state.mode == "text" and text.model is not None and not text.running:
+        paint(sees=True)
 
 
 def paint(full=False, sees=True):
@@ -366,8 +374,8 @@ async def on_sample(event):
     text.sample = {"text": sample, "done": True,
                    "status": f"{count} characters from ‘{tv.show_char(start)}’ at temperature "
                              f"{temperature:g}, seed {seed}."}  # fmt: skip
-    page.record("text_sample", text=model.text, sample=sample, temperature=temperature,
-                windows=model.windows)  # fmt: skip
+    page.record("text_sample", text=model.text, hidden=model.params.n, sample=sample,
+                temperature=temperature, windows=model.windows)  # fmt: skip
     paint(full=True)
     page.repaint()
 
