@@ -9,6 +9,7 @@ clicks give the same weights as N windows in one go: a link's ``trained=N`` repl
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from . import text as tx
@@ -225,6 +226,29 @@ FORMULAS = {  # what each line computes, in words a reader can match to the form
 }
 
 
+_TOKEN = re.compile(r"([A-Za-zσ]̃?)_(\{[^}]*\}|[a-z]+)|(tanh|softmax|σ)|([A-Za-z]̃?)|(\d+)|(\S)")
+
+
+def formula_tokens(formula: str) -> list:
+    """A formula written as 'W_xh[:,k] + W_hh·h_{t−1}' as MathML tokens (names with subscripts).
+
+    >>> formula_tokens("W_hh·h_{t−1}")
+    [['mi', 'W', 'hh'], ['mo', '·'], ['mi', 'h', 't−1']]
+    """
+    out = []
+    for m in _TOKEN.finditer(formula):
+        name, sub, func, letter, number, op = m.groups()
+        if name:
+            out.append(["mi", name, sub.strip("{}")])
+        elif func or letter:
+            out.append(["mi", func or letter])
+        elif number:
+            out.append(["mn", number])
+        else:
+            out.append(["mo", op])
+    return out
+
+
 def _vector(values, more_word="units"):
     """[v1, v2, …] of the first SHOWN values, then how many are left out."""
     out = [["mo", "["]]
@@ -256,15 +280,15 @@ def step_lines(model: TextModel, start: int, t: int) -> list:
             values = tr.c[t]
         else:
             values = gates[name]
-        lines.append([["mi", symbol, ts], ["mo", "="], ["mtext", FORMULAS[(cell, name)]],
+        lines.append([["mi", symbol, ts], ["mo", "="], *formula_tokens(FORMULAS[(cell, name)]),
                       ["mo", "="], *_vector(values)])  # fmt: skip
     y = tr.logits[t]
     p = tr.probs[t]
     order = sorted(range(len(p)), key=lambda j: -p[j])
     chars = model.vocab.chars
-    lines.append([["mi", "y", ts], ["mo", "="], ["mtext", "W_hy·h_t + b_y"], ["mo", "="],
+    lines.append([["mi", "y", ts], ["mo", "="], *formula_tokens("W_hy·h_t + b_y"), ["mo", "="],
                   *_scores(order, y, chars, "score")])  # fmt: skip
-    soft = [["mi", "p", ts], ["mo", "="], ["mtext", "softmax(y_t): e^y / Σ e^y"], ["mo", "="]]
+    soft = [["mi", "p", ts], ["mo", "="], *formula_tokens("softmax(y_t)"), ["mo", "="]]
     soft += _scores(order, p, chars, "probability")
     lines.append(soft)
     if t + 1 < len(ixs):

@@ -236,3 +236,9 @@ def test_hello_is_solvable_with_three_units():
     event = sample_event(sample)
     assert sample.count("hello world") >= lessons.HELLO_TIMES
     assert lessons.BY_ID["text-hello"].check(DemoState(), [event])
+
+
+def test_doctests():
+    import doctest
+
+    assert doctest.testmod(tv).failed == 0
