@@ -22,6 +22,7 @@ TOP = 5  # predictions listed for a character
 HISTORY = 400  # points kept of the loss curve (thinned by halves as training goes on)
 LN2 = math.log(2)
 SYMBOLS = {" ": "␣", "\n": "↵", "\t": "⇥"}
+GAP = "\u00a0"  # a space MathML keeps
 
 
 def show_char(ch: str) -> str:
@@ -294,9 +295,9 @@ def step_lines(model: TextModel, start: int, t: int) -> list:
     if t + 1 < len(ixs):
         nxt = ixs[t + 1]
         bits = -math.log2(max(p[nxt], 1e-300))
-        lines.append([["mtext", f"true next ‘{show_char(chars[nxt])}’: loss"], ["mo", "="],
-                      ["mo", "−"], ["mtext", "log₂"], ["mn", f"{p[nxt]:.3f}"], ["mo", "="],
-                      ["mn", f"{bits:.2f}"], ["mtext", " bits"]])  # fmt: skip
+        lines.append([["mtext", f"true next ‘{show_char(chars[nxt])}’:{GAP}loss"], ["mo", "="],
+                      ["mo", "−"], ["mi", "log", "2"], ["mn", f"{p[nxt]:.3f}"], ["mo", "="],
+                      ["mn", f"{bits:.2f}"], ["mtext", f"{GAP}bits"]])  # fmt: skip
     return lines
 
 
@@ -309,7 +310,8 @@ def _scores(order, values, chars, word):
     for i, j in enumerate(order[:SHOWN]):
         if i:
             out.append(["mo", ","])
-        out += [["mtext", f"‘{show_char(chars[j])}’ "], ["mn", short(values[j]).replace("-", "−")]]
+        number = short(values[j]).replace("-", "−")
+        out += [["mtext", f"‘{show_char(chars[j])}’{GAP}"], ["mn", number]]
     if len(order) > SHOWN:
         out += [["mo", ","], ["mtext", f"… {len(order) - SHOWN} more characters"]]
     return out + [["mo", "]"]]

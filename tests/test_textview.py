@@ -120,9 +120,9 @@ def test_step_lines_show_the_first_units_and_say_how_many_are_left_out():
     trace = tx.forward(model.params, model.vocab.encode(model.text[:4]))
     p = trace.probs[3]
     best = max(range(V), key=lambda k: p[k])
-    assert f"‘{tv.show_char(model.vocab.chars[best])}’ " in texts[4]
+    assert f"‘{tv.show_char(model.vocab.chars[best])}’{tv.GAP}" in texts[4]
     nxt = model.vocab.index(model.text[4])
-    assert texts[-1].endswith(f"{-math.log2(p[nxt]):.2f} bits")
+    assert texts[-1].endswith(f"{-math.log2(p[nxt]):.2f}{tv.GAP}bits")
 
 
 @pytest.mark.parametrize("cell,symbols", [("gru", "rzh̃h"), ("lstm", "ifoc̃ch")])
