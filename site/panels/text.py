@@ -269,17 +269,19 @@ async def run_training(target=None, replay=False):
     model = text.model
     text.running = "replay" if replay else "train"
     text.warn = False
-    first, clock = model.windows, time.perf_counter()
+    first, clock, slowest = model.chars, time.perf_counter(), 0.0
     try:
         while True:
-            start = time.perf_counter()
-            while time.perf_counter() - start < SLICE:
+            start = now = time.perf_counter()
+            while now - start < SLICE:
                 if target is not None and model.windows >= target:
                     break
                 if tv.advance(model) is None or model.status != "running":
                     break
+                slowest = max(slowest, time.perf_counter() - now)
+                now = time.perf_counter()
             seconds = time.perf_counter() - clock
-            rate = model.seq_length * (model.windows - first) / seconds if seconds else 0
+            rate = (model.chars - first) / seconds if seconds else 0
             what = f"Training: window {model.windows:,}"
             if replay:
                 what = f"Replaying the link's training: window {model.windows:,} of {target:,}"
@@ -301,7 +303,9 @@ async def run_training(target=None, replay=False):
     else:
         text.status = (f"Trained {model.windows:,} windows ({model.chars:,} characters); "
                        "measuring the loss on the whole text…")  # fmt: skip
-        window.document.getElementById("text-stage").dataset.rate = str(round(rate))
+        # figures for bench/bench_page_text.py: characters per second, the slowest window (ms)
+        figures = document.getElementById("text-stage").dataset
+        figures.rate, figures.slowest = str(round(rate)), f"{1000 * slowest:.1f}"
     if text.model is model:
         page.session.state = replace(page.session.state, trained=model.windows)
         page.repaint()
