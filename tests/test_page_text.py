@@ -10,7 +10,9 @@ import re
 
 import pytest
 from conftest import READY, screenshot
+from test_robust import AXE_RUN
 
+import build
 from rnn_py import text as tx
 from rnn_py import textview as tv
 from rnn_py.state import from_query
@@ -145,6 +147,8 @@ def test_text_journey(open_page):
     equation = page.locator("#sees-equation").text_content()
     assert "softmax" in equation and "bits" in equation
     screenshot(page, "text-1280")
+    page.evaluate((build.test_assets() / "axe.min.js").read_text())
+    assert page.evaluate(AXE_RUN) == []
 
     # Refused edits: a message, Train off, the trained network kept.
     trained = windows(page)
