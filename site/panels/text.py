@@ -87,6 +87,7 @@ def follow(session):
     if text.model is None or text.model.key != tv.model_key(state):
         text.model = _model_for(state)
         text.step = None
+        text.sample = {"text": "", "done": True, "status": ""}  # it was another network's
         text.status = ""
         text.warn = False
     model = text.model
@@ -111,6 +112,8 @@ async def _sees_soon():
 def paint(full=False, sees=True):
     """Send the text panel what changed: always the loss line; with full the settings too."""
     state, model = page.session.state, text.model
+    if state.mode != "text" or model is None:
+        return
     summary = tv.summary(model, state)
     summary["vocab_raw"] = model.vocab.chars
     data = {"mode": "text", "summary": summary, "running": text.running, "status": text.status,
@@ -306,10 +309,12 @@ async def run_training(target=None, replay=False):
         # figures for bench/bench_page_text.py: characters per second, the slowest window (ms)
         figures = document.getElementById("text-stage").dataset
         figures.rate, figures.slowest = str(round(rate)), f"{1000 * slowest:.1f}"
-    if text.model is model:
-        page.session.state = replace(page.session.state, trained=model.windows)
+    if text.model is not model:  # a change took over: the address follows the new network
         page.repaint()
-        await measure(model)
+        return
+    page.session.state = replace(page.session.state, trained=model.windows)
+    page.repaint()
+    await measure(model)
 
 
 async def measure(model):

@@ -68,8 +68,7 @@ function showTop(t) {
 }
 
 export function paint(d) {
-  document.body.classList.toggle("task-text", d.mode === "text");
-  if (d.mode !== "text") return;
+  if (d.mode !== "text") return; // Python switches the layout (body.task-text) itself
   if (d.settings) paintSettings(d.settings, d.summary);
   if (d.summary) {
     last.summary = d.summary;
