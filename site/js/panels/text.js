@@ -142,7 +142,7 @@ function paintSummary(s) {
   const loss = s.whole !== null
     ? `Loss on the whole text: ${fmt(s.whole)} bits per character (perplexity ${fmt(s.perplexity)})`
     : s.smooth !== null
-      ? `Loss, smoothed over recent windows: ${fmt(s.smooth)} bits per character`
+      ? `Loss, smoothed over recent windows: ${fmt(s.smooth)} bits per character (perplexity ${fmt(2 ** s.smooth)})`
       : "Loss: —";
   const base = `Counting alone (the unigram baseline: always guess the character frequencies): ${fmt(s.unigram)} bits per character (perplexity ${fmt(s.unigram_perplexity)}).`;
   const line = $("text-loss");
