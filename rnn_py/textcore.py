@@ -20,7 +20,7 @@ as one flat list in the order of TextParams.flat.
 
 import math
 from itertools import chain, repeat
-from operator import add, mul, sub, truediv
+from operator import add, mul
 
 from .model import _activation
 
@@ -313,16 +313,15 @@ class Optimizer:
     def __call__(self, theta, g):
         lr = self.lr
         if self.kind == "gd":
-            return list(map(sub, theta, map(mul, repeat(lr), g)))
-        b1, b2 = ADAM_BETA1, ADAM_BETA2
+            return [w - lr * d for w, d in zip(theta, g, strict=True)]
+        b1, b2, eps, sqrt = ADAM_BETA1, ADAM_BETA2, ADAM_EPS, math.sqrt
+        a1, a2 = 1.0 - b1, 1.0 - b2
         self.t += 1
         c1, c2 = 1.0 - b1**self.t, 1.0 - b2**self.t
         # m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²
-        m = self.m = list(map(add, map(mul, repeat(b1), self.m), map(mul, repeat(1.0 - b1), g)))
-        v = self.v = list(
-            map(add, map(mul, repeat(b2), self.v), map(mul, map(mul, repeat(1.0 - b2), g), g))
-        )
+        m = self.m = [b1 * x + a1 * d for x, d in zip(self.m, g, strict=True)]
+        v = self.v = [b2 * x + a2 * d * d for x, d in zip(self.v, g, strict=True)]
         # θ ← θ − lr·(m / c1) / (√(v / c2) + ε)
-        denominator = map(add, map(math.sqrt, map(truediv, v, repeat(c2))), repeat(ADAM_EPS))
-        step = map(truediv, map(mul, repeat(lr), map(truediv, m, repeat(c1))), denominator)
-        return list(map(sub, theta, step))
+        return [
+            w - lr * (x / c1) / (sqrt(y / c2) + eps) for w, x, y in zip(theta, m, v, strict=True)
+        ]
