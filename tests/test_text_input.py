@@ -3,6 +3,7 @@
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,23 @@ def test_cli_refuses_a_binary_file(tmp_path):
     path.write_bytes(bytes(range(256)))
     out = rnn_py("--file", str(path))
     assert out.returncode == 2 and "is not UTF-8 text" in out.stderr
+
+
+def test_the_readme_run_is_what_the_command_prints():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```console\n$ python -m rnn_py text ")[1].split("```")[0]
+    command, expected = block.split("\n", 1)
+    out = rnn_py(*shlex.split(command))
+    assert out.returncode == 0, out.stderr
+    printed = [line.rstrip() for line in out.stdout.splitlines()]
+    assert printed == [line.rstrip() for line in expected.splitlines()]
+
+
+def test_the_readme_figures_about_the_presets():
+    assert (len(PRESETS["rhyme"]), len(PRESETS["python"])) == (171, 131)
+    source = PRESETS["python"]
+    vocab = Vocab(source)
+    params = text_params("lstm", 16, vocab.size, 0)
+    *_, last = train_text(params, source, windows=30 * text.windows_per_epoch(source))
+    assert round(bits_per_char(last.params, source), 2) == 0.39
+    assert round(unigram_bits(source), 2) == 3.74
