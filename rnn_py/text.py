@@ -31,6 +31,7 @@ from .textmodel import (
     backward,
     forward,
     loss_and_grads,
+    reach,
     text_params,
 )
 from .train import LOSS_LIMIT, OPTIMIZERS, PARAM_LIMIT
@@ -326,17 +327,40 @@ def _diverged_message(problem, window, loss, lr, limit):
 def bits_per_char(params, text, activation="tanh"):
     """How well the network predicts the text: the mean cross-entropy of each next character
     given all the ones before it (read from a zero state), in bits per character."""
+    *_, bits = bits_per_char_steps(params, text, activation, chunk=MAX_CHARS)
+    return bits
+
+
+def bits_per_char_steps(params, text, activation="tanh", chunk=200):
+    """`bits_per_char` in slices, for a page that must not block: reads `chunk` characters per
+    step, yielding None after each slice but the last, then the bits per character."""
     text = check_text(text)
     _activation(activation)
     vocab = Vocab(text)
     _check_fit(params, vocab)
-    data = vocab.encode(text)
-    n = params.n
-    _, _, logits = textcore.run(
-        textcore.Packed(params), data[:-1], [0.0] * n, [0.0] * n, activation
-    )
-    nats = sum(textcore.softmax(y)[1] - y[k] for y, k in zip(logits, data[1:], strict=True))
-    return nats / (len(data) - 1) / math.log(2.0)
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise ValueError(f"The chunk must be a whole number ≥ 1, not {chunk!r}.")
+    return _bits_steps(params, vocab.encode(text), activation, chunk)
+
+
+def _bits_steps(params, data, activation, chunk):
+    packed = textcore.Packed(params)
+    h = c = [0.0] * params.n
+    nats, count = 0.0, len(data) - 1
+    for start in range(0, count, chunk):
+        xs = data[start : min(start + chunk, count)]
+        hs, cs, logits = textcore.run(packed, xs, h, c, activation)
+        h, c = hs[-1], cs[-1]
+        targets = data[start + 1 : start + 1 + len(xs)]
+        nats += sum(textcore.softmax(y)[1] - k_y for y, k_y in _picked(logits, targets))
+        if start + chunk < count:
+            yield None
+    yield nats / count / math.log(2.0)
+
+
+def _picked(logits, targets):
+    """(y_t, y_t[target_t]) for every step."""
+    return ((y, y[k]) for y, k in zip(logits, targets, strict=True))
 
 
 def unigram_bits(text):
@@ -483,11 +507,13 @@ __all__ = [
     "Vocab",
     "backward",
     "bits_per_char",
+    "bits_per_char_steps",
     "check_text",
     "forward",
     "loss_and_grads",
     "perplexity",
     "predictions",
+    "reach",
     "sample",
     "sample_steps",
     "text_params",

@@ -357,3 +357,37 @@ def test_from_flat_checks_the_count():
 @pytest.mark.parametrize("module", [text, textcore, textmodel])
 def test_docstring_examples(module):
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+@pytest.mark.parametrize(("cell", "activation"), CASES[:4])
+def test_reach_is_the_norm_of_the_jacobian_by_finite_differences(cell, activation):
+    n, ixs = 3, [0, 2, 1, 1, 0, 2, 1]
+    params = text_params(cell, n, 3, seed=5)
+    got = text.reach(params, ixs, activation)
+    tr = forward(params, ixs, activation=activation)
+    eps = 1e-6
+    for t in range(len(ixs)):
+        columns = []
+        for j in range(n):  # ∂h_{T−1}/∂h_t[j], with c_t held fixed
+            ends = []
+            for sign in (1, -1):
+                h = list(tr.h[t])
+                h[j] += sign * eps
+                if t == len(ixs) - 1:
+                    ends.append(h)
+                    continue
+                c = tr.c[t] if cell == "lstm" else None
+                ends.append(forward(params, ixs[t + 1 :], h, c, activation).h_last)
+            columns.append([(a - b) / (2 * eps) for a, b in zip(*ends, strict=True)])
+        assert got[t] == pytest.approx(np.linalg.norm(np.array(columns)), rel=1e-6, abs=1e-9)
+    assert got[-1] == pytest.approx(math.sqrt(n))
+
+
+def test_bits_per_char_in_slices_gives_the_same_figure():
+    source = text.PRESETS["python"]
+    params = text_params("lstm", 4, Vocab(source).size, seed=2)
+    steps = list(text.bits_per_char_steps(params, source, chunk=40))
+    assert len(steps) == 4 and steps[:3] == [None] * 3  # 130 predictions in slices of 40
+    assert steps[-1] == pytest.approx(bits_per_char(params, source), rel=1e-12)
+    with pytest.raises(ValueError, match="chunk"):
+        text.bits_per_char_steps(params, source, chunk=0)
