@@ -267,8 +267,8 @@ def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, wind
         window += 1
         end = min(p + seq_length, N - 1)
         xs, ys = data[p:end], data[p + 1 : end + 1]
-        loss, grads, h, c = textcore.window(packed, xs, ys, h, c, activation)
-        c = c if cell == "lstm" else None
+        h_in, c_in = h, c
+        loss, grads, h, c = textcore.window(packed, xs, ys, h_in, c_in, activation)
         problem, clipped = None, False
         if not loss <= LOSS_LIMIT:  # also true for nan
             problem = "loss"
@@ -286,22 +286,23 @@ def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, wind
                 problem = "param"
         smooth = loss if smooth is None else SMOOTHING * smooth + (1.0 - SMOOTHING) * loss
         at_end = end >= N - 1
-        if problem is not None:
+        if problem is not None:  # keep the last finite weights and the state before the window
             message = _diverged_message(problem, window, loss, lr, limit)
+            c_in = c_in if cell == "lstm" else None
             yield TextStep(
-                window, epoch, p, len(xs), loss, smooth, params, h, c, at_end, False,
+                window, epoch, p, len(xs), loss, smooth, params, h_in, c_in, at_end, False,
                 "diverged", message,
             )  # fmt: skip
             return
         status = "done" if window == windows else "running"
+        c_out = c if cell == "lstm" else None  # only the LSTM has a cell state
         yield TextStep(
-            window, epoch, p, len(xs), loss, smooth, params, h, c, at_end, clipped, status
+            window, epoch, p, len(xs), loss, smooth, params, h, c_out, at_end, clipped, status
         )
         if at_end:  # the text is over: start again from its beginning with a zero state
             p, h, c, epoch = 0, zeros, zeros, epoch + 1
         else:
             p = end
-        c = c if cell == "lstm" else zeros
 
 
 def _diverged_message(problem, window, loss, lr, limit):
