@@ -270,6 +270,9 @@ def test_sampling_is_seeded_and_temperature_sharpens():
     *_, last = train_text(params, source, windows=60)
     trained = last.params
     assert text.sample(trained, vocab, "a", 30, 0.1, seed=1) == "bca" * 10
+    # a high temperature flattens the distribution: the same network strays from the pattern
+    hot = text.sample(trained, vocab, "a", 60, 2.0, seed=1)
+    assert sum(hot[i : i + 3] != "bca" for i in range(0, 60, 3)) >= 3
     one = text.sample(params, vocab, "a", 50, 2.0, seed=3)
     assert one == text.sample(params, vocab, "a", 50, 2.0, seed=3)
     assert one != text.sample(params, vocab, "a", 50, 2.0, seed=4)
