@@ -149,10 +149,16 @@ class TextParams:
             if name not in d:
                 raise ValueError(f"The saved {cell} text weights have no '{name}'.")
         b_y, w_hy = d["b_y"], d["w_hy"]
+        if isinstance(b_y, int | float) or (
+            isinstance(w_hy, list) and w_hy and not isinstance(w_hy[0], list)
+        ):
+            raise ValueError(
+                "These look like weights for numbers, not for text: a text network's w_hy has "
+                "one row per character."
+            )
         if not isinstance(b_y, list) or not isinstance(w_hy, list) or not w_hy:
             raise ValueError("b_y and w_hy must be lists, one entry per character.")
-        V = len(b_y)
-        n = len(w_hy[0]) if isinstance(w_hy[0], list) else 0
+        V, n = len(b_y), len(w_hy[0])
         _check_sizes(cell, n, V)
         weights = {}
         for name, rows, cols in _shapes(gates, n, V):
