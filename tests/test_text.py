@@ -339,7 +339,8 @@ def test_text_params_round_trips_and_shapes():
         (lambda d: d["b_i"].append(1.0), "b_i must be a list of 2"),
         (lambda d: d["w_hy"][1].__setitem__(0, "x"), r"w_hy\[1\]\[0\] must be a number"),
         (lambda d: d["b_y"].__setitem__(0, float("nan")), "finite"),
-        (lambda d: d.update(b_y=3), "one entry per character"),
+        (lambda d: d.update(b_y="abc"), "one entry per character"),
+        (lambda d: d.update(b_y=3.0), "weights for numbers"),
         (lambda d: d.update(w_hy=[0.5, 0.5], b_y=[0.0]), "weights for numbers, not for text"),
     ],
 )
