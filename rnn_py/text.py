@@ -31,6 +31,7 @@ from .textmodel import (
     backward,
     forward,
     loss_and_grads,
+    reach,
     text_params,
 )
 from .train import LOSS_LIMIT, OPTIMIZERS, PARAM_LIMIT
@@ -266,8 +267,8 @@ def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, wind
         window += 1
         end = min(p + seq_length, N - 1)
         xs, ys = data[p:end], data[p + 1 : end + 1]
-        loss, grads, h, c = textcore.window(packed, xs, ys, h, c, activation)
-        c = c if cell == "lstm" else None
+        h_in, c_in = h, c
+        loss, grads, h, c = textcore.window(packed, xs, ys, h_in, c_in, activation)
         problem, clipped = None, False
         if not loss <= LOSS_LIMIT:  # also true for nan
             problem = "loss"
@@ -285,22 +286,23 @@ def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, wind
                 problem = "param"
         smooth = loss if smooth is None else SMOOTHING * smooth + (1.0 - SMOOTHING) * loss
         at_end = end >= N - 1
-        if problem is not None:
+        if problem is not None:  # keep the last finite weights and the state before the window
             message = _diverged_message(problem, window, loss, lr, limit)
+            c_in = c_in if cell == "lstm" else None
             yield TextStep(
-                window, epoch, p, len(xs), loss, smooth, params, h, c, at_end, False,
+                window, epoch, p, len(xs), loss, smooth, params, h_in, c_in, at_end, False,
                 "diverged", message,
             )  # fmt: skip
             return
         status = "done" if window == windows else "running"
+        c_out = c if cell == "lstm" else None  # only the LSTM has a cell state
         yield TextStep(
-            window, epoch, p, len(xs), loss, smooth, params, h, c, at_end, clipped, status
+            window, epoch, p, len(xs), loss, smooth, params, h, c_out, at_end, clipped, status
         )
         if at_end:  # the text is over: start again from its beginning with a zero state
             p, h, c, epoch = 0, zeros, zeros, epoch + 1
         else:
             p = end
-        c = c if cell == "lstm" else zeros
 
 
 def _diverged_message(problem, window, loss, lr, limit):
@@ -326,17 +328,40 @@ def _diverged_message(problem, window, loss, lr, limit):
 def bits_per_char(params, text, activation="tanh"):
     """How well the network predicts the text: the mean cross-entropy of each next character
     given all the ones before it (read from a zero state), in bits per character."""
+    *_, bits = bits_per_char_steps(params, text, activation, chunk=MAX_CHARS)
+    return bits
+
+
+def bits_per_char_steps(params, text, activation="tanh", chunk=200):
+    """`bits_per_char` in slices, for a page that must not block: reads `chunk` characters per
+    step, yielding None after each slice but the last, then the bits per character."""
     text = check_text(text)
     _activation(activation)
     vocab = Vocab(text)
     _check_fit(params, vocab)
-    data = vocab.encode(text)
-    n = params.n
-    _, _, logits = textcore.run(
-        textcore.Packed(params), data[:-1], [0.0] * n, [0.0] * n, activation
-    )
-    nats = sum(textcore.softmax(y)[1] - y[k] for y, k in zip(logits, data[1:], strict=True))
-    return nats / (len(data) - 1) / math.log(2.0)
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise ValueError(f"The chunk must be a whole number ≥ 1, not {chunk!r}.")
+    return _bits_steps(params, vocab.encode(text), activation, chunk)
+
+
+def _bits_steps(params, data, activation, chunk):
+    packed = textcore.Packed(params)
+    h = c = [0.0] * params.n
+    nats, count = 0.0, len(data) - 1
+    for start in range(0, count, chunk):
+        xs = data[start : min(start + chunk, count)]
+        hs, cs, logits = textcore.run(packed, xs, h, c, activation)
+        h, c = hs[-1], cs[-1]
+        targets = data[start + 1 : start + 1 + len(xs)]
+        nats += sum(textcore.softmax(y)[1] - k_y for y, k_y in _picked(logits, targets))
+        if start + chunk < count:
+            yield None
+    yield nats / count / math.log(2.0)
+
+
+def _picked(logits, targets):
+    """(y_t, y_t[target_t]) for every step."""
+    return ((y, y[k]) for y, k in zip(logits, targets, strict=True))
 
 
 def unigram_bits(text):
@@ -483,11 +508,13 @@ __all__ = [
     "Vocab",
     "backward",
     "bits_per_char",
+    "bits_per_char_steps",
     "check_text",
     "forward",
     "loss_and_grads",
     "perplexity",
     "predictions",
+    "reach",
     "sample",
     "sample_steps",
     "text_params",

@@ -20,7 +20,7 @@ as one flat list in the order of TextParams.flat.
 
 import math
 from itertools import chain, repeat
-from operator import add, mul, sub, truediv
+from operator import add, mul
 
 from .model import _activation
 
@@ -69,7 +69,7 @@ def sigmoid_list(a):
 class Packed:
     """The weights arranged for one window: stacked, transposed, column tables."""
 
-    __slots__ = ("cell", "n", "V", "G", "XB", "Wh", "WhT", "Wc", "WcT", "Why", "WhyT", "by")
+    __slots__ = ("cell", "n", "V", "G", "XB", "Wh", "Wc", "WcT", "Why", "by", "Wback")
 
     def __init__(self, p):
         n, V = p.n, p.vocab_size
@@ -86,9 +86,12 @@ class Packed:
         else:
             self.Wh = list(chain.from_iterable(getattr(p, "w_h" + g) for g in gates))
             self.Wc = self.WcT = None
-        self.WhT = list(zip(*self.Wh, strict=True))
         self.Why, self.by = p.w_hy, p.b_y
-        self.WhyT = list(zip(*p.w_hy, strict=True))
+        # ∂L/∂h_t = W_hyᵀ·dy_t + W_hᵀ·da_{t+1}: one matrix [W_hyᵀ | W_hᵀ] against [dy_t; da_{t+1}]
+        self.Wback = [
+            a + b
+            for a, b in zip(zip(*p.w_hy, strict=True), zip(*self.Wh, strict=True), strict=True)
+        ]
 
 
 def run(P, xs, h, c, activation="tanh"):
@@ -169,7 +172,7 @@ def _flat(P, gX, dWh_rows, db, dWhy, dby):
 def _vanilla(P, xs, ys, h, activation):
     f, df = _activation(activation)
     tanh = activation == "tanh"
-    XB, Wh, WhT, WhyT = P.XB, P.Wh, P.WhT, P.WhyT
+    XB, Wh, Wback = P.XB, P.Wh, P.Wback
     T = len(xs)
     inv = 1.0 / T
     hs, zs = [h], []
@@ -182,10 +185,10 @@ def _vanilla(P, xs, ys, h, activation):
     loss, dys = _readout(P, hs[1:], ys, inv)
     gX = [[0.0] * P.n for _ in range(P.V)]
     dzs = [None] * T
-    dh_next = [0.0] * P.n
+    dz = [0.0] * P.n  # dz_T = 0: nothing comes after the window
     for t in range(T - 1, -1, -1):
         # dh_t = W_hyᵀ·dy_t + W_hhᵀ·dz_{t+1};  dz_t = dh_t·f′(z_t)
-        dh = list(map(add, matvec(WhyT, dys[t]), dh_next))
+        dh = matvec(Wback, dys[t] + dz)
         h = hs[t + 1]
         if tanh:
             dz = [d * (1.0 - v * v) for d, v in zip(dh, h, strict=True)]
@@ -194,7 +197,6 @@ def _vanilla(P, xs, ys, h, activation):
         dzs[t] = dz
         k = xs[t]
         gX[k] = list(map(add, gX[k], dz))  # ∂L/∂W_xh[:, k] += dz_t
-        dh_next = matvec(WhT, dz)
     dWh = outer_sum(dzs, hs[:-1])
     db = [sum(col) for col in zip(*dzs, strict=True)]
     dWhy, dby = _readout_grads(dys, hs[1:])
@@ -203,7 +205,7 @@ def _vanilla(P, xs, ys, h, activation):
 
 def _gru(P, xs, ys, h):
     n, n2 = P.n, 2 * P.n
-    XB, Wh, WhT, Wc, WcT, WhyT = P.XB, P.Wh, P.WhT, P.Wc, P.WcT, P.WhyT
+    XB, Wh, Wc, WcT, Wback = P.XB, P.Wh, P.Wc, P.WcT, P.Wback
     T = len(xs)
     inv = 1.0 / T
     hs, cache = [h], []
@@ -222,11 +224,12 @@ def _gru(P, xs, ys, h):
     loss, dys = _readout(P, hs[1:], ys, inv)
     gX = [[0.0] * (3 * n) for _ in range(P.V)]
     drz, dhs = [None] * T, [None] * T
-    dh_next = [0.0] * n
+    da, dh_next = [0.0] * n2, [0.0] * n  # nothing comes after the window
     for t in range(T - 1, -1, -1):
         r, z, hc, rh = cache[t]
         hp = hs[t]
-        dh = list(map(add, matvec(WhyT, dys[t]), dh_next))
+        # dh_t = W_hyᵀ·dy_t + W_hrᵀ·da_r + W_hzᵀ·da_z (from t+1) + the rest of step t+1's share
+        dh = list(map(add, matvec(Wback, dys[t] + da), dh_next))
         da_h = [d * (1.0 - zi) * (1.0 - ci * ci) for d, zi, ci in zip(dh, z, hc, strict=True)]
         da_z = [
             d * (hi - ci) * zi * (1.0 - zi) for d, hi, ci, zi in zip(dh, hp, hc, z, strict=True)
@@ -237,9 +240,8 @@ def _gru(P, xs, ys, h):
         drz[t], dhs[t] = da, da_h
         k = xs[t]
         gX[k] = list(map(add, gX[k], da + da_h))
-        # ∂L/∂h_{t−1} = dh ⊙ z + drh ⊙ r + W_hrᵀ·da_r + W_hzᵀ·da_z
-        back = matvec(WhT, da)
-        dh_next = [d * zi + e * ri + b for d, zi, e, ri, b in zip(dh, z, drh, r, back, strict=True)]
+        # ∂L/∂h_{t−1} = dh ⊙ z + drh ⊙ r + W_hrᵀ·da_r + W_hzᵀ·da_z (the last two: next turn)
+        dh_next = [d * zi + e * ri for d, zi, e, ri in zip(dh, z, drh, r, strict=True)]
     dWh = outer_sum(drz, hs[:-1]) + outer_sum(dhs, [c[3] for c in cache])
     db = [sum(col) for col in zip(*drz, strict=True)] + [sum(col) for col in zip(*dhs, strict=True)]
     dWhy, dby = _readout_grads(dys, hs[1:])
@@ -248,7 +250,7 @@ def _gru(P, xs, ys, h):
 
 def _lstm(P, xs, ys, h, c):
     n, n2, n3 = P.n, 2 * P.n, 3 * P.n
-    XB, Wh, WhT, WhyT = P.XB, P.Wh, P.WhT, P.WhyT
+    XB, Wh, Wback = P.XB, P.Wh, P.Wback
     T = len(xs)
     inv = 1.0 / T
     hs, cs, cache = [h], [c], []
@@ -267,11 +269,11 @@ def _lstm(P, xs, ys, h, c):
     loss, dys = _readout(P, hs[1:], ys, inv)
     gX = [[0.0] * (4 * n) for _ in range(P.V)]
     das = [None] * T
-    dh_next = dc_next = [0.0] * n
+    da, dc_next = [0.0] * (4 * n), [0.0] * n  # nothing comes after the window
     for t in range(T - 1, -1, -1):
         i, f, o, g, tc = cache[t]
         cp = cs[t]
-        dh = list(map(add, matvec(WhyT, dys[t]), dh_next))
+        dh = matvec(Wback, dys[t] + da)  # W_hyᵀ·dy_t + W_hᵀ·da_{t+1}
         # c_t also gets dh·o·(1 − tanh²c_t) through h_t = o ⊙ tanh(c_t)
         dc = [e + d * oi * (1.0 - v * v) for e, d, oi, v in zip(dc_next, dh, o, tc, strict=True)]
         da_o = [d * v * oi * (1.0 - oi) for d, v, oi in zip(dh, tc, o, strict=True)]
@@ -283,7 +285,6 @@ def _lstm(P, xs, ys, h, c):
         das[t] = da
         k = xs[t]
         gX[k] = list(map(add, gX[k], da))
-        dh_next = matvec(WhT, da)
     dWh = outer_sum(das, hs[:-1])
     db = [sum(col) for col in zip(*das, strict=True)]
     dWhy, dby = _readout_grads(dys, hs[1:])
@@ -313,16 +314,15 @@ class Optimizer:
     def __call__(self, theta, g):
         lr = self.lr
         if self.kind == "gd":
-            return list(map(sub, theta, map(mul, repeat(lr), g)))
-        b1, b2 = ADAM_BETA1, ADAM_BETA2
+            return [w - lr * d for w, d in zip(theta, g, strict=True)]
+        b1, b2, eps, sqrt = ADAM_BETA1, ADAM_BETA2, ADAM_EPS, math.sqrt
+        a1, a2 = 1.0 - b1, 1.0 - b2
         self.t += 1
         c1, c2 = 1.0 - b1**self.t, 1.0 - b2**self.t
         # m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²
-        m = self.m = list(map(add, map(mul, repeat(b1), self.m), map(mul, repeat(1.0 - b1), g)))
-        v = self.v = list(
-            map(add, map(mul, repeat(b2), self.v), map(mul, map(mul, repeat(1.0 - b2), g), g))
-        )
+        m = self.m = [b1 * x + a1 * d for x, d in zip(self.m, g, strict=True)]
+        v = self.v = [b2 * x + a2 * d * d for x, d in zip(self.v, g, strict=True)]
         # θ ← θ − lr·(m / c1) / (√(v / c2) + ε)
-        denominator = map(add, map(math.sqrt, map(truediv, v, repeat(c2))), repeat(ADAM_EPS))
-        step = map(truediv, map(mul, repeat(lr), map(truediv, m, repeat(c1))), denominator)
-        return list(map(sub, theta, step))
+        return [
+            w - lr * (x / c1) / (sqrt(y / c2) + eps) for w, x, y in zip(theta, m, v, strict=True)
+        ]

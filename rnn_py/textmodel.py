@@ -149,10 +149,16 @@ class TextParams:
             if name not in d:
                 raise ValueError(f"The saved {cell} text weights have no '{name}'.")
         b_y, w_hy = d["b_y"], d["w_hy"]
+        if isinstance(b_y, int | float) or (
+            isinstance(w_hy, list) and w_hy and not isinstance(w_hy[0], list)
+        ):
+            raise ValueError(
+                "These look like weights for numbers, not for text: a text network's w_hy has "
+                "one row per character."
+            )
         if not isinstance(b_y, list) or not isinstance(w_hy, list) or not w_hy:
             raise ValueError("b_y and w_hy must be lists, one entry per character.")
-        V = len(b_y)
-        n = len(w_hy[0]) if isinstance(w_hy[0], list) else 0
+        V, n = len(b_y), len(w_hy[0])
         _check_sizes(cell, n, V)
         weights = {}
         for name, rows, cols in _shapes(gates, n, V):
@@ -362,3 +368,29 @@ def loss_and_grads(params, inputs, targets, h0=None, c0=None, activation="tanh")
     loss, flat, h, c = textcore.window(P, inputs, targets, h, c, activation)
     grads = TextParams.from_flat(params.CELL, params.n, params.vocab_size, flat)
     return loss, grads, h, c if params.CELL == "lstm" else None
+
+
+def reach(params, ixs, activation="tanh"):
+    """How strongly the last hidden state depends on each earlier one while reading the
+    characters ixs from a zero state: ‖∂h_{T−1}/∂h_t‖ (Frobenius) for every t, through every
+    path. Each row of the Jacobian is a unit vector sent back from h_{T−1} through the cell's own
+    `step_back` (holding c_t fixed for the LSTM), as cells.reach does for numbers."""
+    ixs = _check_ixs(params, ixs)
+    cell = cells.make_cell(params.CELL, activation)
+    tr = forward(params, ixs, activation=activation)
+    T, n = len(ixs), params.n
+    zeros = [0.0] * n
+    scratch = TextParams.zeros(params.CELL, n, params.vocab_size)
+    squares = [0.0] * T
+    for k in range(n):
+        dh = [1.0 if i == k else 0.0 for i in range(n)]  # row k of ∂h_{T−1}/∂h_{T−1} = I
+        dc = zeros
+        for t in reversed(range(T)):
+            squares[t] += sum(v * v for v in dh)
+            if t == 0:
+                break
+            c_prev = tr.c[t - 1] if cell.has_c else zeros
+            c = tr.c[t] if cell.has_c else None
+            _, dh, dc = cell.step_back(params, tr.gates[t], tr.h[t - 1], c_prev, c, dh, dc, scratch)
+            dc = dc if cell.has_c else zeros
+    return [math.sqrt(s) for s in squares]
