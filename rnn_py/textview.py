@@ -112,34 +112,6 @@ def advance(model: TextModel):
     return step
 
 
-class Measure:
-    """The mean loss over the whole text in bits per character, computed a chunk at a time
-    (so the page can do it between frames): reading the text from h = 0, each character
-    predicts the next, as `text.bits_per_char` does in one go."""
-
-    def __init__(self, params, text, chunk=100):
-        self.params, self.ixs, self.chunk = params, tx.Vocab(text).encode(text), chunk
-        self.at, self.nats, self.h, self.c, self.probs = 0, 0.0, None, None, None
-        self.bits = None
-
-    def step(self) -> bool:
-        """Measure one more chunk; True once `bits` holds the answer."""
-        ixs, a = self.ixs, self.at
-        if a >= len(ixs):
-            return True
-        piece = ixs[a : a + self.chunk]
-        if self.probs is not None:  # the prediction of this chunk's first character
-            self.nats -= math.log(max(self.probs[piece[0]], 1e-300))
-        tr = tx.forward(self.params, piece, self.h, self.c, activation=ACTIVATION)
-        self.nats += (tr.loss or 0.0) * (len(piece) - 1)  # None when the piece is one character
-        self.h, self.c, self.probs = tr.h_last, tr.c_last, tr.probs[-1]
-        self.at = a + len(piece)
-        if self.at >= len(ixs):
-            self.bits = self.nats / (len(ixs) - 1) / LN2
-            return True
-        return False
-
-
 def summary(model: TextModel, state) -> dict:
     """The loss line: smoothed and whole-text bits per character, perplexity, the unigram
     baseline, and how much has been trained."""

@@ -61,21 +61,6 @@ def test_history_is_thinned_but_keeps_its_last_point_order():
     assert all(w % model.every == 0 for w in windows)
 
 
-# ---- the whole text's loss, a chunk at a time --------------------------------------------------
-
-
-@pytest.mark.parametrize("cell,chunk", [("vanilla", 7), ("lstm", 100), ("gru", 1)])
-def test_measure_in_chunks_equals_bits_per_char(cell, chunk):
-    model = trained(text_state("python", text_cell=cell, text_hidden=4), 5)
-    m = tv.Measure(model.params, model.text, chunk=chunk)
-    steps = 1
-    while not m.step():
-        steps += 1
-    assert steps == math.ceil(len(model.text) / chunk)
-    expected = tx.bits_per_char(model.params, model.text, activation="tanh")
-    assert m.bits == pytest.approx(expected, rel=1e-12)
-
-
 # ---- what the network sees -------------------------------------------------------------------
 
 

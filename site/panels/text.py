@@ -323,16 +323,16 @@ async def measure(model):
     if model.whole_at == model.windows or model.status == "diverged":
         return
     windows = model.windows
-    m = tv.Measure(model.params, model.text)
-    while not m.step():
-        await asyncio.sleep(0.005)
-        if model.windows != windows:
-            return  # trained on meanwhile
-    model.whole, model.whole_at = m.bits, windows
+    for bits in tx.bits_per_char_steps(model.params, model.text, tv.ACTIVATION, chunk=100):
+        if bits is None:
+            await asyncio.sleep(0.005)
+            if model.windows != windows:
+                return  # trained on meanwhile
+    model.whole, model.whole_at = bits, windows
     text.status = (f"Trained {windows:,} windows ({model.chars:,} characters): "
-                   f"{m.bits:.2f} bits per character on the whole text.")  # fmt: skip
+                   f"{bits:.2f} bits per character on the whole text.")  # fmt: skip
     page.record("text_run", text=model.text, cell=model.params.CELL, hidden=model.params.n,
-                windows=windows, bits=m.bits)  # fmt: skip
+                windows=windows, bits=bits)  # fmt: skip
     if text.model is model:
         paint()
         page.repaint()  # the challenges check again
