@@ -276,13 +276,15 @@ async def run_training(target=None, replay=False):
     try:
         while True:
             start = now = time.perf_counter()
-            while now - start < SLICE:
+            while True:  # windows while the next one (as long as the last) fits in the slice
                 if target is not None and model.windows >= target:
                     break
                 if tv.advance(model) is None or model.status != "running":
                     break
-                slowest = max(slowest, time.perf_counter() - now)
-                now = time.perf_counter()
+                last, now = time.perf_counter() - now, time.perf_counter()
+                slowest = max(slowest, last)
+                if now - start + last > SLICE:
+                    break
             seconds = time.perf_counter() - clock
             rate = (model.chars - first) / seconds if seconds else 0
             what = f"Training: window {model.windows:,}"
