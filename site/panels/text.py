@@ -292,13 +292,17 @@ async def run_training(target=None, replay=False):
                 what = f"Replaying the link's training: window {model.windows:,} of {target:,}"
             text.status = f"{what} ({rate:,.0f} characters per second)."
             done = model.status != "running" or (target is not None and model.windows >= target)
-            late = time.perf_counter() - text.sees_time > SEES_EVERY
-            paint(sees=late or done)
+            paint(sees=False)
             if done:
                 break
             await next_frame()
             if me != session.run_id:
                 break
+            if time.perf_counter() - text.sees_time > SEES_EVERY:
+                paint(sees=True)  # the heatmaps in a frame of their own, not after a slice
+                await next_frame()
+                if me != session.run_id:
+                    break
     finally:
         if session.run_id == me:
             session.running = None
@@ -325,7 +329,7 @@ async def measure(model):
     if model.whole_at == model.windows or model.status == "diverged":
         return
     windows = model.windows
-    for bits in tx.bits_per_char_steps(model.params, model.text, tv.ACTIVATION, chunk=100):
+    for bits in tx.bits_per_char_steps(model.params, model.text, tv.ACTIVATION, chunk=50):
         if bits is None:
             await asyncio.sleep(0.005)
             if model.windows != windows:
