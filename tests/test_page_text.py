@@ -5,8 +5,10 @@ training exactly. Every number is recomputed here with rnn_py on CPython."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 
 import pytest
 from conftest import READY, screenshot
@@ -124,6 +126,13 @@ def test_text_journey(open_page):
     for text, temperature in ((cold, 0.5), (hot, 1.5)):
         assert text == start + tx.sample(model.params, model.vocab, start, 200,
                                          temperature=temperature, seed=0)  # fmt: skip
+
+    # The weights go out as JSON with the vocabulary (links never carry them).
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download text weights (JSON)").click()
+    saved = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert saved["vocabulary"] == model.vocab.chars and saved["windows_trained"] == state.trained
+    assert tx.TextParams.from_dict(saved["params"]).flat() == pytest.approx(model.params.flat())
 
     # What the network sees: one column per character, every true next character outlined.
     probs = page.locator("#sees-probs")
