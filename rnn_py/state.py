@@ -352,7 +352,7 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
             notices.append(f"{error} Using the default weights instead.")
     if "text" in values:
         try:
-            check_text(values["text"])
+            values["text"] = check_text(values["text"])  # line breaks as "\n"
         except ValueError as error:
             notices.append(f"The link's text can't be used: {error} Using the hello world text.")
             del values["text"]

@@ -159,6 +159,11 @@ def test_a_link_with_unusable_text_falls_back_and_says_why():
         assert len(notices) == 1 and words in notices[0], notices
 
 
+def test_a_link_with_windows_line_breaks_reads_them_as_line_breaks():
+    state, notices = from_query("task=text&text=ab%0D%0Aba%0Dc")
+    assert state.text == "ab\nba\nc" and notices == []
+
+
 def test_numbers_links_are_unchanged():
     assert "task" not in to_query(DemoState()) and "text" not in to_query(DemoState())
 
