@@ -15,7 +15,8 @@ Chromium and prints one Markdown table of medians, ratios and budgets (issue 12)
 - a slider drag (200 `input` events, one per animation frame), the training and search
   animations and, when the page has it, the loss-landscape computation: handling time, frames
   per second, the longest main-thread task (Long Tasks API);
-- BPTT epochs and random-search trials per second in the page's own Pyodide and on this CPython;
+- BPTT epochs and random-search trials per second in the page's own Pyodide and on this CPython,
+  and characters per second of BPTT training on text for each cell (n = 16, 30 characters);
 - every file a cold visit loads, raw and gzip -9 bytes.
 
 Figures, not tests: nothing here fails when a budget is missed.
@@ -153,6 +154,22 @@ def _search(length):
 
 JOBS = {f"bptt n={n} T={t}": (_bptt, (n, t)) for n in (1, 2, 8) for t in (12, 64)}
 JOBS["search n=1 T=12"] = (_search, (12,))
+
+from rnn_py.text import text_params, train_text
+
+def _text(cell):  # issue 16: 2,000 characters from a 30-character vocabulary, n = 16
+    import random
+    chars = "abcdefghijklmnopqrstuvwxyz ,.\n"
+    rng = random.Random(0)
+    text = chars + "".join(rng.choice(chars) for _ in range(2000 - len(chars)))
+    start = text_params(cell, 16, 30, seed=0)
+    def run(count):  # count characters, in windows of 25
+        (last,) = deque(train_text(start, text, windows=max(1, count // 25)), maxlen=1)
+        assert last.status == "done", last.message
+    return run
+
+for _cell in ("vanilla", "gru", "lstm"):
+    JOBS[f"text {_cell} n=16 V=30"] = (_text, (_cell,))
 
 def per_second(name, count, reps=3):
     make, args = JOBS[name]
@@ -450,9 +467,12 @@ def throughput(browser, url, rounds=3):
     finally:
         context.close()
     rows = []
+    text_budgets = {"text vanilla n=16 V=30": 3_000, "text lstm n=16 V=30": 1_000}
     for name in counts:
-        unit = "trials/s" if name.startswith("search") else "epochs/s"
+        unit = {"search": "trials/s", "text": "chars/s"}.get(name.split()[0], "epochs/s")
         budget = Budget(">=", 10_000) if name == "bptt n=1 T=12" else None
+        if name in text_budgets:  # BPTT training on text, characters per second (issue 16)
+            budget = Budget(">=", text_budgets[name])
         rows.append(Row(f"Pyodide {name}", pyodide[name], unit, budget))
         rows.append(
             Row(

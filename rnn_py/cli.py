@@ -8,6 +8,7 @@ of the two, in a terminal.
     python -m rnn_py units --sequence sine --normalized --hidden 1,2,3
     python -m rnn_py run --cell lstm --weights weights.json --json
     python -m rnn_py cells --gaps 5,20 --seeds 2
+    python -m rnn_py text --preset rhyme --cell lstm --hidden 16 --epochs 30
 
 Every command takes --json for a machine-readable result. Bad flags or values print one line,
 `rnn-py: error: …`, and exit with status 2.
@@ -18,7 +19,7 @@ import json
 import os
 import sys
 
-from . import cells, longlag
+from . import cells, longlag, textcli
 from .cliformat import Bar as _Bar
 from .cliformat import describe as _describe
 from .cliformat import finite_or_null as _finite_or_null
@@ -150,34 +151,9 @@ def build_parser():
     _add_clip_flags(units)
     units.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    lag = commands.add_parser(
-        "cells", help="vanilla, GRU and LSTM on the long-lag task: who remembers across a gap"
-    )
-    d = longlag.DEFAULTS
-    lag.add_argument("--cells", type=_cell_names, default=cells.CELLS, metavar="C,C,...",
-                     help="cells to train (default vanilla,gru,lstm)")  # fmt: skip
-    lag.add_argument("--gaps", type=_hidden_sizes, default=longlag.GAPS, metavar="G,G,...",
-                     help="gaps, 2 to 100 (default 5,10,20,50,100)")  # fmt: skip
-    for flag, kind, what in (("--seeds", int, "seeds 0..K-1"), ("--epochs", int, "epochs"),
-                             ("--batch", int, "examples per epoch"),
-                             ("--hidden", int, "hidden units"), ("--lr", float, "learning rate"),
-                             ("--clip", float, "gradient clipping limit")):  # fmt: skip
-        lag.add_argument(
-            flag, type=kind, default=d[flag[2:]], help=f"{what} (default {d[flag[2:]]})"
-        )
-    lag.add_argument("--optimizer", choices=OPTIMIZERS, default=d["optimizer"],
-                     help=f"gd or adam (default {d['optimizer']})")  # fmt: skip
-    lag.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                     help="runs at once, in separate processes (default: up to 2)")  # fmt: skip
-    lag.add_argument("--json", action="store_true", help="print the result as JSON")
+    longlag.add_parser(commands)
+    textcli.add_parser(commands, _add_clip_flags)
     return parser
-
-
-def _cell_names(text):
-    names = tuple(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
-    if not names or any(name not in cells.CELLS for name in names):
-        raise argparse.ArgumentTypeError(f"{text!r}: choose from {','.join(cells.CELLS)}")
-    return names
 
 
 def _add_cell_flags(parser):
@@ -470,40 +446,14 @@ def _units(args):
     }
 
 
-def _cells(args):
-    runs = len(args.cells) * len(args.gaps) * args.seeds
-    bar = _Bar(runs, "cells")
-    ticks = bar.count(iter(range(runs)))
-    settings = {k: getattr(args, k) for k in ("seeds", "epochs", "batch", "hidden", "lr", "clip")}
-    result = longlag.measure(
-        args.cells, args.gaps, lambda: next(ticks), args.jobs, optimizer=args.optimizer, **settings
-    )
-    bar.close()
-    if not args.json:
-        s = result["settings"]
-        print(
-            f"cells: remember x_0 across a gap (noise σ {s['noise']}); n = {s['hidden']}, "
-            f"{s['optimizer']} lr {s['lr']:g}, clip {s['clip']:g}, batch {s['batch']}, "
-            f"{s['epochs']} epochs, seeds 0..{s['seeds'] - 1}; loss on {s['test_size']} unseen "
-            f"examples; solved below {s['solved_below']} (answering 0 scores 0.333)"
-        )
-        print()
-        rows = [
-            (cells.LABELS[cell], int(gap), _num(r["median_loss"]), f"{r['solved']:.0%}")
-            for cell, by_gap in result["cells"].items()
-            for gap, r in by_gap.items()
-        ]
-        print(_table(("cell", "gap", "median loss", "seeds solved"), rows, left=1))
-    return {"command": "cells", **result}
-
-
 _COMMANDS = {
     "run": _run,
     "train": _train,
     "search": _search,
     "compare": _compare,
     "units": _units,
-    "cells": _cells,
+    "cells": longlag.run,
+    "text": textcli.run,
 }
 
 

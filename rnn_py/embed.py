@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CONTROLS = {
+    "task": "Task (numbers or text)",
     "sequence": "Sequence",
     "length": "Length",
     "normalized": "Normalized inputs",

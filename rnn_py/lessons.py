@@ -18,6 +18,10 @@ dicts the page records as things happen (page.record), each with a "kind":
                   clipped_move and unclipped_move = how far each moved the weights
     "vanilla"     the vanilla cell's weights as the page last held them (recorded when they
                   or the activation change): params, activation; challenge 8 compares with them
+    "text_run"    text mode measured a network on its whole text after training: text, cell,
+                  hidden, windows, bits (bits per character over the whole text)
+    "text_sample" text mode wrote a sample: text (what the network was trained on), hidden,
+                  sample (the start character and what followed), temperature, windows
 
 Nothing here reads the page; every check recomputes from these two arguments, so the same
 checks run on CPython in the tests.
@@ -34,6 +38,7 @@ from functools import lru_cache
 from . import cells, remember
 from .cellbase import CellParams
 from .model import Params
+from .text import PRESETS, unigram_bits
 
 RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
 WEIGHTS = "weights"  # the kind of event that says where the weights came from
@@ -45,6 +50,12 @@ LONG_GAP = 10  # challenge 9: the shortest gap that counts as a long lag
 VANILLA = "vanilla"  # the kind of event that keeps the vanilla cell's weights for challenge 8
 LONG_LAG = "remember"  # the long-lag task's sequence name (state.REMEMBER; state imports us)
 MIN_SINE_LENGTH = 12  # the default length: one and a half periods of the wave, not a short piece
+TEXT_MARGIN = 1.0  # bits per character below the unigram baseline, on the Python preset
+COUNTING_UNITS = 2  # … with at most this many hidden units
+HELLO_UNITS = 3  # hidden units at most for the hello world challenge
+HELLO = "hello world"  # what a sample of the hello preset must write, HELLO_TIMES times
+HELLO_TIMES = 3
+HELLO_TEMPERATURE = 1.0  # the lowest temperature that counts: no help from a cold softmax
 STORAGE_KEY = "rnn-demo-challenges"
 RESET = "challenges_reset"  # the event "Reset progress" records
 
@@ -554,6 +565,87 @@ def _progress_long_lag(state, events):
     )
 
 
+# ---- 8. beat counting (text) -----------------------------------------------------------
+
+
+def _small(e, units):
+    hidden = e.get("hidden")
+    return isinstance(hidden, int) and not isinstance(hidden, bool) and 1 <= hidden <= units
+
+
+def _text_runs(events, text):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "text_run" and e.get("text") == text and _finite(e.get("bits"))
+    ]
+
+
+def _python_goal():
+    return unigram_bits(PRESETS["python"]) - TEXT_MARGIN
+
+
+def _check_counting(state, events):
+    runs = _text_runs(events, PRESETS["python"])
+    return any(e["bits"] <= _python_goal() and _small(e, COUNTING_UNITS) for e in runs)
+
+
+def _progress_counting(state, events):
+    goal, base = _python_goal(), unigram_bits(PRESETS["python"])
+    runs = _text_runs(events, PRESETS["python"])
+    if not runs:
+        return (
+            "Choose the Text task and the Python preset, then train: the page measures the "
+            "whole text's loss when you stop."
+        )
+    e = runs[-1]
+    text = (
+        f"Your last network on it: {e['bits']:.2f} bits per character with {e.get('hidden')} "
+        f"hidden units; counting gives {base:.2f}."
+    )
+    if not _small(e, COUNTING_UNITS):
+        return text + f" Now do it with at most {COUNTING_UNITS} hidden units."
+    return text + f" The goal is {goal:.2f} or less."
+
+
+# ---- 9. hello world (text) ----------------------------------------------------------------
+
+
+def _hello_samples(events):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "text_sample"
+        and e.get("text") == PRESETS["hello"]
+        and isinstance(e.get("sample"), str)
+        and _finite(e.get("temperature"))
+    ]
+
+
+def _check_hello(state, events):
+    return any(
+        e["temperature"] >= HELLO_TEMPERATURE
+        and e["sample"].count(HELLO) >= HELLO_TIMES
+        and _small(e, HELLO_UNITS)
+        for e in _hello_samples(events)
+    )
+
+
+def _progress_hello(state, events):
+    samples = _hello_samples(events)
+    if not samples:
+        return "Choose the Text task and the hello world preset, train, then Sample."
+    e = samples[-1]
+    times = e["sample"].count(HELLO)
+    text = f"Your last sample wrote “{HELLO}” {times} time{'s' * (times != 1)}"
+    if not _small(e, HELLO_UNITS):
+        return text + f", with {e.get('hidden')} hidden units: use at most {HELLO_UNITS}."
+    if e["temperature"] < HELLO_TEMPERATURE:
+        low = f", at temperature {e['temperature']:g}"
+        return text + low + f": sample at {HELLO_TEMPERATURE:g} or above."
+    return text + f"; the goal is {HELLO_TIMES}."
+
+
 CHALLENGES = (
     Challenge(
         id="by-hand",
@@ -732,6 +824,49 @@ CHALLENGES = (
         ),
         check=_check_long_lag,
         progress=_progress_long_lag,
+    ),
+    Challenge(
+        id="text-counting",
+        title="Beat counting",
+        goal=(
+            f"In text mode, on the Python preset and with at most {COUNTING_UNITS} hidden units, "
+            f"get the loss at least {TEXT_MARGIN:g} bit per character below the unigram baseline "
+            "(always guessing the character frequencies)."
+        ),
+        hint=(
+            "Set Hidden units to 2, train until the smoothed loss levels off (a few hundred "
+            "windows), then Stop: the page measures the whole text. One unit is not enough."
+        ),
+        explanation=(
+            "Counting knows how often each character comes, but not what comes after what. Even "
+            "two hidden numbers carry enough of the characters before (after “retu” comes “r”) "
+            "to beat it. "
+            "Each bit per character saved halves the number of equally likely guesses "
+            "(the perplexity) at every step."
+        ),
+        check=_check_counting,
+        progress=_progress_counting,
+    ),
+    Challenge(
+        id="text-hello",
+        title="Hello, world",
+        goal=(
+            f"With at most {HELLO_UNITS} hidden units, train on the hello world preset until a "
+            f"Sample at temperature {HELLO_TEMPERATURE:g} or above writes “{HELLO}” "
+            f"{HELLO_TIMES} times."
+        ),
+        hint=(
+            "After an “l” comes “l”, “o” or “d”: which one depends on the characters before, so "
+            "the network must remember them. Three units and a few hundred windows will do."
+        ),
+        explanation=(
+            "At temperature 1 the sample follows the network's own probabilities, so the words "
+            "come out right only when it is confident at every step: it has learned to carry "
+            "where it is in the word in its hidden state. A low temperature would hide "
+            "uncertainty by always taking the likeliest character."
+        ),
+        check=_check_hello,
+        progress=_progress_hello,
     ),
 )
 

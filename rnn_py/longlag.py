@@ -7,10 +7,13 @@ measure each on examples it never trained on.
     ['losses', 'median_loss', 'solved']
 """
 
+import argparse
+import os
 import statistics
 
 from . import remember
-from .cells import CELLS, random_params
+from .cells import CELLS, LABELS, random_params
+from .cliformat import Bar, num, table
 from .train import train_bptt
 
 GAPS = (5, 10, 20, 50, 100)
@@ -115,3 +118,76 @@ def markdown(result):
         for cell, by_gap in result["cells"].items()
     ]
     return "\n".join([head, rule, *rows])
+
+
+# ---- python -m rnn_py cells -------------------------------------------------------------------
+
+
+def add_parser(commands):
+    """The cells subcommand's flags."""
+    lag = commands.add_parser(
+        "cells", help="vanilla, GRU and LSTM on the long-lag task: who remembers across a gap"
+    )
+    d = DEFAULTS
+    lag.add_argument("--cells", type=cell_names, default=CELLS, metavar="C,C,...",
+                     help="cells to train (default vanilla,gru,lstm)")  # fmt: skip
+    lag.add_argument("--gaps", type=hidden_sizes, default=GAPS, metavar="G,G,...",
+                     help="gaps, 2 to 100 (default 5,10,20,50,100)")  # fmt: skip
+    for flag, kind, what in (("--seeds", int, "seeds 0..K-1"), ("--epochs", int, "epochs"),
+                             ("--batch", int, "examples per epoch"),
+                             ("--hidden", int, "hidden units"), ("--lr", float, "learning rate"),
+                             ("--clip", float, "gradient clipping limit")):  # fmt: skip
+        lag.add_argument(
+            flag, type=kind, default=d[flag[2:]], help=f"{what} (default {d[flag[2:]]})"
+        )
+    lag.add_argument("--optimizer", choices=OPTIMIZERS, default=d["optimizer"],
+                     help=f"gd or adam (default {d['optimizer']})")  # fmt: skip
+    lag.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                     help="runs at once, in separate processes (default: up to 2)")  # fmt: skip
+    lag.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def cell_names(text):
+    names = tuple(dict.fromkeys(item.strip() for item in text.split(",") if item.strip()))
+    if not names or any(name not in CELLS for name in names):
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {','.join(CELLS)}")
+    return names
+
+
+def hidden_sizes(text):
+    """--gaps 5,20 as a tuple of whole numbers."""
+    try:
+        sizes = tuple(int(item) for item in text.split(",") if item.strip())
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of whole numbers like 5,20")
+    return tuple(dict.fromkeys(sizes))
+
+
+def run(args):
+    """The cells command: measure, print the table (or return it for --json)."""
+    runs = len(args.cells) * len(args.gaps) * args.seeds
+    bar = Bar(runs, "cells")
+    ticks = bar.count(iter(range(runs)))
+    settings = {k: getattr(args, k) for k in ("seeds", "epochs", "batch", "hidden", "lr", "clip")}
+    result = measure(
+        args.cells, args.gaps, lambda: next(ticks), args.jobs, optimizer=args.optimizer, **settings
+    )
+    bar.close()
+    if not args.json:
+        s = result["settings"]
+        print(
+            f"cells: remember x_0 across a gap (noise σ {s['noise']}); n = {s['hidden']}, "
+            f"{s['optimizer']} lr {s['lr']:g}, clip {s['clip']:g}, batch {s['batch']}, "
+            f"{s['epochs']} epochs, seeds 0..{s['seeds'] - 1}; loss on {s['test_size']} unseen "
+            f"examples; solved below {s['solved_below']} (answering 0 scores 0.333)"
+        )
+        print()
+        rows = [
+            (LABELS[cell], int(gap), num(r["median_loss"]), f"{r['solved']:.0%}")
+            for cell, by_gap in result["cells"].items()
+            for gap, r in by_gap.items()
+        ]
+        print(table(("cell", "gap", "median loss", "seeds solved"), rows, left=1))
+    return {"command": "cells", **result}

@@ -22,6 +22,7 @@ from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' 
 from .lessons import CHALLENGES
 from .model import ACTIVATIONS, Params
 from .sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
+from .text import DEFAULT_SEQ_LENGTH, MAX_CHARS, MAX_HIDDEN_TEXT, PRESETS, check_text
 from .train import OPTIMIZERS, PARAM_LIMIT
 
 WEIGHT_LIMIT = 5.0  # the sliders' range, ±; typed values are clamped to it
@@ -34,6 +35,10 @@ MAX_CUSTOM_CHARS = 1000
 MAX_SEED = 2**31 - 1
 REMEMBER = "remember"  # the long-lag task "Remember the first number" (rnn_py.remember)
 MAX_BATCH = 64
+TASKS = ("numbers", "text")  # the Data box's Task: today's numbers, or your own text (rnn_py.text)
+MAX_TRAINED = 100_000  # windows a link may ask to replay
+MAX_SAMPLE = 1000  # characters one Sample writes
+MIN_TEMP, MAX_TEMP = 0.1, 2.0  # the sampling temperature's range
 # Controls a teacher can hide with a classroom link (hide=activation,train), panels a link can
 # open (open=landscape) and the panels one embed can show alone (panel=landscape): rnn_py.embed.
 HIDEABLE = tuple(CONTROLS)
@@ -74,6 +79,20 @@ class DemoState:
     batch: int = 16  # the long-lag task's examples per epoch
     panel: str = ""  # an embed of one panel alone (rnn_py.embed.PANELS), or "" for all
     open: tuple[str, ...] = ()  # panels to open on arrival (rnn_py.embed.OPENABLE)
+    # The text task (rnn_py.text; the page's text mode, rnn_py.textview). Links carry the text
+    # and the settings, never the weights: ``trained`` windows from the seeded start replay them.
+    mode: str = "numbers"  # the Task: one of TASKS
+    text: str = PRESETS["hello"]
+    text_cell: str = "vanilla"
+    text_hidden: int = 16
+    seq_length: int = DEFAULT_SEQ_LENGTH
+    text_optimizer: str = "adam"
+    trained: int = 0  # windows trained from the seeded start
+    temperature: float = 1.0
+    sample_length: int = 200
+    sample_start: str = ""  # the character Sample starts from; "" or unknown: the text's first
+    sample_seed: int = 0
+    text_from: int = 0  # where the stretch "What the network sees" starts
 
     @property
     def hidden(self) -> int:
@@ -164,6 +183,18 @@ FIELDS = (
     Field("batch", "batch", "Batch size", "int", low=1, high=MAX_BATCH, always=False),
     Field("panel", "panel", "Panel", "choice", choices=tuple(p.name for p in PANELS), always=False),
     Field("open", "open", "Panels to open", "list", choices=tuple(OPENABLE), always=False),
+    Field("task", "mode", "Task", "choice", choices=TASKS, always=False),
+    Field("text", "text", "Text", "text", high=MAX_CHARS, always=False),
+    Field("tcell", "text_cell", "Text cell", "choice", choices=CELLS, always=False),
+    Field("tn", "text_hidden", "Hidden units", "int", low=1, high=MAX_HIDDEN_TEXT, always=False),
+    Field("tlen", "seq_length", "Sequence length", "int", low=2, high=100, always=False),
+    Field("topt", "text_optimizer", "Text optimizer", "choice", choices=OPTIMIZERS, always=False),
+    Field("trained", "trained", "Windows trained", "int", low=0, high=MAX_TRAINED, always=False),
+    Field("temp", "temperature", "Temperature", "float", low=MIN_TEMP, high=MAX_TEMP, always=False),
+    Field("ns", "sample_length", "Sample length", "int", low=1, high=MAX_SAMPLE, always=False),
+    Field("start", "sample_start", "Start character", "text", high=1, always=False),
+    Field("sseed", "sample_seed", "Sample seed", "int", low=0, high=MAX_SEED, always=False),
+    Field("tfrom", "text_from", "Stretch start", "int", low=0, high=MAX_CHARS, always=False),
 )
 KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
 
@@ -329,6 +360,12 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
             values["params"] = _read_weights(n, pairs["w"], cell)
         except ValueError as error:
             notices.append(f"{error} Using the default weights instead.")
+    if "text" in values:
+        try:
+            values["text"] = check_text(values["text"])  # line breaks as "\n"
+        except ValueError as error:
+            notices.append(f"The link's text can't be used: {error} Using the hello world text.")
+            del values["text"]
     state = DemoState(**values)
     if state.sequence == "custom":
         try:

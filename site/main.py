@@ -440,6 +440,7 @@ import panels.embed  # noqa: E402, F401 (one-panel embeds, open=, messages to th
 import panels.forecast  # noqa: E402, F401 (the Forecast switch and steps)
 import panels.landscape  # noqa: E402, F401 (the Loss landscape panel)
 import panels.teachers  # noqa: E402, F401 (the For teachers panel: links and embeds)
+import panels.text  # noqa: E402, F401 (text mode: your own text, a character-level RNN)
 import panels.units  # noqa: E402, F401 (the Memory panel)
 from panels import weights  # noqa: E402, F401 (binds the weight grids)
 

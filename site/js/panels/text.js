@@ -1,0 +1,339 @@
+// Text mode: the loss line and chart, the sample, and "What the network sees" (two heatmaps,
+// the character strip with each character's top five, Step Forward's equations). Python
+// (site/panels/text.py, rnn_py.textview) sends the data; nothing here computes the model.
+import { $, css, setValue, tint } from "../util.js";
+import { mathLine } from "../equation.js";
+
+const CELL = 18; // px per character column
+const LABEL = 30; // px for the row labels at the left
+let last = { summary: null, sees: null, step: null };
+let active = 0; // the strip's focused column
+
+const fmt = (v, d = 2) => (v === null || v === undefined ? "—" : v.toFixed(d));
+
+export function init() {
+  const strip = $("sees-strip");
+  strip.addEventListener("keydown", (event) => {
+    const cols = last.sees ? last.sees.columns.length : 0;
+    if (!cols) return;
+    const moves = { ArrowRight: 1, ArrowLeft: -1, Home: -cols, End: cols };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    focusColumn(Math.max(0, Math.min(cols - 1, active + moves[event.key])));
+  });
+  strip.addEventListener("focusin", (event) => {
+    const t = Number(event.target.dataset.t);
+    if (!Number.isNaN(t)) showTop(t);
+  });
+  strip.addEventListener("mouseover", (event) => {
+    const t = Number(event.target.dataset && event.target.dataset.t);
+    if (!Number.isNaN(t)) showTop(t);
+  });
+  for (const id of ["sees-probs", "sees-hidden"]) {
+    $(id).addEventListener("mousemove", (event) => {
+      const rect = event.target.getBoundingClientRect();
+      const t = Math.floor((event.clientX - rect.left - LABEL) / CELL);
+      if (last.sees && t >= 0 && t < last.sees.columns.length) showTop(t);
+    });
+  }
+  let timer = 0;
+  addEventListener("resize", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => last.summary && drawChart(last.summary), 100);
+  });
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    if (last.summary) drawChart(last.summary);
+    if (last.sees) drawMaps(last.sees, last.step);
+  });
+}
+
+function focusColumn(t) {
+  const cells = $("sees-strip").querySelectorAll(".sees-char");
+  if (!cells[t]) return;
+  for (const el of cells) el.tabIndex = -1;
+  cells[t].tabIndex = 0;
+  cells[t].focus();
+  active = t;
+}
+
+function showTop(t) {
+  const col = last.sees && last.sees.columns[t];
+  if (!col) return;
+  const pos = last.sees.from + t + 1;
+  const parts = col.top.map(([ch, p]) => `‘${ch}’ ${(100 * p).toFixed(1)}%`);
+  let text = `After ‘${col.char}’ (character ${pos}): ${parts.join(", ")}.`;
+  if (col.next !== null) text += ` True next: ‘${last.sees.vocab[col.next]}’, ${fmt(col.bits)} bits.`;
+  $("sees-top").textContent = text;
+  $("sees-top").dataset.t = String(t);
+}
+
+export function paint(d) {
+  if (d.mode !== "text") return; // Python switches the layout (body.task-text) itself
+  if (d.settings) paintSettings(d.settings, d.summary);
+  if (d.summary) {
+    last.summary = d.summary;
+    paintSummary(d.summary);
+  }
+  const busy = d.running;
+  $("text-train").disabled = Boolean(busy) || Boolean(d.text_error) || d.summary?.status === "diverged";
+  $("text-train").textContent = busy === "train" ? "Training…" : busy === "replay" ? "Replaying…" : "Train";
+  $("text-stop").disabled = !busy;
+  $("sample").disabled = Boolean(busy);
+  $("sample").textContent = busy === "sample" ? "Sampling…" : "Sample";
+  if (d.status !== undefined) {
+    $("text-status").textContent = d.status;
+    $("text-status").classList.toggle("warn", Boolean(d.warn));
+  }
+  $("text-msg").textContent = d.text_error || "";
+  $("text-input").setAttribute("aria-invalid", d.text_error ? "true" : "false");
+  if (d.text_count !== undefined) $("text-count").textContent = d.text_count;
+  if (d.sample) paintSample(d.sample);
+  if (d.sees) last.sees = d.sees;
+  if (d.step !== undefined) last.step = d.step;
+  if (d.sees || d.step !== undefined) {
+    paintStrip(last.sees, last.step);
+    drawMaps(last.sees, last.step);
+    paintEquationLines(last.step);
+  }
+  document.getElementById("text-stage").dataset.state = busy ? "busy" : "idle";
+}
+
+function paintSettings(s, summary) {
+  if (s.set_text) $("text-input").value = s.text;
+  setValue($("text-cell"), s.cell);
+  setValue($("text-hidden"), s.hidden);
+  setValue($("seq-length"), s.seq_length);
+  setValue($("text-opt"), s.optimizer);
+  setValue($("temperature-num"), s.temperature);
+  setValue($("temperature"), s.temperature);
+  $("temperature").setAttribute("aria-valuetext", String(s.temperature));
+  setValue($("sample-length"), s.sample_length);
+  setValue($("sample-seed"), s.sample_seed);
+  setValue($("sees-from"), s.text_from + 1);
+  setValue($("task"), "text");
+  if (summary) {
+    const select = $("sample-start");
+    const key = summary.vocab_raw.join("\u0000");
+    if (select.dataset.vocab !== key) {
+      select.replaceChildren(...summary.vocab_raw.map((ch, i) => {
+        const option = document.createElement("option");
+        option.value = ch;
+        option.textContent = summary.vocab[i];
+        return option;
+      }));
+      select.dataset.vocab = key;
+    }
+    select.value = s.sample_start;
+  }
+}
+
+function paintSummary(s) {
+  const vocab = $("text-vocab");
+  vocab.replaceChildren(...s.vocab.map((ch) => {
+    const el = document.createElement("span");
+    el.textContent = ch;
+    return el;
+  }));
+  vocab.setAttribute("aria-label", `${s.vocab_size} characters`);
+  vocab.dataset.size = String(s.vocab_size);
+  const trained = s.windows
+    ? `${s.windows.toLocaleString("en")} windows trained (${s.trained_chars.toLocaleString("en")} characters)`
+    : "untrained";
+  const loss = s.whole !== null
+    ? `Loss on the whole text: ${fmt(s.whole)} bits per character (perplexity ${fmt(s.perplexity)})`
+    : s.smooth !== null
+      ? `Loss, smoothed over recent windows: ${fmt(s.smooth)} bits per character (perplexity ${fmt(2 ** s.smooth)})`
+      : "Loss: —";
+  const base = `Counting alone (the unigram baseline: always guess the character frequencies): ${fmt(s.unigram)} bits per character (perplexity ${fmt(s.unigram_perplexity)}).`;
+  const line = $("text-loss");
+  line.replaceChildren();
+  const b = document.createElement("b");
+  b.textContent = loss;
+  const small = document.createElement("span");
+  small.textContent = ` · ${s.cell === "vanilla" ? "vanilla RNN" : s.cell.toUpperCase()}, ${s.n} hidden units, ${trained}. ${base}`;
+  line.append(b, small);
+  line.dataset.whole = s.whole === null ? "" : String(s.whole);
+  line.dataset.windows = String(s.windows);
+  drawChart(s);
+}
+
+function drawChart(s) {
+  const canvas = $("text-chart");
+  const width = Math.max(240, canvas.parentElement.clientWidth);
+  const height = 200;
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = width * dpr;
+  canvas.height = height * dpr;
+  canvas.style.width = width + "px";
+  canvas.style.height = height + "px";
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const pts = s.history;
+  const left = 44, right = 10, top = 10, bottom = 26;
+  const W = width - left - right, H = height - top - bottom;
+  const maxX = Math.max(10, pts.length ? pts[pts.length - 1][0] : 10);
+  const maxY = Math.max(s.unigram, ...pts.map((p) => p[1])) * 1.1 || 1;
+  const X = (x) => left + (x / maxX) * W;
+  const Y = (y) => top + H - (y / maxY) * H;
+  ctx.strokeStyle = css("--line");
+  ctx.fillStyle = css("--muted");
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(left, top);
+  ctx.lineTo(left, top + H);
+  ctx.lineTo(left + W, top + H);
+  ctx.stroke();
+  for (let k = 0; k <= 4; k++) {
+    const y = (maxY * k) / 4;
+    ctx.fillText(y.toFixed(1), 4, Y(y) + 4);
+  }
+  ctx.fillText(`windows (0–${maxX})`, left + W / 2 - 40, height - 6);
+  // the unigram baseline, dashed
+  ctx.strokeStyle = css("--c-target");
+  ctx.setLineDash([6, 4]);
+  ctx.beginPath();
+  ctx.moveTo(left, Y(s.unigram));
+  ctx.lineTo(left + W, Y(s.unigram));
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.fillText("unigram baseline", left + 6, Y(s.unigram) - 4);
+  if (pts.length) {
+    ctx.strokeStyle = css("--c-bptt");
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    pts.forEach(([x, y], i) => (i ? ctx.lineTo(X(x), Y(y)) : ctx.moveTo(X(x), Y(y))));
+    ctx.stroke();
+  }
+  canvas.dataset.points = String(pts.length);
+}
+
+function paintSample(s) {
+  const out = $("sample-out");
+  out.textContent = s.text;
+  out.dataset.done = s.done ? "1" : "0";
+  $("sample-status").textContent = s.status || "";
+}
+
+function paintStrip(sees, step) {
+  const strip = $("sees-strip");
+  if (!sees) {
+    strip.replaceChildren();
+    return;
+  }
+  strip.style.gridTemplateColumns = `${LABEL}px repeat(${sees.columns.length}, ${CELL}px)`;
+  const spacer = document.createElement("span");
+  spacer.className = "sees-spacer";
+  spacer.setAttribute("aria-hidden", "true");
+  const cells = sees.columns.map((col, t) => {
+    const el = document.createElement("span");
+    el.className = "sees-char";
+    el.textContent = col.char;
+    el.dataset.t = String(t);
+    el.tabIndex = t === Math.min(active, sees.columns.length - 1) ? 0 : -1;
+    el.setAttribute("role", "button");
+    el.setAttribute("aria-label", `character ${sees.from + t + 1}: ${col.char}`);
+    if (step && step.t === t) el.classList.add("current");
+    return el;
+  });
+  strip.replaceChildren(spacer, ...cells);
+  if (active >= sees.columns.length) active = 0;
+}
+
+function drawMaps(sees, step) {
+  const probs = $("sees-probs");
+  const hidden = $("sees-hidden");
+  if (!sees) return;
+  const L = sees.columns.length;
+  const V = sees.vocab.length;
+  const n = sees.hidden.length ? sees.hidden[0].length : 0;
+  const rowP = Math.max(6, Math.min(14, Math.floor(360 / V)));
+  const rowH = Math.max(5, Math.min(12, Math.floor(200 / Math.max(1, n))));
+  const dpr = window.devicePixelRatio || 1;
+  const setup = (canvas, rows, rowPx) => {
+    const w = LABEL + L * CELL, h = rows * rowPx;
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+    canvas.style.width = w + "px";
+    canvas.style.height = h + "px";
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.font = `${Math.min(11, rowPx)}px system-ui, sans-serif`;
+    ctx.textBaseline = "middle";
+    return ctx;
+  };
+  const muted = css("--muted");
+  const current = step && step.t !== null ? step.t : null;
+  // probabilities: rows = vocabulary, darker = likelier; the true next character outlined
+  let ctx = setup(probs, V, rowP);
+  const base = matchMedia("(prefers-color-scheme: dark)").matches ? [90, 169, 240] : [11, 92, 173];
+  for (let k = 0; k < V; k++) {
+    if (rowP >= 9 || k % 2 === 0) {
+      ctx.fillStyle = muted;
+      ctx.fillText(sees.vocab[k], 4, k * rowP + rowP / 2);
+    }
+  }
+  let outlined = 0;
+  for (let t = 0; t < L; t++) {
+    const p = sees.probs[t];
+    for (let k = 0; k < V; k++) {
+      ctx.fillStyle = `rgba(${base[0]}, ${base[1]}, ${base[2]}, ${Math.sqrt(p[k]).toFixed(3)})`;
+      ctx.fillRect(LABEL + t * CELL + 1, k * rowP, CELL - 2, rowP - 1);
+    }
+    const nxt = sees.columns[t].next;
+    if (nxt !== null && (current === null || t <= current)) {
+      ctx.strokeStyle = css("--c-pred");
+      ctx.lineWidth = 2;
+      ctx.strokeRect(LABEL + t * CELL + 1, nxt * rowP, CELL - 2, rowP - 1);
+      outlined++;
+    }
+  }
+  if (current !== null) shade(ctx, current, L, V * rowP);
+  probs.dataset.columns = String(L);
+  probs.dataset.rows = String(V);
+  probs.dataset.outlined = String(outlined);
+  // hidden units: rows = units, blue negative, orange positive
+  ctx = setup(hidden, n, rowH);
+  for (let i = 0; i < n; i++) {
+    if (rowH >= 9 || i % 4 === 0) {
+      ctx.fillStyle = muted;
+      ctx.fillText(String(i + 1), 4, i * rowH + rowH / 2);
+    }
+    for (let t = 0; t < L; t++) {
+      ctx.fillStyle = tint(sees.hidden[t][i], 1);
+      ctx.fillRect(LABEL + t * CELL + 1, i * rowH, CELL - 2, rowH - 1);
+    }
+  }
+  if (current !== null) shade(ctx, current, L, n * rowH);
+  hidden.dataset.columns = String(L);
+  hidden.dataset.rows = String(n);
+}
+
+function shade(ctx, current, L, height) {
+  // dim the columns not read yet while stepping
+  ctx.fillStyle = css("--panel") + "cc";
+  const x = LABEL + (current + 1) * CELL;
+  ctx.fillRect(x, 0, (L - current - 1) * CELL, height);
+  ctx.strokeStyle = css("--focus");
+  ctx.lineWidth = 2;
+  ctx.strokeRect(LABEL + current * CELL, 0, CELL, height);
+}
+
+function paintEquationLines(step) {
+  const box = $("sees-equation");
+  if (!step || !step.lines.length) {
+    const p = document.createElement("p");
+    p.className = "placeholder";
+    p.textContent = "Press Step Forward to read the stretch one character at a time, with the numbers.";
+    box.replaceChildren(p);
+    return;
+  }
+  box.replaceChildren(...step.lines.map((tokens) => {
+    const line = document.createElement("div");
+    line.className = "eq-line";
+    line.append(...mathLine(tokens));
+    return line;
+  }));
+}

@@ -1,0 +1,463 @@
+"""Handlers of text mode: the Task choice, your text and its presets, the text network's settings,
+Train / Stop / Reset, Sample and What the network sees. rnn_py.text trains and samples,
+rnn_py.textview turns a model into data, js/panels/text.js draws it (imported the first time
+text mode is chosen). Work runs in slices of SLICE seconds between frames, so the page never
+freezes; a link's trained=N replays N windows the same way.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass, field, replace
+
+import page
+from pyodide.ffi import create_once_callable
+from pyscript import document, when, window
+
+from rnn_py import text as tx
+from rnn_py import textview as tv
+from rnn_py.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
+
+SLICE = 0.012  # seconds of training or sampling per frame
+SEES_EVERY = 1.0  # seconds between heatmap updates while training
+CACHE = 6  # networks kept: change a setting and back, and the trained one returns
+
+
+@dataclass
+class TextSession:
+    """Text mode's part of the visit: the trained networks and what the panel shows."""
+
+    models: dict = field(default_factory=dict)  # model_key → TextModel, oldest first
+    model: tv.TextModel | None = None
+    running: str | None = None  # "train", "replay" or "sample"
+    status: str = ""
+    warn: bool = False
+    started: bool = False
+    shown_text: str | None = None  # the text last written into the box
+    text_error: str = ""  # a refused edit's message (the model keeps the last good text)
+    sees_at: tuple = ()  # what the heatmaps were last computed for
+    sees_time: float = 0.0
+    step: int | None = None  # Step Forward's character in the stretch
+    sample: dict = field(default_factory=lambda: {"text": "", "done": True, "status": ""})
+
+
+text = TextSession()
+
+
+def next_frame():
+    return window.Promise.new(
+        create_once_callable(lambda resolve, _reject: window.requestAnimationFrame(resolve))
+    )
+
+
+def _count(value):
+    return f"{len(value):,} of {tx.MAX_CHARS:,} characters, {len(set(value))} distinct."
+
+
+def _model_for(state):
+    """The network for these settings: kept from before, or a fresh seeded one."""
+    key = tv.model_key(state)
+    model = text.models.pop(key, None) or tv.new_model(state)
+    text.models[key] = model
+    while len(text.models) > CACHE:
+        del text.models[next(iter(text.models))]
+    return model
+
+
+def _settle(**settings):
+    """A setting that does not touch the network (sampling, the stretch): no run is stopped."""
+    page.session.notices = ()
+    page.session.state = replace(page.session.state, **settings)
+    page.repaint()
+
+
+# ---- following the page ----------------------------------------------------------------------
+
+
+def follow(session):
+    """A page listener: switch the layout, keep the network in step with the settings, paint."""
+    state = session.state
+    document.body.classList.toggle("task-text", state.mode == "text")
+    document.getElementById("task").value = state.mode
+    if state.mode != "text":
+        return
+    if not text.started:
+        text.started = True
+        for el in document.querySelectorAll("#text-stage :is(input, select, button)"):
+            el.disabled = False
+    if text.model is None or text.model.key != tv.model_key(state):
+        text.model = _model_for(state)
+        text.step = None
+        text.sample = {"text": "", "done": True, "status": ""}  # it was another network's
+        text.status = ""
+        text.warn = False
+    model = text.model
+    if state.trained != model.windows and text.running not in ("train", "replay"):
+        if state.trained > model.windows and not model.windows and text.shown_text is None:
+            asyncio.ensure_future(run_training(target=state.trained, replay=True))
+        else:
+            session.state = replace(state, trained=model.windows)
+            page.repaint()  # the address follows; this listener runs again, in step
+            return
+    paint(full=True, sees=False)
+    asyncio.ensure_future(_sees_soon())
+
+
+async def _sees_soon():
+    """The heatmaps a moment after the rest, so one change is never one long task."""
+    await asyncio.sleep(0.01)
+    if page.session.state.mode == "text" and text.model is not None and not text.running:
+        paint(sees=True)
+
+
+def paint(full=False, sees=True):
+    """Send the text panel what changed: always the loss line; with full the settings too."""
+    state, model = page.session.state, text.model
+    if state.mode != "text" or model is None:
+        return
+    summary = tv.summary(model, state)
+    summary["vocab_raw"] = model.vocab.chars
+    data = {"mode": "text", "summary": summary, "running": text.running, "status": text.status,
+            "warn": text.warn, "text_error": text.text_error}  # fmt: skip
+    if full:
+        a, _ = tv.stretch_bounds(model, state.text_from)
+        start = state.sample_start if state.sample_start in model.vocab.chars else model.text[0]
+        set_text = state.text != text.shown_text
+        text.shown_text = state.text
+        data["settings"] = {
+            "text": state.text, "set_text": set_text, "cell": state.text_cell,
+            "hidden": state.text_hidden, "seq_length": state.seq_length,
+            "optimizer": state.text_optimizer, "temperature": state.temperature,
+            "sample_length": state.sample_length, "sample_start": start,
+            "sample_seed": state.sample_seed, "text_from": a,
+        }  # fmt: skip
+        if not text.text_error:
+            data["text_count"] = _count(state.text)
+        data["sample"] = text.sample
+    if sees:
+        at = (id(model), model.windows, state.text_from, text.step)
+        if at != text.sees_at:
+            text.sees_at, text.sees_time = at, time.perf_counter()
+            data["sees"] = tv.sees(model, state.text_from)
+            data["step"] = _step_data()
+    page.panel("text", data)
+
+
+def _step_data():
+    model, state = text.model, page.session.state
+    if text.step is None:
+        return {"t": None, "lines": []}
+    return {"t": text.step, "lines": tv.step_lines(model, state.text_from, text.step)}
+
+
+page.listeners.append(follow)
+
+
+# ---- the Task and the text ------------------------------------------------------------------
+
+
+@when("change", "#task")
+def on_task(event):
+    page.change(mode=event.target.value)
+
+
+@when("input", "#text-input")
+def on_text_typed(event):
+    """Check as the person types; the network takes the text when they leave the box."""
+    value = event.target.value
+    try:
+        checked = tx.check_text(value)
+    except ValueError as error:
+        text.text_error = f"{error} The network keeps the text it has."
+        page.panel("text", {"mode": "text", "text_error": text.text_error,
+                            "text_count": _count(value), "running": text.running})  # fmt: skip
+        return
+    text.text_error = ""
+    page.panel("text", {"mode": "text", "text_error": "", "text_count": _count(checked),
+                        "running": text.running})  # fmt: skip
+
+
+@when("change", "#text-input")
+def on_text(event):
+    try:
+        checked = tx.check_text(event.target.value)
+    except ValueError as error:
+        text.text_error = f"{error} The network keeps the text it has."
+        paint()
+        return
+    text.text_error = ""
+    if checked != page.session.state.text:
+        page.change(text=checked, text_from=0)
+    else:
+        paint(full=True)
+
+
+@when("click", "#text-presets")
+def on_preset(event):
+    target = event.target
+    button = target.closest("button[data-preset]") if hasattr(target, "closest") else None
+    if button is None:
+        return
+    text.text_error = ""
+    page.change(text=tx.PRESETS[button.dataset.preset], text_from=0)
+
+
+# ---- the network's settings ------------------------------------------------------------------
+
+
+def _typed(event, message_id, low, high, label, integer=True):
+    value, message = read_number(event.target.value, low, high, label, integer)
+    page.message(message_id, message, info=value is not None)
+    return value
+
+
+@when("change", "#text-cell")
+def on_cell(event):
+    page.change(text_cell=event.target.value)
+
+
+@when("change", "#text-opt")
+def on_optimizer(event):
+    page.change(text_optimizer=event.target.value)
+
+
+@when("change", "#text-hidden")
+def on_hidden(event):
+    n = _typed(event, "text-hidden-msg", 1, tx.MAX_HIDDEN_TEXT, "Hidden units")
+    if n is not None:
+        page.change(text_hidden=n)
+
+
+@when("change", "#seq-length")
+def on_seq_length(event):
+    value = _typed(event, "seq-length-msg", 2, 100, "Sequence length")
+    if value is not None:
+        page.change(seq_length=value)
+
+
+# ---- training ---------------------------------------------------------------------------------
+
+
+@when("click", "#text-train")
+async def on_train(event):
+    await run_training()
+
+
+@when("click", "#text-stop")
+def on_stop(event):
+    page.stop_run()
+    paint()
+
+
+@when("click", "#text-reset")
+def on_reset(event):
+    """A fresh network from the seed: the trained one is dropped."""
+    page.stop_run()
+    state = page.session.state
+    text.models.pop(tv.model_key(state), None)
+    text.model = None
+    text.status = "A new network from the seed."
+    page.change(trained=0)
+
+
+async def run_training(target=None, replay=False):
+    """Train window after window, SLICE seconds per frame, until Stop, a change, divergence or
+    (replaying a link) the target number of windows."""
+    if text.running or text.text_error:
+        return
+    page.stop_run()
+    session = page.session
+    session.run_id += 1
+    me = session.run_id
+    session.running = "text"
+    model = text.model
+    text.running = "replay" if replay else "train"
+    text.warn = False
+    first, clock, slowest = model.chars, time.perf_counter(), 0.0
+    try:
+        while True:
+            start = now = time.perf_counter()
+            while True:  # windows while the next one (as long as the last) fits in the slice
+                if target is not None and model.windows >= target:
+                    break
+                if tv.advance(model) is None or model.status != "running":
+                    break
+                last, now = time.perf_counter() - now, time.perf_counter()
+                slowest = max(slowest, last)
+                if now - start + last > SLICE:
+                    break
+            seconds = time.perf_counter() - clock
+            rate = (model.chars - first) / seconds if seconds else 0
+            what = f"Training: window {model.windows:,}"
+            if replay:
+                what = f"Replaying the link's training: window {model.windows:,} of {target:,}"
+            text.status = f"{what} ({rate:,.0f} characters per second)."
+            done = model.status != "running" or (target is not None and model.windows >= target)
+            paint(sees=False)
+            if done:
+                break
+            await next_frame()
+            if me != session.run_id:
+                break
+            if time.perf_counter() - text.sees_time > SEES_EVERY:
+                paint(sees=True)  # the heatmaps in a frame of their own, not after a slice
+                await next_frame()
+                if me != session.run_id:
+                    break
+    finally:
+        if session.run_id == me:
+            session.running = None
+        text.running = None
+    if model.status == "diverged":
+        text.status, text.warn = model.message or "Training diverged.", True
+    else:
+        text.status = (f"Trained {model.windows:,} windows ({model.chars:,} characters); "
+                       "measuring the loss on the whole text…")  # fmt: skip
+        # figures for bench/bench_page_text.py: characters per second, the slowest window (ms)
+        figures = document.getElementById("text-stage").dataset
+        figures.rate, figures.slowest = str(round(rate)), f"{1000 * slowest:.1f}"
+    if text.model is not model:  # a change took over: the address follows the new network
+        page.repaint()
+        return
+    page.session.state = replace(page.session.state, trained=model.windows)
+    page.repaint()
+    await measure(model)
+
+
+async def measure(model):
+    """The whole text's loss in bits per character, a chunk per frame; then the challenges
+    hear of it."""
+    if model.whole_at == model.windows or model.status == "diverged":
+        return
+    windows = model.windows
+    for bits in tx.bits_per_char_steps(model.params, model.text, tv.ACTIVATION, chunk=50):
+        if bits is None:
+            await asyncio.sleep(0.005)
+            if model.windows != windows:
+                return  # trained on meanwhile
+    model.whole, model.whole_at = bits, windows
+    text.status = (f"Trained {windows:,} windows ({model.chars:,} characters): "
+                   f"{bits:.2f} bits per character on the whole text.")  # fmt: skip
+    page.record("text_run", text=model.text, cell=model.params.CELL, hidden=model.params.n,
+                windows=windows, bits=bits)  # fmt: skip
+    if text.model is model:
+        paint()
+        page.repaint()  # the challenges check again
+
+
+# ---- sampling ----------------------------------------------------------------------------------
+
+
+@when("click", "#sample")
+async def on_sample(event):
+    if text.running:
+        return
+    state, model = page.session.state, text.model
+    start = state.sample_start if state.sample_start in model.vocab.chars else model.text[0]
+    session = page.session
+    page.stop_run()
+    session.run_id += 1
+    me = session.run_id
+    session.running = "sample"
+    text.running = "sample"
+    count, temperature, seed = state.sample_length, state.temperature, state.sample_seed
+    chars = tx.sample_steps(model.params, model.vocab, start, count, temperature=temperature,
+                            seed=seed, activation=tv.ACTIVATION)  # fmt: skip
+    out = [start]
+    finished = False
+    try:
+        while not finished:
+            begin = time.perf_counter()
+            finished = True
+            for ch in chars:
+                out.append(ch)
+                if time.perf_counter() - begin > SLICE:
+                    finished = False
+                    break
+            text.sample = {"text": "".join(out), "done": finished,
+                           "status": f"Writing… {len(out) - 1} of {count}"}  # fmt: skip
+            page.panel("text", {"mode": "text", "sample": text.sample, "running": "sample"})
+            if not finished:
+                await next_frame()
+                if me != session.run_id:
+                    text.sample["status"] = "Stopped."
+                    return
+    finally:
+        if session.run_id == me:
+            session.running = None
+        text.running = None
+    sample = "".join(out)
+    text.sample = {"text": sample, "done": True,
+                   "status": f"{count} characters from ‘{tv.show_char(start)}’ at temperature "
+                             f"{temperature:g}, seed {seed}."}  # fmt: skip
+    page.record("text_sample", text=model.text, hidden=model.params.n, sample=sample,
+                temperature=temperature, windows=model.windows)  # fmt: skip
+    paint(full=True)
+    page.repaint()
+
+
+@when("change", "#sample-start")
+def on_start(event):
+    _settle(sample_start=event.target.value)
+
+
+@when("input", "#temperature")
+def on_temperature_slider(event):
+    page.message("temperature-msg", "", False)
+    _settle(temperature=round(float(event.target.value), 2))
+
+
+@when("change", "#temperature-num")
+def on_temperature(event):
+    value = _typed(event, "temperature-msg", MIN_TEMP, MAX_TEMP, "Temperature", integer=False)
+    if value is not None:
+        _settle(temperature=value)
+
+
+@when("change", "#sample-length")
+def on_sample_length(event):
+    value = _typed(event, "sample-length-msg", 1, MAX_SAMPLE, "Characters")
+    if value is not None:
+        _settle(sample_length=value)
+
+
+@when("change", "#sample-seed")
+def on_sample_seed(event):
+    value = _typed(event, "sample-seed-msg", 0, MAX_SEED, "Sample seed")
+    if value is not None:
+        _settle(sample_seed=value)
+
+
+# ---- what the network sees ---------------------------------------------------------------------
+
+
+@when("change", "#sees-from")
+def on_from(event):
+    last = max(1, len(page.session.state.text) - 1)
+    value = _typed(event, "sees-from-msg", 1, last, "From character")
+    if value is not None:
+        text.step = None
+        _settle(text_from=value - 1)
+
+
+@when("click", "#sees-step")
+def on_step(event):
+    a, b = tv.stretch_bounds(text.model, page.session.state.text_from)
+    text.step = 0 if text.step is None or text.step >= b - a - 1 else text.step + 1
+    paint()
+
+
+@when("click", "#sees-reset")
+def on_step_reset(event):
+    text.step = None
+    paint()
+
+
+@when("click", "#text-export")
+def on_export(event):
+    model = text.model
+    if model is None:
+        return
+    window.RnnPage.download("rnn-text-weights.json", "application/json",
+                            tv.export_weights(model, page.session.state))  # fmt: skip
+    saved = "Text weights saved as rnn-text-weights.json (with the vocabulary)."
+    document.getElementById("share-status").textContent = saved
