@@ -14,7 +14,7 @@ import statistics
 from . import remember
 from .cells import CELLS, LABELS, random_params
 from .cliformat import Bar, num, table
-from .train import train_bptt
+from .train import OPTIMIZERS, train_bptt
 
 GAPS = (5, 10, 20, 50, 100)
 DEFAULTS = {
