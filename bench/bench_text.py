@@ -9,7 +9,7 @@ clipping at 5). Each figure is the best of several runs; "CPU" divides by the pr
 time rather than the wall clock, the steadier figure on a machine shared with other work.
 Sampling is one character at a time, as the page writes. --pyodide builds the site and runs the
 same training in its vendored Pyodide under Node (`node` must be installed), timed by
-process.cpuUsage(); bench/run.py measures it inside the page itself, by the wall clock. The
+process.cpuUsage(); bench/run.py measures it inside the page itself (wall clock and CPU). The
 page's budget: 3,000 chars/s for the vanilla cell and 1,000 for the LSTM.
 """
 
