@@ -109,7 +109,7 @@ def hidden_controls(state) -> tuple[str, ...]:
 
     >>> from types import SimpleNamespace as S
     >>> hidden_controls(S(hide=("lr",), embed=True, panel="network"))[:4]
-    ('lr', 'sequence', 'length', 'normalized')
+    ('lr', 'task', 'sequence', 'length')
     >>> hidden_controls(S(hide=("lr",), embed=False, panel="network"))
     ('lr',)
     """

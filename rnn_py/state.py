@@ -462,7 +462,7 @@ def embed_snippet(page_url: str, state: DemoState, height: int | None = None) ->
 
     >>> embed_snippet("https://example.org/rnn/", DemoState())[:60]
     '<iframe src="https://example.org/rnn/?embed=1#seq=sine&amp;l'
-    >>> 'height="1000"' in embed_snippet("https://example.org/rnn/", DemoState(panel="landscape"))
+    >>> 'height="1390"' in embed_snippet("https://example.org/rnn/", DemoState(panel="landscape"))
     True
     """
     query = to_query(replace(state, embed=True))
