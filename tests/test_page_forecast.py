@@ -5,7 +5,7 @@ forecast and the true continuation, and the settings travel in the link."""
 from __future__ import annotations
 
 import pytest
-from conftest import screenshot
+from conftest import address, screenshot
 from test_page import fmt, table
 
 import rnn_py
@@ -58,7 +58,7 @@ def test_forecast_rows_equal_rnn_py(open_page):
     assert any("true continuation" in s for s in legend(page))
     set_steps(page, 5)
     assert table(page)[12:] == expected_forecast_rows("sine", 12, False, params, "tanh", 5)
-    assert "fc=1" in page.evaluate("location.hash") and "fcn=5" in page.evaluate("location.hash")
+    assert "fc=1" in address(page) and "fcn=5" in address(page)
     page.get_by_role("switch", name="Forecast").uncheck()
     assert len(table(page)) == 12 and len(legend(page)) == 3
 
