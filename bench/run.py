@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import platform
 import subprocess
@@ -177,6 +178,129 @@ def calibrate(target=0.15):
 """
 
 
+# --imports: main.py runs behind this prefix, which times every module's import (its own code
+# and, separately, the imports it triggers) and main.py as a whole; the suffix hands the
+# profile to the benchmark as JSON.
+IMPORT_PREFIX = r"""
+import sys as _sys
+import time as _time
+
+_t_main = _time.perf_counter()
+_stack, _profile = [], []
+
+
+class _Timed:
+    def __init__(self, loader):
+        self._loader = loader
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        began = _time.perf_counter()
+        _stack.append(0.0)
+        try:
+            self._loader.exec_module(module)
+        finally:
+            inner = _stack.pop()
+            took = _time.perf_counter() - began
+            if _stack:
+                _stack[-1] += took
+            _profile.append((module.__name__, took * 1000, (took - inner) * 1000))
+
+
+class _Timer:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        for finder in _sys.meta_path:
+            if finder is _Timer or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _Timed(spec.loader)
+                return spec
+        return None
+
+
+_sys.meta_path.insert(0, _Timer)
+_modules_before = set(_sys.modules)
+
+import pyscript as _pyscript  # noqa: E402
+
+_when = [0.0, 0]  # ms spent binding handlers with @when, and how many
+_plain_when = _pyscript.when
+
+
+def _timed_when(*args, **kwargs):
+    began = _time.perf_counter()
+    bind = _plain_when(*args, **kwargs)
+
+    def apply(handler):
+        began_apply = _time.perf_counter()
+        try:
+            return bind(handler)
+        finally:
+            _when[0] += (_time.perf_counter() - began_apply) * 1000
+
+    _when[0] += (_time.perf_counter() - began) * 1000
+    _when[1] += 1
+    return apply
+
+
+_pyscript.when = _timed_when
+"""
+IMPORT_SUFFIX = r"""
+_sys.meta_path.remove(_Timer)
+import json as _json
+window.__importProfile = _json.dumps({
+    "main": (_time.perf_counter() - _t_main) * 1000,
+    "modules": _profile,
+    "before": sorted(_modules_before),
+    "when": _when,
+})
+"""
+
+
+def import_profile(browser, url):
+    """One cold start with main.py timed module by module (--imports): the rows to print."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    try:
+        page = context.new_page()
+
+        def timed_main(route):
+            body = route.fetch().text()
+            route.fulfill(body=IMPORT_PREFIX + body + IMPORT_SUFFIX, content_type="text/plain")
+
+        page.route("**/main.py", timed_main)
+        page.goto(url)
+        page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
+        page.wait_for_function("window.__importProfile !== undefined", timeout=TIMEOUT)
+        got = json.loads(page.evaluate("window.__importProfile"))
+    finally:
+        context.close()
+    modules = sorted(got["modules"], key=lambda m: -m[2])
+    ours = [m for m in modules if m[0].split(".")[0] in ("rnn_py", "page", "panels")]
+    own = sum(m[2] for m in modules)
+    lines = [
+        f"main.py imports (one cold start): main.py ran {got['main']:.0f} ms; "
+        f"{len(modules)} modules imported during it, their own code {own:.0f} ms "
+        f"(ours: {len(ours)} modules, {sum(m[2] for m in ours):.0f} ms); "
+        f"{got['when'][1]} handlers bound with @when in {got['when'][0]:.0f} ms (inside the "
+        "imports' time); the rest is page.start(), the first repaint and ready()",
+        "",
+        "| module | self ms | with its imports ms |",
+        "|---|--:|--:|",
+    ]
+    lines += [f"| {name} | {own:.1f} | {total:.1f} |" for name, total, own in modules[:40]]
+    if len(modules) > 40:
+        lines.append(f"| …{len(modules) - 40} more | {sum(m[2] for m in modules[40:]):.1f} | |")
+    return "\n".join(lines)
+
+
 def stamp(page, key):
     return page.evaluate(f"window.__bench && window.__bench.{key}")
 
@@ -215,6 +339,13 @@ def cold_run(browser, url, requests=None):
     finally:
         context.close()
     return got
+
+
+def start_up(run):
+    """Milliseconds of our own Python at start-up: from PyScript's py:ready (the runtime and our
+    files are in, main.py starts) to the controls being enabled (data-py-ready)."""
+    began = next((t for name, t in run["progress"] if name == "py:ready"), None)
+    return None if began is None or run["ready"] is None else run["ready"] - began
 
 
 def cold_floor(browser, url):
@@ -575,6 +706,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="cold runs of each page (default 5)")
     parser.add_argument("--profile", action="store_true", help="print the cold-start timeline")
+    parser.add_argument(
+        "--imports", action="store_true", help="print main.py's import profile (one cold start)"
+    )
     parser.add_argument("--skip", default="", help="comma list: cold,repeat,interact,work")
     parser.add_argument(
         "--site", type=Path, help="measure this already built site folder instead of building"
@@ -629,6 +763,13 @@ def main(argv=None) -> None:
                         Budget("<=", 1.10),
                         note=f"{(ready - floor) / 1000:+.2f} s over the floor",
                     ),
+                    Row(
+                        "page: Python start-up, main.py starts (py:ready) → controls enabled",
+                        median(start_up(p) for p in pages),
+                        "ms",
+                        Budget("<=", 300.0),
+                        note="runs: " + ", ".join(f"{start_up(p):.0f}" for p in pages),
+                    ),
                     Row("page: first contentful paint", median(p["fcp"] for p in pages), "ms"),
                     Row(
                         "page: first real numbers (Timesteps table)",
@@ -648,6 +789,12 @@ def main(argv=None) -> None:
                             + ", ".join(f"{p['ready'] / 1000:.2f}" for p in baselines),
                         ),
                         Row("baseline ready / floor ready", ratio(before, floor), "×"),
+                        Row(
+                            "baseline: Python start-up",
+                            median(start_up(p) for p in baselines),
+                            "ms",
+                            note="runs: " + ", ".join(f"{start_up(p):.0f}" for p in baselines),
+                        ),
                         Row(
                             "baseline: first real numbers",
                             median(p["numbers"] for p in baselines),
@@ -683,6 +830,7 @@ def main(argv=None) -> None:
                 rows += ["Interaction (default view)", *interactions(browser, url)]
             if "work" not in skip:
                 rows += ["Python throughput (best of 3)", *throughput(browser, url)]
+            imports = import_profile(browser, url) if args.imports else None
             browser.close()
     finally:
         server.shutdown()
@@ -702,6 +850,9 @@ def main(argv=None) -> None:
         if baselines:
             print()
             print("Baseline:", profile(baselines, floor))
+    if imports:
+        print()
+        print(imports)
     print(f"\n(suite took {time.perf_counter() - began:.0f} s)")
 
 

@@ -11,7 +11,8 @@ import asyncio
 from dataclasses import dataclass, field
 
 import page
-from pyscript import document, when
+from page import when
+from pyscript import document
 
 HISTORY = 200  # entries kept for the up and down arrows
 

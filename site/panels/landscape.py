@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 
 import page
-from pyscript import document, when
+from page import when
+from pyscript import document
 
 from rnn_py import Params, forward
 from rnn_py.landscape import (

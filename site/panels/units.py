@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, replace
 
 import page
-from pyscript import when
+from page import when
 
 from rnn_py import forward
 from rnn_py.units import (
