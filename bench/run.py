@@ -186,6 +186,7 @@ import sys as _sys
 import time as _time
 
 _t_main = _time.perf_counter()
+_first_line = __import__("js").performance.now()
 _stack, _profile = [], []
 
 
@@ -256,11 +257,13 @@ _pyscript.when = _timed_when
 IMPORT_SUFFIX = r"""
 _sys.meta_path.remove(_Timer)
 import json as _json
-window.__importProfile = _json.dumps({
+
+_pyscript.window.__importProfile = _json.dumps({
     "main": (_time.perf_counter() - _t_main) * 1000,
     "modules": _profile,
     "before": sorted(_modules_before),
     "when": _when,
+    "first_line": _first_line,
 })
 """
 
@@ -269,6 +272,7 @@ def import_profile(browser, url):
     """One cold start with main.py timed module by module (--imports): the rows to print."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     try:
+        context.add_init_script(PROBES)
         page = context.new_page()
 
         def timed_main(route):
@@ -280,6 +284,7 @@ def import_profile(browser, url):
         page.locator(READY).wait_for(state="attached", timeout=TIMEOUT)
         page.wait_for_function("window.__importProfile !== undefined", timeout=TIMEOUT)
         got = json.loads(page.evaluate("window.__importProfile"))
+        stamps = page.evaluate("window.__bench")
     finally:
         context.close()
     modules = sorted(got["modules"], key=lambda m: -m[2])
@@ -295,6 +300,12 @@ def import_profile(browser, url):
         "| module | self ms | with its imports ms |",
         "|---|--:|--:|",
     ]
+    began = next((t for name, t in stamps["progress"] if name == "py:ready"), None)
+    if began is not None:
+        lines[0] += (
+            f". py:ready → main.py's first line {got['first_line'] - began:.0f} ms, "
+            f"→ controls enabled {stamps['ready'] - began:.0f} ms"
+        )
     lines += [f"| {name} | {own:.1f} | {total:.1f} |" for name, total, own in modules[:40]]
     if len(modules) > 40:
         lines.append(f"| …{len(modules) - 40} more | {sum(m[2] for m in modules[40:]):.1f} | |")
