@@ -344,7 +344,10 @@ with zipfile.ZipFile("/work/in.zip") as src, zipfile.ZipFile("/work/out.zip", "w
     for info in src.infolist():
         data = src.read(info)
         if info.filename.endswith(".py"):
-            code = compile(data, prefix + info.filename, "exec", dont_inherit=True)
+            # The standard library without docstrings and asserts (optimize=2; our own code keeps
+            # its docstrings, which the Code panel and the notebook show).
+            level = 2 if mode == "replace" else -1
+            code = compile(data, prefix + info.filename, "exec", dont_inherit=True, optimize=level)
             pyc = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), False))
             if mode == "beside":
                 out.writestr(info, data, zipfile.ZIP_DEFLATED, 9)

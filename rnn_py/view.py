@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .forecast import forecast, true_continuation
 from .model import backward, forward, memory_reach
@@ -168,6 +169,36 @@ def settings(state: DemoState) -> dict:
     }
 
 
+class _Model:
+    """The model's inputs, as a cache key taken when made; repr tells -0.0 from 0.0."""
+
+    def __init__(self, params, xs, activation):
+        self.params, self.xs, self.activation = params, list(xs), activation
+        self.key = (params.n, tuple(map(repr, params.flat())), tuple(map(repr, self.xs)),
+                    activation)  # fmt: skip
+
+    def __eq__(self, other):
+        return self.key == other.key
+
+    def __hash__(self):
+        return hash(self.key)
+
+
+@lru_cache(maxsize=1)
+def _model_part(model: _Model):
+    return (backward(model.params, model.xs, model.activation),
+            memory_reach(model.params, model.xs, model.activation))  # fmt: skip
+
+
+def model_part(params, xs, activation):
+    """BPTT's gradients (with the forward trace) and the memory reach for these weights,
+    sequence and activation: the costly part of a snapshot (most of it at 8 units).
+
+    The last result is kept, so a change that leaves the model alone (the learning rate, a
+    Step Forward, the forecast) costs only the drawing data. Results are never modified."""
+    return _model_part(_Model(params, xs, activation))
+
+
 def snapshot(
     state: DemoState,
     history: History | None = None,
@@ -209,7 +240,7 @@ def snapshot(
                 "notices": list(notices)}  # fmt: skip
     T = len(xs)
     step = T if state.step is None else max(0, min(state.step, T))
-    grads = backward(state.params, xs, state.activation)
+    grads, reach = model_part(state.params, xs, state.activation)
     trace = grads.trace
     current = step - 1 if step > 0 else None
 
@@ -232,7 +263,6 @@ def snapshot(
             "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
         )
     grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
-    reach = memory_reach(state.params, xs, state.activation)
     loss = trace.loss
     if math.isfinite(loss):
         loss_text = f"{loss:.4g} (mean squared error over {T - 1} predictions)"
