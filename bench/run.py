@@ -528,6 +528,8 @@ def handling(page, label, control, budget):
 def animations(page, label):
     rows = []
     for name, button, done in RUNS:
+        # the run before has ended (on a very busy machine it may outlast ANIMATE's 30 s)
+        page.wait_for_function("document.getElementById('stop').disabled", timeout=TIMEOUT)
         run = page.evaluate(ANIMATE, {"button": button, "done": done})
         seconds = (run["end"] - run["start"]) / 1000
         fps = run["paints"] / seconds if seconds else None
