@@ -202,14 +202,14 @@ DRAG_AND_COUNT_WRITES = """async (count) => {
 
 def test_a_drag_rewrites_the_address_a_few_times_a_second_and_after_the_last_change(open_page):
     page = open_page()
-    got = page.evaluate(DRAG_AND_COUNT_WRITES, 90)
+    got = page.evaluate(DRAG_AND_COUNT_WRITES, 40)  # 40 frames: 0.67 s or more
     writes, seconds = got["writes"], (got["end"] - got["start"]) / 1000
     assert got["pending"]  # the last change was not written at once…
     assert 2 <= len(writes) <= 4 * seconds + 2, (len(writes), seconds)
     assert all(b - a >= 240 for a, b in zip(writes, writes[1:], strict=False)), writes
     # …but by itself a moment later, with the last value (no flush here)
     state, notices = rnn_py.from_query(page.evaluate("location.hash"))
-    assert not notices and state.params.w_hh == [[pytest.approx(-0.61)]]
+    assert not notices and state.params.w_hh == [[pytest.approx(-1.11)]]
 
 
 def test_training_lowers_the_loss_and_moves_the_sliders(open_page):

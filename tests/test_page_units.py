@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import screenshot
 from test_page import fmt, table
 
@@ -154,17 +155,16 @@ def test_custom_numbers_that_cannot_be_read_are_explained(open_page):
     assert status.startswith("Nothing to compare: Type at least 3 numbers")
 
 
-def test_units_panel_screenshot(open_page):
+@pytest.mark.parametrize("width", [1366, 390])
+def test_units_panel_screenshot(open_page, width):
     page = open_page("#seq=sine&norm=1&act=linear&seed=0")
+    page.set_viewport_size({"width": width, "height": 900})
     panel = open_panel(page)
     page.get_by_role("button", name="Compare hidden sizes").click()
     wait_done(page)
+    panel.scroll_into_view_if_needed()
+    path = screenshot(page, f"units-panel-{width}")
+    panel.screenshot(path=str(path.with_name(f"units-panel-only-{width}.png")))
+    box = page.locator("#chart-units").bounding_box()
+    assert box["width"] <= width and box["height"] > 200
     assert re.search(r"1 unit \d", page.locator("#units-status").text_content())
-    for width in (1366, 390):  # one comparison, shown at both widths
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(300)  # the chart follows the resize
-        panel.scroll_into_view_if_needed()
-        path = screenshot(page, f"units-panel-{width}")
-        panel.screenshot(path=str(path.with_name(f"units-panel-only-{width}.png")))
-        box = page.locator("#chart-units").bounding_box()
-        assert box["width"] <= width and box["height"] > 200
