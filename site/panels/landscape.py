@@ -12,6 +12,7 @@ import asyncio
 import math
 import time
 from dataclasses import dataclass, field
+from itertools import islice
 
 import page
 from page import when
@@ -27,7 +28,7 @@ from rnn_py.landscape import (
     grid_values,
     landscape_rows,
     point_text,
-    search_samples,
+    search_sampler,
     steepest,
     step_text,
     wall_text,
@@ -67,7 +68,7 @@ class Landscape:
     tries: int = 0  # how many tries were ever noted (the painter is sent them when it changes)
     tries_sent: tuple | None = None
     run_id: int = -1  # the run being followed
-    search: list | None = None  # [n, seed, offset, tries noted] of the search being followed
+    search: list | None = None  # [n, sampler, offset, tries noted] of the search followed
     arrows: dict | None = None
     arrows_at: tuple | None = None  # (signature, flat weights) the arrows were drawn for
 
@@ -224,17 +225,18 @@ def _follow_runs(session):
             panel.search = None
         else:  # the search run draws with this seed (page.search_seed)
             offset = session.history.evaluations("random")
-            panel.search = [state.hidden, page.search_seed(), offset, 0]
+            sampler = search_sampler(state.hidden, page.search_seed(), *page.SEARCH_RANGE)
+            panel.search = [state.hidden, sampler, offset, 0]
     if session.running == "bptt" and panel.paths:
         flat = state.params.flat()
         path = panel.paths[-1][1]
         if not path or path[-1] != flat:
             path.append(flat)
     if panel.search is not None:
-        n, seed, offset, have = panel.search
+        n, sampler, offset, have = panel.search
         done = session.history.evaluations("random") - offset
         if done > have:
-            new = search_samples(n, done, seed, *page.SEARCH_RANGE)[have:]
+            new = list(islice(sampler, done - have))
             panel.samples.extend((n, flat) for flat in new)
             panel.tries += len(new)
             del panel.samples[:-KEEP_SAMPLES]
