@@ -157,14 +157,22 @@ def inputs_digest() -> str:
 
 
 ARCHIVE = "rnn-page.zip"  # rnn_py/ and the page's modules, unpacked by PyScript at start
+# PyScript compiles the source of the script it runs (main.py) in the browser at every start,
+# about 0.1–0.4 s for ours; so site/main.py ships compiled in the archive as MAIN_MODULE, and
+# the main.py the page loads is this one line.
+MAIN_MODULE = "page_main"
+MAIN_STUB = f"""# build.py: site/main.py runs as {MAIN_MODULE}.py, compiled in {ARCHIVE}.
+import {MAIN_MODULE}  # noqa: F401
+"""
 
 
 def write_archive(out: Path) -> None:
-    """One zip of every Python file the page imports besides main.py (rnn_py/*.py, page.py,
-    panels/*.py) and its bytecode: one request at start-up instead of one per file.
+    """One zip of every Python file the page imports (rnn_py/*.py, page.py, panels/*.py and
+    main.py as MAIN_MODULE) and its bytecode: one request at start-up instead of one per file.
     Deterministic bytes (fixed dates, sorted names): an unchanged build gives the same file."""
     members = [(p, "rnn_py/" + p.name) for p in package_files()]
     members += [(p, p.relative_to(SITE).as_posix()) for p in page_modules()]
+    members.append((SITE / "main.py", f"{MAIN_MODULE}.py"))
     sources = io.BytesIO()
     with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for path, name in sorted(members, key=lambda m: m[1]):
@@ -336,7 +344,10 @@ with zipfile.ZipFile("/work/in.zip") as src, zipfile.ZipFile("/work/out.zip", "w
     for info in src.infolist():
         data = src.read(info)
         if info.filename.endswith(".py"):
-            code = compile(data, prefix + info.filename, "exec", dont_inherit=True)
+            # The standard library without docstrings and asserts (optimize=2; our own code keeps
+            # its docstrings, which the Code panel and the notebook show).
+            level = 2 if mode == "replace" else -1
+            code = compile(data, prefix + info.filename, "exec", dont_inherit=True, optimize=level)
             pyc = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), False))
             if mode == "beside":
                 out.writestr(info, data, zipfile.ZIP_DEFLATED, 9)
@@ -435,6 +446,7 @@ def build(force: bool = False) -> Path:
             target = OUT / path.relative_to(SITE)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+    (OUT / "main.py").write_text(MAIN_STUB)
     (OUT / "rnn_py").mkdir()
     for path in package_files():
         shutil.copy2(path, OUT / "rnn_py" / path.name)

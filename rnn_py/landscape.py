@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from itertools import islice
 from operator import mul
 
 from .model import ACTIVATIONS, Params, backward, forward, relu, sigmoid
@@ -328,9 +329,16 @@ def cliff_step(params, xs, activation, lr=0.05, limit=5.0) -> CliffStep:
 def search_samples(n, trials, seed, low=-2.0, high=2.0):
     """The weights `random_search(xs, activation, n, trials, seed, low, high)` tries, in order,
     as flat lists: every trial, not only the best (the search's steps carry only the best)."""
+    return list(islice(search_sampler(n, seed, low, high), trials))
+
+
+def search_sampler(n, seed, low=-2.0, high=2.0):
+    """The same tries one at a time, without end: a page following a running search draws
+    each try once instead of all of them again at every frame."""
     rng = random.Random(seed)
     size = Params.size(n)
-    return [[rng.uniform(low, high) for _ in range(size)] for _ in range(trials)]
+    while True:
+        yield [rng.uniform(low, high) for _ in range(size)]
 
 
 def point_text(x_label, y_label, x, y, loss):

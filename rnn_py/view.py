@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import cells
 from .embed import hidden_controls
@@ -199,6 +200,38 @@ def settings(state: DemoState) -> dict:
     }
 
 
+class _Model:
+    """The model's inputs, as a cache key taken when made; repr tells -0.0 from 0.0."""
+
+    def __init__(self, params, xs, activation, targets=None):
+        self.params, self.xs, self.activation = params, list(xs), activation
+        self.targets = None if targets is None else list(targets)
+        self.key = (params.CELL, params.n, tuple(map(repr, params.flat())),
+                    tuple(map(repr, self.xs)), activation,
+                    None if targets is None else tuple(map(repr, targets)))  # fmt: skip
+
+    def __eq__(self, other):
+        return self.key == other.key
+
+    def __hash__(self):
+        return hash(self.key)
+
+
+@lru_cache(maxsize=1)
+def _model_part(model: _Model):
+    return (cells.backward(model.params, model.xs, model.activation, model.targets),
+            cells.reach(model.params, model.xs, model.activation))  # fmt: skip
+
+
+def model_part(params, xs, activation, targets=None):
+    """BPTT's gradients (with the forward trace) and the memory reach for these weights,
+    sequence and activation: the costly part of a snapshot (most of it at 8 units).
+
+    The last result is kept, so a change that leaves the model alone (the learning rate, a
+    Step Forward, the forecast) costs only the drawing data. Results are never modified."""
+    return _model_part(_Model(params, xs, activation, targets))
+
+
 def snapshot(
     state: DemoState,
     history: History | None = None,
@@ -244,7 +277,7 @@ def snapshot(
     T = len(xs)
     step = T if state.step is None else max(0, min(state.step, T))
     targets = state.targets()
-    grads = cells.backward(state.params, xs, state.activation, targets)
+    grads, reach = model_part(state.params, xs, state.activation, targets)
     trace = grads.trace
     current = step - 1 if step > 0 else None
     gated = state.cell != "vanilla"
@@ -273,7 +306,6 @@ def snapshot(
             "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
         )
     grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
-    reach = cells.reach(state.params, xs, state.activation)
     loss = trace.loss
     if math.isfinite(loss) and targets is not None:
         loss_text = f"{loss:.4g} (squared error of the last prediction against x₀, this example)"

@@ -3,13 +3,15 @@ the one session (page.py) through rnn_py, and repaints. All computing happens in
 drawing in js/. Each further panel has its own module of handlers under panels/."""
 
 import asyncio
+import importlib
+import sys
 import time
 from dataclasses import replace
 
 import page
-from page import change, page_url, record, repaint, start_over, stop_run, tell
+from page import change, page_url, record, repaint, start_over, stop_run, tell, when
 from pyodide.ffi import create_once_callable
-from pyscript import document, when, window
+from pyscript import document, window
 
 import rnn_py
 from rnn_py.gateview import preset_settings
@@ -287,6 +289,7 @@ async def run(method):
     page.session.status = "Training with BPTT…" if method == "bptt" else "Trying random weights…"
     page.session.state = replace(page.session.state, step=None)
     settings = page.session.state
+    later("panels.landscape")  # it follows every run, to draw its path once opened
     repaint()
     steps = steps_for(method)
     offset = page.session.history.evaluations(method)
@@ -431,20 +434,54 @@ async def on_import_weights(event):
 
 # ---- start ----------------------------------------------------------------------------------
 # Each panel's handlers live in their own module under panels/; importing one binds its events.
-# (one import line per panel, below)
-import panels.cells  # noqa: E402, F401 (the Compare cells panel)
+# The first screen's panels are imported now (one import line per panel, below); the others
+# (LATER) when first opened, when a run starts (the landscape draws every run's path) or once
+# the browser is idle after start-up, whichever comes first, so the controls are enabled sooner.
 import panels.challenges  # noqa: E402, F401 (binds the Challenges panel)
 import panels.code  # noqa: E402, F401 (the Code panel and the notebook download)
-import panels.console  # noqa: E402, F401 (the Python console)
 import panels.embed  # noqa: E402, F401 (one-panel embeds, open=, messages to the host page)
 import panels.forecast  # noqa: E402, F401 (the Forecast switch and steps)
-import panels.landscape  # noqa: E402, F401 (the Loss landscape panel)
 import panels.teachers  # noqa: E402, F401 (the For teachers panel: links and embeds)
 import panels.text  # noqa: E402, F401 (text mode: your own text, a character-level RNN)
-import panels.units  # noqa: E402, F401 (the Memory panel)
 from panels import weights  # noqa: E402, F401 (binds the weight grids)
+
+LATER = {  # a <details> panel: the module with its handlers
+    "#cells-panel": "panels.cells",  # the Compare cells panel
+    "#landscape-panel": "panels.landscape",  # the Loss landscape panel
+    "#units-panel": "panels.units",  # the Memory panel
+    "#console-panel": "panels.console",  # the Python console
+}
+
+
+def later(name):
+    """Import a LATER panel's module (binding its handlers) unless it already is."""
+    if name not in sys.modules:
+        importlib.import_module(name)
+    return sys.modules[name]
+
+
+def bind_later(selector, name):
+    @when("toggle", selector)
+    def on_first_open(event):
+        if name in sys.modules or not event.target.open:
+            return  # the module's own toggle handler takes over once it is imported
+        module = later(name)
+        if hasattr(module, "on_toggle"):  # bound too late to hear this event itself
+            module.on_toggle(event)
+
+
+def load_at_idle(names):
+    """Import the LATER panels one per idle moment of the browser, after start-up."""
+    if names:
+        later(names[0])
+        window.requestIdleCallback(create_once_callable(lambda _: load_at_idle(names[1:])))
+
+
+for selector, name in LATER.items():
+    bind_later(selector, name)
 
 page.start()
 window.RnnPage.ready()
 repaint()
 document.documentElement.dataset.pyReady = "1"
+window.requestIdleCallback(create_once_callable(lambda _: load_at_idle(list(LATER.values()))))

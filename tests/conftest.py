@@ -130,6 +130,14 @@ def open_page(context, base_url, guard):
     guard.check()
 
 
+def address(page) -> str:
+    """The page's address hash ("#seq=…"), once a pending rewrite is written: the page rewrites
+    the address at most a few times a second (js/index.js), so a test that reads it right after
+    an action flushes it first. tests/test_page.py checks the unflushed writes."""
+    page.evaluate("window.RnnPage.flushAddress()")
+    return page.evaluate("location.hash")
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under artifacts/ (kept by CI, ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)

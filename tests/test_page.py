@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, screenshot
+from conftest import ROOT, address, screenshot
 
 import rnn_py
 from rnn_py.state import default_params
@@ -71,15 +71,16 @@ def test_default_table_matches_cpython(open_page):
     assert page.locator("output#loss").text_content().startswith(f"{loss:.4g} ")
 
 
-@pytest.mark.parametrize("activation", rnn_py.ACTIVATIONS)
-def test_every_sequence_with_each_activation(open_page, activation):
-    page = open_page()
+def test_every_sequence_with_each_activation(open_page):
+    page = open_page()  # one page for all of them: a page load costs more than the checks
     activations = page.get_by_role("combobox", name="Activation")
-    activations.select_option(label=ACTIVATION_LABELS[activation])
-    for kind, label in SEQUENCE_LABELS.items():
-        page.get_by_role("combobox", name="Sequence").select_option(label=label)
-        xs = rnn_py.make_sequence(kind, 12)
-        assert table(page) == expected_rows(xs, default_params(), activation), (kind, activation)
+    for activation in rnn_py.ACTIVATIONS:
+        activations.select_option(label=ACTIVATION_LABELS[activation])
+        for kind, label in SEQUENCE_LABELS.items():
+            page.get_by_role("combobox", name="Sequence").select_option(label=label)
+            xs = rnn_py.make_sequence(kind, 12)
+            rows = expected_rows(xs, default_params(), activation)
+            assert table(page) == rows, (kind, activation)
 
 
 def test_length_and_normalisation(open_page):
@@ -171,7 +172,44 @@ def test_activation_and_sequence_change_the_url(open_page):
     page = open_page()
     page.get_by_role("combobox", name="Activation").select_option(label="ReLU")
     page.get_by_role("combobox", name="Sequence").select_option(label="Fibonacci")
+    address(page)  # the address is written a moment later; this writes it at once
     assert "act=relu" in page.url and "seq=fibonacci" in page.url
+
+
+# Wraps history.replaceState to note every rewrite of the address, then drags the Hidden weight
+# slider: one "input" event per animation frame, as a person's drag produces them.
+DRAG_AND_COUNT_WRITES = """async (count) => {
+  const writes = [];
+  const replace = history.replaceState.bind(history);
+  history.replaceState = (state, title, url) => {
+    writes.push(performance.now());
+    return replace(state, title, url);
+  };
+  const slider = document.getElementById("w_hh");
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    await frame();
+    slider.value = String(-1.5 + i / 100);
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  const end = performance.now();
+  const pending = window.RnnPage.addressPending();
+  while (window.RnnPage.addressPending()) await frame();
+  return { writes, start, end, pending };
+}"""
+
+
+def test_a_drag_rewrites_the_address_a_few_times_a_second_and_after_the_last_change(open_page):
+    page = open_page()
+    got = page.evaluate(DRAG_AND_COUNT_WRITES, 40)  # 40 frames: 0.67 s or more
+    writes, seconds = got["writes"], (got["end"] - got["start"]) / 1000
+    assert got["pending"]  # the last change was not written at once…
+    assert 2 <= len(writes) <= 4 * seconds + 2, (len(writes), seconds)
+    assert all(b - a >= 240 for a, b in zip(writes, writes[1:], strict=False)), writes
+    # …but by itself a moment later, with the last value (no flush here)
+    state, notices = rnn_py.from_query(page.evaluate("location.hash"))
+    assert not notices and state.params.w_hh == [[pytest.approx(-1.11)]]
 
 
 def test_training_lowers_the_loss_and_moves_the_sliders(open_page):

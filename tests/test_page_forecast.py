@@ -4,8 +4,7 @@ forecast and the true continuation, and the settings travel in the link."""
 
 from __future__ import annotations
 
-import pytest
-from conftest import screenshot
+from conftest import address, screenshot
 from test_page import fmt, table
 
 import rnn_py
@@ -58,7 +57,7 @@ def test_forecast_rows_equal_rnn_py(open_page):
     assert any("true continuation" in s for s in legend(page))
     set_steps(page, 5)
     assert table(page)[12:] == expected_forecast_rows("sine", 12, False, params, "tanh", 5)
-    assert "fc=1" in page.evaluate("location.hash") and "fcn=5" in page.evaluate("location.hash")
+    assert "fc=1" in address(page) and "fcn=5" in address(page)
     page.get_by_role("switch", name="Forecast").uncheck()
     assert len(table(page)) == 12 and len(legend(page)) == 3
 
@@ -124,18 +123,22 @@ def test_no_forecast_rows_until_every_value_is_read(open_page):
     assert len(table(page)) == 12 + 3
 
 
-@pytest.mark.parametrize(
-    ("typed", "shown", "words"),
-    [("100", "64", "Forecast steps goes from 1 to 64, so 100 became 64."),
-     ("2.6", "3", "Forecast steps is a whole number, so it became 3."),
-     ("", "12", "Type a number for Forecast steps, from 1 to 64.")],
-)  # fmt: skip
-def test_forecast_steps_box_explains_bad_values(open_page, typed, shown, words):
-    page = open_page("#fc=1")
-    set_steps(page, typed)
-    assert words in page.locator("#forecast-steps-msg").text_content()
-    assert page.get_by_role("spinbutton", name="Forecast steps").input_value() == shown
-    assert len(table(page)) == 12 + int(shown)
+BAD_STEPS = [  # typed, shown after it (from 12 steps), the message
+    ("100", "64", "Forecast steps goes from 1 to 64, so 100 became 64."),
+    ("2.6", "3", "Forecast steps is a whole number, so it became 3."),
+    ("", "12", "Type a number for Forecast steps, from 1 to 64."),
+]
+
+
+def test_forecast_steps_box_explains_bad_values(open_page):
+    page = open_page("#fc=1")  # one page for every case, each from 12 steps
+    for typed, shown, words in BAD_STEPS:
+        set_steps(page, 12)
+        assert len(table(page)) == 12 + 12
+        set_steps(page, typed)
+        assert words in page.locator("#forecast-steps-msg").text_content(), typed
+        assert page.get_by_role("spinbutton", name="Forecast steps").input_value() == shown
+        assert len(table(page)) == 12 + int(shown), typed
 
 
 def test_bad_forecast_link_falls_back_with_a_notice(open_page):
@@ -144,11 +147,11 @@ def test_bad_forecast_link_falls_back_with_a_notice(open_page):
     assert len(table(page)) == 12 + 12
 
 
-@pytest.mark.parametrize("width", [1366, 390])
-def test_forecast_screenshot(open_page, width):
+def test_forecast_screenshot(open_page):
     page = open_page("#seq=sine&norm=1&act=tanh&fc=1&fcn=12")
-    page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(300)  # the charts follow the resize after 100 ms
-    screenshot(page, f"units-forecast-{width}")
-    box = page.locator("#chart-seq").bounding_box()
-    assert box["width"] <= width
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)  # the charts follow the resize after 100 ms
+        screenshot(page, f"units-forecast-{width}")
+        box = page.locator("#chart-seq").bounding_box()
+        assert box["width"] <= width

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, address
 from test_page import fmt, table
 from test_robust import AXE_RUN, type_into, wait_for_run
 
@@ -54,7 +54,7 @@ def shown_precision(text):
 
 def page_state(page):
     """The DemoState the page's address describes (the page keeps it up to date)."""
-    state, notices = from_query(page.evaluate("location.hash"))
+    state, notices = from_query(address(page))
     assert not notices
     return state
 
@@ -328,7 +328,7 @@ def test_a_link_with_eight_units_round_trips(open_page, context, base_url):
     state = DemoState(sequence="fibonacci", normalized=True, activation="relu", params=params)
     query = to_query(state)
     page = open_page("#" + query)
-    assert page.evaluate("location.hash") == "#" + query  # written back unchanged
+    assert address(page) == "#" + query  # written back unchanged
     assert page_state(page) == state
     assert page.get_by_role("combobox", name="Hidden units").input_value() == "8"
     assert float(cell(page, "W_hh[8,1]").input_value()) == pytest.approx(3.5)
@@ -403,7 +403,7 @@ def test_weights_panel_fits_and_passes_axe(browser, base_url, guard, width, heig
 def test_link_weights_in_the_address_match_the_cells(open_page):
     values = [0.1, 0.2, 0.3, 0.4, 0.5, -0.6, -0.7, -0.8, -0.9, 1.25, -1.5]
     page = open_page("#seq=linear&n=2&w=" + ",".join(map(str, values)))
-    pairs = dict(parse_qsl(page.evaluate("location.hash")[1:]))
+    pairs = dict(parse_qsl(address(page)[1:]))
     assert pairs["n"] == "2" and [float(v) for v in pairs["w"].split(",")] == values
     for c, v in zip(weight_cells(rnn_py.Params.from_flat(2, values)), values, strict=True):
         text = cell(page, c["label"]).input_value()

@@ -3,7 +3,7 @@ the map follows the model, and the Cliffs preset shows its wall and its two step
 
 from __future__ import annotations
 
-from conftest import screenshot
+from conftest import address, screenshot
 
 import rnn_py
 import rnn_py.landscape
@@ -28,7 +28,7 @@ ONE_RUN = ".startsWith('Drawn over the map: 1 BPTT run of this visit')"
 
 def state_of(page):
     """The page's DemoState, read back from its address (which holds every weight exactly)."""
-    state, notices = from_query(page.evaluate("location.hash.slice(1)"))
+    state, notices = from_query(address(page)[1:])
     assert not notices
     return state
 

@@ -4,7 +4,7 @@ boxes that must keep following the model, the equation on a phone, the embed's f
 from __future__ import annotations
 
 import pytest
-from conftest import screenshot
+from conftest import address, screenshot
 from test_page import expected_rows, table
 
 import rnn_py
@@ -14,8 +14,8 @@ SINE = rnn_py.make_sequence("sine", 12)
 
 
 def state_of(page):
-    """The DemoState the page's address holds (rewritten on every repaint)."""
-    state, notices = from_query(page.evaluate("location.hash.slice(1)"))
+    """The DemoState the page's address holds."""
+    state, notices = from_query(address(page)[1:])
     assert notices == []
     return state
 

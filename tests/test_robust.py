@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BOOT_TIMEOUT, READY, screenshot
+from conftest import BOOT_TIMEOUT, READY, address, screenshot
 from test_page import expected_rows, table
 
 import build
@@ -82,8 +82,8 @@ def open_with(browser, base_url, guard, path="", init=(), **options):
 
 
 def page_state(page):
-    """The DemoState the page's URL hash holds (it is rewritten on every repaint)."""
-    state, notices = from_query(page.evaluate("location.hash"))
+    """The DemoState the page's URL hash holds (the page keeps it up to date)."""
+    state, notices = from_query(address(page))
     assert not notices, notices
     return state
 

@@ -70,10 +70,43 @@ function paint(json) {
   const status = $("train-status");
   status.textContent = p.status;
   status.classList.toggle("warn", Boolean(p.status_warn));
-  if (location.hash.slice(1) !== p.query) history.replaceState(null, "", "#" + p.query);
+  address(p.query);
   $("open-full").href = "./#" + p.full_query;
   settingsChanged();
 }
+
+// ---- the address -------------------------------------------------------------------------
+// The address holds every setting (a link reproduces the view). Rewriting it costs as much as
+// the rest of a small paint, so during a drag it is written at most every ADDRESS_MS and always
+// once more after the last change; flushAddress() writes a pending one at once (when the page
+// is hidden or left, and for tests that read the address right after an action).
+const ADDRESS_MS = 250;
+let pendingQuery = null;
+let addressTimer = 0;
+let lastWrite = -Infinity;
+
+function flushAddress() {
+  clearTimeout(addressTimer);
+  addressTimer = 0;
+  if (pendingQuery !== null && location.hash.slice(1) !== pendingQuery) {
+    history.replaceState(null, "", "#" + pendingQuery);
+    lastWrite = performance.now();
+  }
+  pendingQuery = null;
+  return location.hash.slice(1);
+}
+
+function address(query) {
+  if (pendingQuery === null && location.hash.slice(1) === query) return;
+  pendingQuery = query;
+  if (!addressTimer) {
+    const wait = Math.max(0, ADDRESS_MS - (performance.now() - lastWrite));
+    addressTimer = setTimeout(flushAddress, wait);
+  }
+}
+
+addEventListener("pagehide", flushAddress);
+document.addEventListener("visibilitychange", () => document.hidden && flushAddress());
 
 function message(id, text, info) {
   const el = $(id);
@@ -118,6 +151,7 @@ matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => last
 
 window.RnnPage = {
   paint, ready, message, download, downloadCharts, copy, panel, loadPanel, arrive, tellHost, preview,
+  flushAddress, addressPending: () => pendingQuery !== null,
   failed: (text) => window.RnnStart.failed(text),
   reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
 };

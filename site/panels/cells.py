@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass
 
 import page
-from pyscript import document, when
+from page import when
+from pyscript import document
 
 SETTLE = 0.15  # seconds without a change before the reaches are recomputed
 

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 
 import page
-from pyscript import document, when, window
+from page import when
+from pyscript import document, window
 
 from rnn_py import lessons
 

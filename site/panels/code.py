@@ -11,7 +11,8 @@ BPTT trains.
 from dataclasses import dataclass
 
 import page
-from pyscript import document, when, window
+from page import when
+from pyscript import document, window
 
 
 @dataclass

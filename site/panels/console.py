@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass, field
 
 import page
-from pyscript import document, when, window
+from page import when
+from pyscript import document, window
 
 from rnn_py.state import to_query
 

@@ -2,7 +2,8 @@
 "Forecast steps" box. rnn_py.view adds the forecast rows and chart series to the snapshot."""
 
 import page
-from pyscript import when, window
+from page import when
+from pyscript import window
 
 from rnn_py.state import MAX_FORECAST, read_number
 

@@ -12,9 +12,11 @@ import asyncio
 import math
 import time
 from dataclasses import dataclass, field
+from itertools import islice
 
 import page
-from pyscript import document, when
+from page import when
+from pyscript import document
 
 from rnn_py import Params, forward
 from rnn_py.landscape import (
@@ -26,7 +28,7 @@ from rnn_py.landscape import (
     grid_values,
     landscape_rows,
     point_text,
-    search_samples,
+    search_sampler,
     steepest,
     step_text,
     wall_text,
@@ -66,7 +68,7 @@ class Landscape:
     tries: int = 0  # how many tries were ever noted (the painter is sent them when it changes)
     tries_sent: tuple | None = None
     run_id: int = -1  # the run being followed
-    search: list | None = None  # [n, seed, offset, tries noted] of the search being followed
+    search: list | None = None  # [n, sampler, offset, tries noted] of the search followed
     arrows: dict | None = None
     arrows_at: tuple | None = None  # (signature, flat weights) the arrows were drawn for
 
@@ -223,7 +225,8 @@ def _follow_runs(session):
             panel.search = None
         elif state.cell == "vanilla":  # the search run draws with this seed (page.search_seed)
             offset = session.history.evaluations("random")
-            panel.search = [state.hidden, page.search_seed(), offset, 0]
+            sampler = search_sampler(state.hidden, page.search_seed(), *page.SEARCH_RANGE)
+            panel.search = [state.hidden, sampler, offset, 0]
         else:  # a gated cell's search: its tries are not points of this map
             panel.search = None
     if session.running == "bptt" and panel.paths:
@@ -232,10 +235,10 @@ def _follow_runs(session):
         if not path or path[-1] != flat:
             path.append(flat)
     if panel.search is not None:
-        n, seed, offset, have = panel.search
+        n, sampler, offset, have = panel.search
         done = session.history.evaluations("random") - offset
         if done > have:
-            new = search_samples(n, done, seed, *page.SEARCH_RANGE)[have:]
+            new = list(islice(sampler, done - have))
             panel.samples.extend((n, flat) for flat in new)
             panel.tries += len(new)
             del panel.samples[:-KEEP_SAMPLES]

@@ -6,8 +6,8 @@ import json
 from dataclasses import replace
 
 import page
-from page import page_url, tell
-from pyscript import document, when, window
+from page import page_url, tell, when
+from pyscript import document, window
 
 from rnn_py.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
 from rnn_py.state import embed_snippet, read_number, to_query

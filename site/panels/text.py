@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass, field, replace
 
 import page
+from page import when
 from pyodide.ffi import create_once_callable
-from pyscript import document, when, window
+from pyscript import document, window
 
 from rnn_py import text as tx
 from rnn_py import textview as tv

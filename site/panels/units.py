@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, replace
 
 import page
-from pyscript import document, when
+from page import when
+from pyscript import document
 
 from rnn_py import forward
 from rnn_py.units import (

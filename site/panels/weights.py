@@ -8,7 +8,8 @@ once. Typing alone ("input" without a drag) waits for the commit.
 """
 
 import page
-from pyscript import document, when
+from page import when
+from pyscript import document
 
 from rnn_py.state import WEIGHT_LIMIT, cell_label, read_number, with_cell
 
