@@ -156,6 +156,21 @@ def _search(length):
 JOBS = {f"bptt n={n} T={t}": (_bptt, (n, t)) for n in (1, 2, 8) for t in (12, 64)}
 JOBS["search n=1 T=12"] = (_search, (12,))
 
+from rnn_py.cells import random_params
+
+def _gated(cell, n, length):  # issue 15: GRU and LSTM epochs per second, same sequence
+    xs = make_sequence("sine", length, normalized=True)
+    start = random_params(cell, n, 0)
+    def run(epochs):
+        (last,) = deque(train_bptt(start, xs, "tanh", lr=0.01, epochs=epochs), maxlen=1)
+        assert last.status == "done", last.message
+    return run
+
+for _cell in ("gru", "lstm"):
+    for _n in (1, 4, 8):
+        for _t in (12, 64):
+            JOBS[f"bptt {_cell} n={_n} T={_t}"] = (_gated, (_cell, _n, _t))
+
 from rnn_py.text import text_params, train_text
 
 def _text(cell):  # issue 16: 2,000 characters from a 30-character vocabulary, n = 16

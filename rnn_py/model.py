@@ -463,6 +463,7 @@ def memory_reach(params, xs, activation):
     T, n = len(xs), params.n
     units = range(n)
     J = [[1.0 if i == j else 0.0 for j in units] for i in units]  # ∂h_{T−1}/∂h_{T−1} = I
+    columns = [list(column) for column in zip(*W_hh, strict=True)]  # column j of W_hh
     reach = [0.0] * T
     for t in reversed(range(T)):
         reach[t] = math.sqrt(sum(v * v for row in J for v in row))
@@ -470,8 +471,8 @@ def memory_reach(params, xs, activation):
             break
         # ∂h_t/∂h_{t−1} = diag(f′(z_t))·W_hh, so J ← J·diag(f′(z_t))·W_hh
         slope = [df(z, h) for z, h in zip(tr.z[t], tr.h[t], strict=True)]
-        J = [[dot([J[i][k] * slope[k] for k in units], [W_hh[k][j] for k in units])
-              for j in units] for i in units]  # fmt: skip
+        rows = [list(map(mul, row, slope)) for row in J]
+        J = [[dot(row, column) for column in columns] for row in rows]
     return reach
 
 
