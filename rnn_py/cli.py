@@ -6,6 +6,7 @@ of the two, in a terminal.
     python -m rnn_py search --custom "1, 2, 4, 8" --normalized --trials 1000
     python -m rnn_py compare --budget 300
     python -m rnn_py units --sequence sine --normalized --hidden 1,2,3
+    python -m rnn_py figures --check README.md site/index.html
 
 Every command takes --json for a machine-readable result. Bad flags or values print one line,
 `rnn-py: error: …`, and exit with status 2.
@@ -129,6 +130,14 @@ def build_parser():
     )
     _add_clip_flags(units)
     units.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    figures = commands.add_parser(
+        "figures", help="recompute every figure the README and the page quote"
+    )
+    figures.add_argument("names", nargs="*", help="figure names or groups (default: all)")
+    figures.add_argument("--check", nargs="+", metavar="FILE", help="compare FILEs' figures")
+    figures.add_argument("--write", action="store_true", help="with --check: rewrite them")
+    figures.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
 
@@ -364,7 +373,14 @@ def _units(args):
     }
 
 
+def _figures(args):
+    from . import figures
+
+    return figures.command(args.names, args.check, args.write, args.json)
+
+
 _COMMANDS = {
+    "figures": _figures,
     "run": _run,
     "train": _train,
     "search": _search,
