@@ -127,19 +127,19 @@ def test_figures_command_checks_and_rewrites_a_file(tmp_path):
 
 def test_one_unit_search_is_a_real_minimum_scipy_cross_check():
     """best_one_unit's result, checked with an independent optimiser: scipy's L-BFGS-B from the
-    point it found goes no more than 5% lower, and from 20 random starts finds nothing below
-    half of it; two units' exact weights are zero up to rounding."""
-    scipy_optimize = pytest.importorskip("scipy.optimize")
+    point it found goes no more than 5% lower, and from 4 random starts (200 iterations each)
+    finds nothing below half of it."""
     import random
 
     import numpy as np
+    import scipy.optimize as scipy_optimize
 
     from rnn_py import Params, make_sequence
     from rnn_py.model import loss_and_grads
     from rnn_py.units import best_one_unit
 
     xs = make_sequence("sine", 12, normalized=True)
-    loss, params = best_one_unit(xs, "linear", starts=20)
+    loss, params = best_one_unit(xs, "linear", starts=10)
 
     def fg(theta):
         value, grads = loss_and_grads(Params.from_flat(1, list(theta)), xs, "linear")
@@ -151,7 +151,9 @@ def test_one_unit_search_is_a_real_minimum_scipy_cross_check():
     )
     assert polished.fun >= 0.95 * loss
     rng = random.Random(1)
-    for _ in range(20):
+    for _ in range(4):
         start = [rng.uniform(-5, 5) for _ in range(5)]
-        r = scipy_optimize.minimize(fg, start, jac=True, method="L-BFGS-B", bounds=bounds)
+        r = scipy_optimize.minimize(
+            fg, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 200}
+        )
         assert r.fun > 0.5 * loss and math.isfinite(r.fun)

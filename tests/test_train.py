@@ -280,3 +280,23 @@ def test_random_search_never_returns_nan_params(case, low, width):
         return
     steps = list(random_search(xs, case["activation"], case["n"], 10, case["seed"], low, high))
     assert all(s.params.is_finite() for s in steps) and steps[-1].status == "done"
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_clipped_says_whether_any_entry_was_clipped_positive_or_negative(sign):
+    """The Step's clipped flag is set when exactly one entry overshoots, upwards or downwards,
+    and not when every entry is within the limit."""
+    xs = make_sequence("sine", 12)
+    for seed in range(50):
+        params = Params.random(1, seed)
+        g = backward(params, xs, "tanh").grads.flat()
+        top = sorted(g, key=abs)
+        if sign * top[-1] > 0 and abs(top[-1]) > 1.5 * abs(top[-2]):
+            break
+    else:
+        pytest.fail("no start has a single largest entry of that sign")
+    limit = (abs(top[-1]) + abs(top[-2])) / 2  # only the largest entry overshoots
+    (step,) = train_bptt(params, xs, "tanh", lr=0.1, clip=limit, epochs=1)
+    assert step.clipped is True
+    (step,) = train_bptt(params, xs, "tanh", lr=0.1, clip=abs(top[-1]) * 1.01, epochs=1)
+    assert step.clipped is False
