@@ -48,13 +48,31 @@ def weights(page) -> dict:
     return {name: float(page.get_by_role("slider", name=name).input_value()) for name in names}
 
 
-def test_loads_with_progress_then_enables_controls(open_page):
+BEFORE_READY_JS = """
+document.addEventListener("DOMContentLoaded", () => {
+  const shown = id => { const el = document.getElementById(id);
+    return !!el && !el.hidden && el.getClientRects().length > 0; };
+  window.__beforeReady = {
+    ready: document.documentElement.hasAttribute("data-py-ready"),
+    heading: !!document.querySelector("h1"),
+    loading: shown("loading"),
+    disabled: ["step", "reset", "train", "search"].map(id => document.getElementById(id).disabled),
+  };
+});
+"""
+
+
+def test_loads_with_progress_then_enables_controls(open_page, context):
+    # Recorded when the document is parsed, before Python can be ready (Pyodide loads after it).
+    context.add_init_script(BEFORE_READY_JS)
     page = open_page(wait=False)
-    # Before Python is ready: the text, a progress indicator and disabled controls are there.
-    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.evaluate("window.__beforeReady") == {
+        "ready": False,
+        "heading": True,
+        "loading": True,
+        "disabled": [True, True, True, True],
+    }
     step = page.get_by_role("button", name="Step Forward")
-    if not page.locator("html[data-py-ready]").count():
-        assert step.is_disabled()
     page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
     assert step.is_enabled()  # everything is shown; pressing it starts over at x₀
     assert page.get_by_role("button", name="Reset").is_enabled()
@@ -151,6 +169,15 @@ def test_weight_box_refuses_text_and_clamps_range(open_page):
     page = open_page()
     before = table(page)
     box = page.get_by_role("spinbutton", name="Output weight")
+    box.click()
+    box.press("Control+A")
+    box.press_sequentially("abc")  # a number box takes no letters: what is left is no number
+    box.press("Tab")
+    assert page.locator("#w_hy-msg").text_content() == (
+        "Type a number for Output weight, from -5 to 5."
+    )
+    assert float(page.get_by_role("slider", name="Output weight").input_value()) == 1
+    assert table(page) == before
     box.fill("9")
     box.press("Enter")
     assert "became 5" in page.locator("#w_hy-msg").text_content()
@@ -185,8 +212,11 @@ def test_training_lowers_the_loss_and_moves_the_sliders(open_page):
     after_loss = float(page.locator("output#loss").text_content().split()[0])
     assert after_loss < before_loss * 0.7
     assert after_weights != before_weights
-    # The table agrees with CPython for the trained weights the sliders now show (to 2 dp,
-    # since a slider rounds; the number boxes carry 4 decimals).
+    # The table agrees with CPython: the same 300 epochs from the same weights, then forward.
+    xs = rnn_py.make_sequence("sine", 12, normalized=True)
+    *_, trained = rnn_py.train_bptt(default_params(), xs, "tanh", lr=0.1, clip=5.0, epochs=300)
+    assert table(page) == expected_rows(xs, trained.params, "tanh")
+    assert after_weights["Hidden weight"] == pytest.approx(trained.params.w_hh[0][0], abs=0.006)
     assert page.locator("#loss-hint").is_hidden()
     assert page.get_by_role("button", name="Stop").is_disabled()
     assert re.search(r"loss [\d.e+-]+ → [\d.e+-]+", status.text_content())
@@ -205,6 +235,35 @@ def test_stop_stops_training(open_page):
     assert page.locator("output#loss").text_content() == frozen
     assert stop.is_disabled()
     assert page.get_by_role("button", name="Train (BPTT)").is_enabled()
+
+
+def test_clipping_engages_where_the_page_says_it_does(open_page):
+    """The training card's example: Sine, linear, hidden weight 1.5. With clipping the status
+    says in how many epochs it engaged (rnn_py.figures: 2) and the loss ends near 0.106; with it
+    off, from the same weights, training diverges at epoch 2."""
+    from rnn_py.figures import GROUPS
+
+    figures = GROUPS["clip-page"]()
+    page = open_page("#act=linear")
+    box = page.get_by_role("spinbutton", name="Hidden weight")
+    box.fill("1.5")
+    box.press("Enter")
+    page.get_by_role("button", name="Train (BPTT)").click()
+    status = page.locator("#train-status")
+    status.filter(has_text="BPTT:").wait_for(timeout=30_000)
+    text = status.text_content()
+    assert f"Clipping engaged in {figures['clip-page.engaged']} of them." in text
+    xs = rnn_py.make_sequence("sine", 12)
+    start = rnn_py.Params.scalar(0.5, 1.5, 1.0)
+    *_, last = rnn_py.train_bptt(start, xs, "linear", lr=0.05, clip=5.0, epochs=300)
+    assert f"→ {last.loss:.4g}." in text and f"{last.loss:.3f}" == figures["clip-page.end"]
+    page.get_by_role("button", name="Default weights").click()
+    box.fill("1.5")
+    box.press("Enter")
+    page.get_by_role("switch", name="Gradient clipping (±5)").uncheck()
+    page.get_by_role("button", name="Train (BPTT)").click()
+    status.filter(has_text="Training stopped").wait_for(timeout=30_000)
+    assert f"stopped at epoch {figures['clip-page.diverges']}:" in status.text_content()
 
 
 def test_random_search_runs_and_draws_its_curve(open_page):
