@@ -212,11 +212,17 @@ def test_training_lowers_the_loss_and_moves_the_sliders(open_page):
     after_loss = float(page.locator("output#loss").text_content().split()[0])
     assert after_loss < before_loss * 0.7
     assert after_weights != before_weights
-    # The table agrees with CPython: the same 300 epochs from the same weights, then forward.
+    # The table agrees with CPython's forward pass for the trained weights, read at full
+    # precision from the address. (Not with CPython's own training run: on this setting a change
+    # of 1e-16 in a starting weight moves the loss after 300 epochs from 0.0599 to 0.0622, so
+    # Pyodide's libm, which differs from glibc's in the last bit, ends elsewhere.)
+    state, notes = rnn_py.from_query(page.url.split("#", 1)[1])
+    assert not notes and state.params.n == 1
     xs = rnn_py.make_sequence("sine", 12, normalized=True)
-    *_, trained = rnn_py.train_bptt(default_params(), xs, "tanh", lr=0.1, clip=5.0, epochs=300)
-    assert table(page) == expected_rows(xs, trained.params, "tanh")
-    assert after_weights["Hidden weight"] == pytest.approx(trained.params.w_hh[0][0], abs=0.006)
+    assert table(page) == expected_rows(xs, state.params, "tanh")
+    for name, value in zip(after_weights, state.params.flat(), strict=True):
+        assert after_weights[name] == pytest.approx(value, abs=0.005)
+    assert after_loss == pytest.approx(rnn_py.forward(state.params, xs, "tanh").loss, rel=1e-3)
     assert page.locator("#loss-hint").is_hidden()
     assert page.get_by_role("button", name="Stop").is_disabled()
     assert re.search(r"loss [\d.e+-]+ → [\d.e+-]+", status.text_content())
