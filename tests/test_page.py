@@ -272,10 +272,34 @@ def test_clipping_engages_where_the_page_says_it_does(open_page):
     assert f"stopped at epoch {figures['clip-page.diverges']}:" in status.text_content()
 
 
+# How many pixels of a chart's canvas have (nearly) the colour of a CSS variable.
+COLOUR_PIXELS_JS = """([selector, name]) => {
+  const canvas = document.querySelector(selector + ' canvas');
+  const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const probe = document.createElement('div'); probe.style.color = `var(${name})`;
+  document.body.append(probe);
+  const c = getComputedStyle(probe).color.match(/\\d+/g).map(Number); probe.remove();
+  let count = 0;
+  for (let i = 0; i < px.length; i += 4) {
+    if (Math.abs(px[i] - c[0]) + Math.abs(px[i + 1] - c[1]) + Math.abs(px[i + 2] - c[2]) < 30
+        && px[i + 3] > 200) count++;
+  }
+  return count;
+}"""
+
+
+def colour_pixels(page, selector, name):
+    return page.evaluate(COLOUR_PIXELS_JS, [selector, name])
+
+
 def test_random_search_runs_and_draws_its_curve(open_page):
     page = open_page("#seq=alternating&norm=1")
+    assert colour_pixels(page, "#chart-loss", "--c-random") == 0  # nothing drawn before a run
     page.get_by_role("button", name="Random Search").click()
     page.locator("#train-status").filter(has_text="Random Search:").wait_for(timeout=30_000)
+    page.wait_for_timeout(200)  # the last frame's paint
+    assert colour_pixels(page, "#chart-loss", "--c-random") > 150  # its dashed curve
+    assert colour_pixels(page, "#chart-loss", "--c-bptt") == 0
     assert page.locator("#loss-hint").is_hidden()
     text = page.locator("#train-status").text_content()
     best = float(re.search(r"best loss ([\d.e+-]+)", text).group(1).rstrip("."))
