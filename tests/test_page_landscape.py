@@ -3,6 +3,8 @@ the map follows the model, and the Cliffs preset shows its wall and its two step
 
 from __future__ import annotations
 
+import pytest
+import reference
 from conftest import screenshot
 
 import rnn_py
@@ -77,6 +79,11 @@ def test_click_sets_the_weights_and_the_page_shows_the_maps_loss(open_page):
         assert after.params.w_hy == before.params.w_hy and after.params.b_y == before.params.b_y
         shown = expected.losses[i][j]
         assert shown == rnn_py.forward(after.params, after.xs(), after.activation).loss
+        # and independently: the grid's points, and the loss there by the NumPy reference
+        assert expected.x_values[j] == pytest.approx(-2 + 4 * j / (SIZE - 1), abs=1e-15)
+        assert expected.y_values[i] == pytest.approx(-2 + 4 * i / (SIZE - 1), abs=1e-15)
+        ref = float(reference.forward(after.params, after.xs(), after.activation)[3])
+        assert shown == pytest.approx(ref, rel=1e-12)
         assert page.locator("output#loss").text_content().startswith(f"{shown:.4g} ")
         text = point_text("Input weight", "Hidden weight", expected.x_values[j],
                           expected.y_values[i], shown)  # fmt: skip
