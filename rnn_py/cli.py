@@ -9,6 +9,7 @@ of the two, in a terminal.
     python -m rnn_py run --cell lstm --weights weights.json --json
     python -m rnn_py cells --gaps 5,20 --seeds 2
     python -m rnn_py text --preset rhyme --cell lstm --hidden 16 --epochs 30
+    python -m rnn_py figures --check README.md site/index.html
 
 Every command takes --json for a machine-readable result. Bad flags or values print one line,
 `rnn-py: error: …`, and exit with status 2.
@@ -153,6 +154,13 @@ def build_parser():
 
     longlag.add_parser(commands)
     textcli.add_parser(commands, _add_clip_flags)
+    figures = commands.add_parser(
+        "figures", help="recompute every figure the README and the page quote"
+    )
+    figures.add_argument("names", nargs="*", help="figure names or groups (default: all)")
+    figures.add_argument("--check", nargs="+", metavar="FILE", help="compare FILEs' figures")
+    figures.add_argument("--write", action="store_true", help="with --check: rewrite them")
+    figures.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
 
@@ -446,7 +454,14 @@ def _units(args):
     }
 
 
+def _figures(args):
+    from . import figures
+
+    return figures.command(args.names, args.check, args.write, args.json)
+
+
 _COMMANDS = {
+    "figures": _figures,
     "run": _run,
     "train": _train,
     "search": _search,

@@ -8,6 +8,7 @@ own weights: a sampled sine obeys x_{t+1} = 2cos(ω)·x_t − x_{t−1}, a rotat
 """
 
 import math
+from operator import mul
 
 from .model import Params, forward
 from .train import train_bptt
@@ -187,3 +188,127 @@ EXACT_ACTIVATION = "linear"  # the activation exact_fibonacci's weights are mean
 def exact_loss(xs):
     """The loss of `exact_fibonacci(xs)` with the linear activation (zero up to rounding)."""
     return forward(exact_fibonacci(xs), xs, EXACT_ACTIVATION).loss
+
+
+def exact_two_units(xs):
+    """Two linear hidden units that continue xs exactly when it obeys a second-order linear
+    rule x_{t+1} = α·x_t + β·x_{t−1} + γ (a sampled sine, raw or normalized: α = 2cos ω, β = −1).
+
+    The rule is read off the first terms and checked on the rest. Unit 1 holds x_t − p, where
+    p = x_{−1} is the term the rule puts before the first; unit 2 copies unit 1 one step later.
+    Then y_t = α·h_t[1] + β·h_t[2] + (α + β)·p + γ = x_{t+1}. `exact_fibonacci` is the case
+    α = β = 1.
+
+    >>> from rnn_py import make_sequence
+    >>> xs = make_sequence("sine", 12, normalized=True)
+    >>> forward(exact_two_units(xs), xs, "linear").loss < 1e-30
+    True
+    """
+    xs = [float(x) for x in xs]
+    if len(xs) < 5:
+        raise ValueError("A two-term rule needs at least 5 terms to be recognised.")
+    # α·x_t + β·x_{t−1} + γ = x_{t+1} for t = 1, 2, 3: three equations, three unknowns
+    rows = [[xs[t], xs[t - 1], 1.0, xs[t + 1]] for t in (1, 2, 3)]
+    for k in range(3):  # Gaussian elimination with partial pivoting
+        pivot = max(range(k, 3), key=lambda r: abs(rows[r][k]))
+        rows[k], rows[pivot] = rows[pivot], rows[k]
+        if abs(rows[k][k]) < 1e-12:
+            raise ValueError("This sequence follows no rule x_{t+1} = α·x_t + β·x_{t−1} + γ.")
+        for r in range(3):
+            if r != k:
+                factor = rows[r][k] / rows[k][k]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[k], strict=True)]
+    alpha, beta, gamma = (rows[k][3] / rows[k][k] for k in range(3))
+    scale = max(1.0, *map(abs, xs))
+    for t in range(1, len(xs) - 1):
+        if abs(alpha * xs[t] + beta * xs[t - 1] + gamma - xs[t + 1]) > 1e-9 * scale:
+            raise ValueError("This sequence follows no rule x_{t+1} = α·x_t + β·x_{t−1} + γ.")
+    if abs(beta) < 1e-12:
+        raise ValueError("This sequence follows from its current term alone; one unit will do.")
+    p = (xs[1] - alpha * xs[0] - gamma) / beta  # x_{−1}
+    return Params(
+        w_xh=[1.0, 0.0],
+        w_hh=[[0.0, 0.0], [1.0, 0.0]],
+        w_hy=[alpha, beta],
+        b_h=[0.0 - p, 0.0],
+        b_y=(alpha + beta) * p + gamma,
+    )
+
+
+def best_one_unit(xs, activation, starts=150, bound=5.0, seed=0, iterations=300):
+    """The lowest loss one hidden unit reaches when its five weights are optimised directly:
+    L-BFGS (with `backward`'s exact gradient) from `starts` random points drawn uniformly from
+    [−bound, bound]⁵, every weight kept within ±bound. Returns (loss, Params).
+
+    This is a search, not a proof: it says how low one unit gets as far as this search finds.
+
+    >>> from rnn_py import make_sequence
+    >>> xs = make_sequence("linear", 12, normalized=True)
+    >>> loss, params = best_one_unit(xs, "linear", starts=3)
+    >>> loss < 1e-12
+    True
+    """
+    import random
+
+    from .model import loss_and_grads
+
+    def fg(theta):
+        loss, grads = loss_and_grads(Params.from_flat(1, theta), xs, activation)
+        return loss, grads.flat()
+
+    rng = random.Random(seed)
+    best = (math.inf, None)
+    for _ in range(starts):
+        theta = [rng.uniform(-bound, bound) for _ in range(5)]
+        best = min(best, _lbfgs(fg, theta, bound, iterations), key=lambda pair: pair[0])
+    return best[0], Params.from_flat(1, best[1])
+
+
+def _lbfgs(fg, x, bound, iterations, memory=6):
+    """Minimise fg (x ↦ (f, ∇f)) from x by L-BFGS with a backtracking line search, every
+    coordinate projected back into [−bound, bound]; returns (f, x)."""
+
+    def project(v):
+        return [min(bound, max(-bound, a)) for a in v]
+
+    f, g = fg(x)
+    pairs = []  # (s, y, 1 / y·s) of the last steps
+    for _ in range(iterations):
+        q = list(g)  # two-loop recursion: d = −H·g
+        alphas = []
+        for s, y, rho in reversed(pairs):
+            a = rho * sum(map(mul, s, q))
+            q = [qi - a * yi for qi, yi in zip(q, y, strict=True)]
+            alphas.append(a)
+        if pairs:
+            s, y, _ = pairs[-1]
+            gamma = sum(map(mul, s, y)) / sum(map(mul, y, y))
+            q = [gamma * qi for qi in q]
+        for (s, y, rho), a in zip(pairs, reversed(alphas), strict=True):
+            b = rho * sum(map(mul, y, q))
+            q = [qi + (a - b) * si for qi, si in zip(q, s, strict=True)]
+        d = [-qi for qi in q]
+        slope = sum(map(mul, g, d))
+        if not slope < 0:  # not a descent direction: restart from steepest descent
+            pairs, d = [], [-gi for gi in g]
+            slope = -sum(map(mul, g, g))
+        step, moved = 1.0, False
+        while step > 1e-12:
+            new = project([a + step * b for a, b in zip(x, d, strict=True)])
+            f_new, g_new = fg(new)
+            if f_new <= f + 1e-4 * step * slope:
+                moved = True
+                break
+            step *= 0.5
+        if not moved:
+            break
+        s = [a - b for a, b in zip(new, x, strict=True)]
+        y = [a - b for a, b in zip(g_new, g, strict=True)]
+        ys = sum(map(mul, y, s))
+        if ys > 1e-16:
+            pairs = [*pairs[-(memory - 1) :], (s, y, 1.0 / ys)]
+        done = f - f_new <= 1e-15 * max(1.0, abs(f))
+        x, f, g = new, f_new, g_new
+        if done:
+            break
+    return f, x

@@ -32,7 +32,7 @@ from rnn_py.state import (
     to_query,
     with_weight,
 )
-from rnn_py.view import timesteps_csv
+from rnn_py.view import run_summary, timesteps_csv
 
 PER_FRAME = 4  # steps drawn per frame: a run animates over 75 frames, about 1.5 s
 LABELS = {
@@ -262,20 +262,6 @@ def next_frame():
     )
 
 
-def summary(method, first, last, clipped):
-    """The line announced when a run ends."""
-    if last.status == "diverged":
-        return last.message
-    if method == "bptt":
-        text = f"BPTT: {last.evaluations} epochs, loss {first.loss:.4g} → {last.loss:.4g}."
-        if page.session.state.task() is not None:
-            text = text[:-1] + " (each epoch's batch)."
-        if clipped:
-            text += f" Clipping engaged in {clipped} of them."
-        return text
-    return f"Random Search: {last.evaluations} random tries, best loss {last.best_loss:.4g}."
-
-
 async def run(method):
     """Drive one BPTT or search run a few steps per frame, repainting as the weights move."""
     try:
@@ -330,7 +316,8 @@ async def run(method):
     finally:
         record_run(method, settings, first, last, finished)
     page.session.running = None
-    page.session.status = summary(method, first, last, clipped)
+    task = page.session.state.task() is not None
+    page.session.status = run_summary(method, first, last, clipped, task)
     page.session.warn = last.status == "diverged"
     repaint()
 

@@ -138,6 +138,11 @@ def test_loss_only_grid_equals_rnn_py_to_the_last_bit(n):
             flat[axis(n, "b_h[2]").index] = m.x_values[j]
             flat[axis(n, f"w_hh[{n},1]").index] = m.y_values[i]
             assert m.losses[i][j] == forward(Params.from_flat(n, flat), xs, "sigmoid").loss
+    # and independently of rnn_py: the NumPy reference over the same grid
+    loss, _ = reference.grid(params, xs, "sigmoid", "b_h[2]", f"w_hh[{n},1]",
+                             grid_values(-2, 2, 5), grid_values(-1, 1, 5))  # fmt: skip
+    np.testing.assert_allclose(m.losses, loss, rtol=1e-12)
+    np.testing.assert_allclose(m.x_values, np.linspace(-2, 2, 5), atol=1e-15)
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

@@ -556,3 +556,124 @@ def test_a_link_names_a_challenge_by_number():
 
 def test_the_module_examples_run():
     assert doctest.testmod(lessons).failed == 0
+
+
+# ---- every threshold, just either side -------------------------------------------------------
+
+
+def either_side(measure, make, low, high, threshold):
+    """Bisect a weight t in [low, high] (measure(make(t)) crossing threshold between them) to
+    two states whose measured values lie just below and just above the threshold, within one
+    part in 10⁶ of it; the measure is computed independently of rnn_py.lessons."""
+    below_at_low = measure(make(low)) < threshold
+    assert below_at_low != (measure(make(high)) < threshold)
+    for _ in range(200):
+        mid = (low + high) / 2
+        if (measure(make(mid)) < threshold) == below_at_low:
+            low = mid
+        else:
+            high = mid
+        values = [measure(make(low)), measure(make(high))]
+        if all(abs(v / threshold - 1) < 1e-6 for v in values):
+            break
+    below, above = (make(low), make(high)) if below_at_low else (make(high), make(low))
+    assert (
+        measure(below) < threshold < measure(above) and abs(measure(above) / threshold - 1) < 1e-6
+    )
+    return below, above
+
+
+def ref_loss(state):
+    return float(reference.forward(state.params, state.xs(), state.activation)[3])
+
+
+def test_threshold_1_loss_below_0_05():
+    trained = run("bptt", LINEAR)[1]  # a low loss, then b_y moved until the loss is 0.05
+    b = trained.params.b_y
+
+    def make(t):
+        return replace(trained, params=with_weight(trained.params, "b_y", t))
+
+    below, above = either_side(ref_loss, make, b, b + 1.0, 0.05)
+    assert check("by-hand", below, [HAND]) and not check("by-hand", above, [HAND])
+
+
+def test_threshold_2_reach_below_0_001():
+    state = replace(DemoState(), activation="sigmoid")
+
+    def make(t):  # b_h = −W_hh/2 keeps z near 0, where the sigmoid's slope is largest
+        return replace(state, params=replace(state.params, w_hh=[[t]], b_h=[-t / 2]))
+
+    def reach(s):
+        return reach_at_0(s.params, s.xs(), s.activation)
+
+    below, above = either_side(reach, make, 1.0, 4.0, 1e-3)
+    assert check("vanish", below) and not check("vanish", above)
+
+
+def test_threshold_7_reach_above_1000():
+    state = replace(DemoState(), activation="linear")
+
+    def make(t):
+        return replace(state, params=with_weight(state.params, "w_hh", t))
+
+    def reach(s):
+        return reach_at_0(s.params, s.xs(), s.activation)
+
+    below, above = either_side(reach, make, 1.0, 2.0, 1e3)
+    assert check("explode", above) and not check("explode", below)
+
+
+def test_threshold_5_sine_loss_below_0_001_and_length_12():
+    from rnn_py.units import exact_two_units
+
+    state = replace(DemoState(), normalized=True, activation="linear")
+    exact = exact_two_units(state.xs())
+
+    def make(t):  # every prediction off by t: the loss is t² (up to rounding)
+        return replace(state, params=replace(exact, b_y=exact.b_y + t))
+
+    below, above = either_side(ref_loss, make, 0.0, 0.1, 1e-3)
+    assert check("sine", below) and not check("sine", above)
+    short = replace(state, length=lessons.MIN_SINE_LENGTH - 1)
+    exact_short = replace(short, params=exact_two_units(short.xs()))
+    assert ref_loss(exact_short) < 1e-20 and not check("sine", exact_short)
+    assert lessons.MIN_SINE_LENGTH == 12  # the goal's text: "length at least 12"
+
+
+@pytest.mark.parametrize(("unclipped", "solved"), [(10.0, True), (10.0 * (1 - 1e-9), False)])
+def test_threshold_6_cliff_ratio_10(unclipped, solved):
+    step = {"kind": "cliff_step", "clipped_move": 1.0, "unclipped_move": unclipped}
+    assert check("cliff", DemoState(), [step]) is solved
+    assert "at least 10 times" in BY_ID["cliff"].goal
+
+
+def test_threshold_4_beat_just_either_side():
+    settings = DemoState()
+    common = {k: v for k, v in run_record("bptt", settings, *[_S(1.0)] * 2).items()}
+
+    def record(method, first, last, best):
+        return {**common, "method": method, "status": "done", "evaluations": RUN_LENGTH,
+                "first_loss": first, "last_loss": last, "best_loss": best}  # fmt: skip
+
+    search = record("random", 0.5, 0.5, 0.1)
+    eps = 1e-12
+    assert check("beat-random", settings, [search, record("bptt", 0.2, 0.1 - eps, 0.1 - eps)])
+    assert not check("beat-random", settings, [search, record("bptt", 0.2, 0.1, 0.1)])
+    assert check("beat-random", settings, [search, record("bptt", 0.1 + eps, 0.05, 0.05)])
+    assert not check("beat-random", settings, [search, record("bptt", 0.1, 0.05, 0.05)])
+
+
+def test_threshold_3_a_rate_just_lower_counts_the_same_rate_does_not():
+    bad, _ = run("bptt", replace(LIN_LIN, lr=0.5, clip=False))
+    good, _ = run("bptt", replace(LIN_LIN, lr=0.1, clip=False))
+    assert check("diverge", LIN_LIN, [bad, {**good, "lr": 0.5 * (1 - 1e-12)}])
+    assert not check("diverge", LIN_LIN, [bad, {**good, "lr": 0.5}])
+    assert check("diverge", LIN_LIN, [bad, {**good, "lr": 0.5, "clip": True}])
+
+
+class _S:
+    """A stand-in Step for run_record: only the fields it reads."""
+
+    def __init__(self, loss):
+        self.status, self.evaluations, self.loss, self.best_loss = "done", RUN_LENGTH, loss, loss

@@ -342,3 +342,39 @@ def test_from_dict_raises_only_value_error(d):
 @pytest.mark.parametrize("module", [model, sequences, train, state, view])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("n", "activation", "seed"), [(2, "tanh", 3), (3, "linear", 4), (3, "relu", 5)]
+)
+def test_memory_reach_with_several_units_matches_the_numpy_jacobian_product(n, activation, seed):
+    """‖∂h_{T−1}/∂h_t‖ = ‖J_{T−1}·…·J_{t+1}‖ with J_s = diag(f′(z_s))·W_hh, computed with NumPy.
+    W_hh is not symmetric here, so a transposed Jacobian gives other norms."""
+    from rnn_py.model import memory_reach
+
+    params = Params.random(n, seed)
+    params = Params(params.w_xh, params.w_hh, params.w_hy, [0.1 * (i + 1) for i in range(n)], 0.2)
+    W = np.array(params.w_hh)
+    assert not np.allclose(W, W.T)
+    xs = make_sequence("sine", 9)
+    _, df = reference.ACTIVATIONS[activation]
+    Z, _, _, _ = reference.forward(params, xs, activation)
+    expected, J = [], np.eye(n)
+    for t in range(len(xs) - 1, -1, -1):
+        expected.append(np.linalg.norm(J))
+        J = J @ (df(Z[t])[:, None] * W)
+    np.testing.assert_allclose(memory_reach(params, xs, activation), expected[::-1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 8])
+def test_random_w_hh_is_scaled_by_one_over_root_n(n):
+    """Params.random draws w_xh, then W_hh row by row, then w_hy from random.Random(seed),
+    each uniform in [−1, 1], and scales W_hh by 1/√n."""
+    for seed in (0, 7):
+        rng = random.Random(seed)
+        w_xh = [rng.uniform(-1, 1) for _ in range(n)]
+        w_hh = [[rng.uniform(-1, 1) / math.sqrt(n) for _ in range(n)] for _ in range(n)]
+        w_hy = [rng.uniform(-1, 1) for _ in range(n)]
+        p = Params.random(n, seed)
+        assert p.w_xh == w_xh and p.w_hy == w_hy and p.b_h == [0.0] * n and p.b_y == 0.0
+        np.testing.assert_allclose(p.w_hh, w_hh, rtol=1e-15)

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -109,6 +110,14 @@ def test_the_model_cell_is_the_code_panels_source():
     assert model == source.model_code()
     for function in source.SHOWN:
         assert source.inspect.getsource(function) in model
+    # Independently of inspect: each shown function, cut from the file on disk from its `def`
+    # line to the next top-level statement, is in the cell word for word.
+    text = Path(rnn_py.model.__file__).read_text(encoding="utf-8")
+    for function in source.SHOWN:
+        start = text.index(f"\ndef {function.__name__}(") + 1
+        end = re.search(r"\n(?=[^\s#])", text[start + 1 :]).start() + start + 1
+        body = text[start:end].rstrip()
+        assert body.count("\n") >= 5 and body in model, function.__name__
     imports = {
         n.module if isinstance(n, ast.ImportFrom) else n.names[0].name
         for n in ast.walk(ast.parse("\n".join(cells(DemoState()).values())))

@@ -67,6 +67,19 @@ def test_code_panel_shows_the_running_source_and_marks_follow_the_page(open_page
         for n, spans in f["lines"]
     ]
     assert shown == expected
+    # Independently of rnn_py.source: every shown line is that line of the file on disk, and
+    # each shown function starts at its `def` line there.
+    from conftest import ROOT
+
+    file_lines = (ROOT / listing["file"]).read_text(encoding="utf-8").splitlines()
+    for number, text in shown:
+        assert text.rstrip("\n") == file_lines[number - 1], number
+    starts = {n for n, text in shown if text.startswith("def ")}
+    for f in listing["functions"]:
+        (def_line,) = [
+            i + 1 for i, line in enumerate(file_lines) if line.startswith(f"def {f['name']}(")
+        ]
+        assert def_line in starts
     assert page.locator(".code-line .tok-kw").first.text_content() == "def"
     assert page.locator(".code-line .tok-def").first.text_content() == "step"
     assert page.locator(".code-note").count() == len(listing["blocks"])

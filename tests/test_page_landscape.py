@@ -3,6 +3,8 @@ the map follows the model, and the Cliffs preset shows its wall and its two step
 
 from __future__ import annotations
 
+import pytest
+import reference
 from conftest import address, screenshot
 
 import rnn_py
@@ -77,6 +79,11 @@ def test_click_sets_the_weights_and_the_page_shows_the_maps_loss(open_page):
         assert after.params.w_hy == before.params.w_hy and after.params.b_y == before.params.b_y
         shown = expected.losses[i][j]
         assert shown == rnn_py.forward(after.params, after.xs(), after.activation).loss
+        # and independently: the grid's points, and the loss there by the NumPy reference
+        assert expected.x_values[j] == pytest.approx(-2 + 4 * j / (SIZE - 1), abs=1e-15)
+        assert expected.y_values[i] == pytest.approx(-2 + 4 * i / (SIZE - 1), abs=1e-15)
+        ref = float(reference.forward(after.params, after.xs(), after.activation)[3])
+        assert shown == pytest.approx(ref, rel=1e-12)
         assert page.locator("output#loss").text_content().startswith(f"{shown:.4g} ")
         text = point_text("Input weight", "Hidden weight", expected.x_values[j],
                           expected.y_values[i], shown)  # fmt: skip
@@ -210,13 +217,29 @@ def test_cliffs_preset_wall_and_one_step(open_page):
         screenshot(page, f"landscape-cliffs-{width}")
 
 
+# The overlay draws BPTT paths as white lines and Random Search tries as white dots.
+WHITE_PIXELS_JS = """() => {
+  const canvas = document.getElementById('ls-canvas');
+  const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let count = 0;
+  for (let i = 0; i < px.length; i += 4) {
+    const [r, g, b] = [px[i], px[i + 1], px[i + 2]];  // white, or white at 85 % over the map
+    if (Math.min(r, g, b) > 205 && Math.max(r, g, b) - Math.min(r, g, b) < 25) count++;
+  }
+  return count;
+}"""
+
+
 def test_training_paths_and_search_tries_are_drawn(open_page):
     page = open_page()
     open_panel(page)
     assert "Train or search" in page.locator("#ls-drawn").text_content()
+    bare = page.evaluate(WHITE_PIXELS_JS)
     page.get_by_role("button", name="Train (BPTT)").click()
     page.wait_for_function(f"() => document.getElementById('ls-drawn').textContent{ONE_RUN}")
     wait_complete(page)  # the run moved every weight: the map is computed again
+    # the white line of the BPTT path (polled: the map is repainted a few rows per frame)
+    page.wait_for_function(f"n => ({WHITE_PIXELS_JS})() > n", arg=bare + 100, timeout=30_000)
     state = state_of(page)
     page.get_by_role("button", name="Random Search").click()
     page.wait_for_function("() => document.getElementById('ls-drawn').textContent"
@@ -230,6 +253,8 @@ def test_training_paths_and_search_tries_are_drawn(open_page):
         "() => document.getElementById('search').textContent === 'Random Search'"
     )
     assert state_of(page).params.flat() == best
+    wait_complete(page)  # 300 dots, each several pixels
+    page.wait_for_function(f"n => ({WHITE_PIXELS_JS})() > n", arg=bare + 1000, timeout=30_000)
     screenshot(page, "landscape-paths")
 
 

@@ -99,13 +99,10 @@ def test_escape_abandons_a_typed_value(open_page):
 
 @pytest.mark.parametrize("width", [360, 390])
 @pytest.mark.parametrize("n", [1, 4])
-def test_phone_equation_shows_every_number(browser, base_url, guard, width, n):
+def test_phone_equation_shows_every_number(browser, open_page, width, n):
     context = browser.new_context(viewport={"width": width, "height": 800}, service_workers="block")
     try:
-        page = context.new_page()
-        page.route("**/*", guard.route)
-        page.goto(base_url + f"#seq=sine&n={n}")
-        page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
+        page = open_page(f"#seq=sine&n={n}", ctx=context)  # its guard fails on console errors
         page.get_by_role("button", name="Reset").click()
         for _ in range(12):
             page.get_by_role("button", name="Step Forward").click()
@@ -149,15 +146,12 @@ def text_fits(page, selector):
 
 
 @pytest.mark.parametrize(("width", "height"), [(760, 620), (390, 700)])
-def test_embed_first_screen_shows_the_network(browser, base_url, guard, width, height):
+def test_embed_first_screen_shows_the_network(browser, open_page, width, height):
     context = browser.new_context(
         viewport={"width": width, "height": height}, service_workers="block"
     )
     try:
-        page = context.new_page()
-        page.route("**/*", guard.route)
-        page.goto(base_url + "?embed=1")
-        page.locator("html[data-py-ready]").wait_for(state="attached", timeout=60_000)
+        page = open_page("?embed=1", ctx=context)  # its guard fails on console errors
 
         def top(selector):
             return page.locator(selector).first.bounding_box()["y"]

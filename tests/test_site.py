@@ -137,6 +137,95 @@ def test_table_csv_and_charts_png(open_page, tmp_path):
     info.value.save_as(png)
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    # Decoded: two columns of two cells, each holding one of the page's four chart canvases.
+    # Every cell's canvas area has about as many drawn pixels as that canvas has on the page
+    # (within half: the picture places each canvas at a fractional offset, which blurs lines).
+    width, height, pixel = decode_png(data)
+    canvases = page.evaluate(CANVASES_JS)
+    assert len(canvases) == 4
+    pad = 32
+    cell_w = max(c["w"] for c in canvases) + 2 * pad
+    cell_h = max(c["h"] for c in canvases) + 3 * pad
+    assert (width, height) == (2 * cell_w, 2 * cell_h)
+    background = pixel(1, 1)
+    for i, c in enumerate(canvases):
+        x0, y0 = (i % 2) * cell_w + pad, (i // 2) * cell_h + pad + int(pad * 1.4) + 1
+        drawn = sum(
+            sum(abs(a - b) for a, b in zip(pixel(x, y)[:3], background[:3], strict=True)) > 90
+            for y in range(y0, y0 + c["h"] - 2)
+            for x in range(x0, x0 + c["w"])
+        )
+        assert drawn > 300, (i, c, drawn)  # axes and grid at least: the cell is not blank
+        if i < 3:  # the three charts with curves (the loss chart is empty before a run)
+            assert c["opaque"] > 2000 and 0.5 * c["opaque"] < drawn < 1.5 * c["opaque"], (i, c)
+
+
+# Each chart canvas of the stage: its size and how many of its pixels are drawn (clearly unlike
+# the panel's background, as the picture shows them).
+CANVASES_JS = """() => [...document.querySelectorAll(".charts .chart canvas")].map(canvas => {
+  const px = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  const probe = document.createElement("div"); probe.style.color = "var(--panel)";
+  document.body.append(probe);
+  const bg = getComputedStyle(probe).color.match(/\\d+/g).map(Number); probe.remove();
+  let opaque = 0;
+  for (let i = 0; i < px.length; i += 4) {
+    const a = px[i + 3] / 255;
+    const rgb = [0, 1, 2].map(k => px[i + k] * a + bg[k] * (1 - a));
+    const d = Math.abs(rgb[0] - bg[0]) + Math.abs(rgb[1] - bg[1]) + Math.abs(rgb[2] - bg[2]);
+    if (d > 90) opaque++;
+  }
+  return {w: canvas.width, h: canvas.height, opaque};
+})"""
+
+
+def decode_png(data):
+    """A PNG's width, height and a pixel(x, y) → (r, g, b, a) lookup: 8-bit RGB or RGBA,
+    non-interlaced, decoded here with zlib alone (an independent reading of the file)."""
+    import struct
+    import zlib
+
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (2, 6) and interlace == 0
+    bpp = 4 if colour == 6 else 3
+    raw, stride = zlib.decompress(idat), width * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        f, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up, corner = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + left) & 255
+            elif f == 2:
+                line[i] = (line[i] + up) & 255
+            elif f == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif f == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + pred) & 255
+        rows.append(line)
+        prev = line
+
+    def pixel(x, y):
+        i = x * bpp
+        px = tuple(rows[y][i : i + bpp])
+        return px if bpp == 4 else (*px, 255)
+
+    return width, height, pixel
 
 
 def test_embed_mode_is_compact_and_links_to_the_full_page(open_page, copying):

@@ -280,3 +280,52 @@ def test_random_search_never_returns_nan_params(case, low, width):
         return
     steps = list(random_search(xs, case["activation"], case["n"], 10, case["seed"], low, high))
     assert all(s.params.is_finite() for s in steps) and steps[-1].status == "done"
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_clipped_says_whether_any_entry_was_clipped_positive_or_negative(sign):
+    """The Step's clipped flag is set when exactly one entry overshoots, upwards or downwards,
+    and not when every entry is within the limit."""
+    xs = make_sequence("sine", 12)
+    for seed in range(50):
+        params = Params.random(1, seed)
+        g = backward(params, xs, "tanh").grads.flat()
+        top = sorted(g, key=abs)
+        if sign * top[-1] > 0 and abs(top[-1]) > 1.5 * abs(top[-2]):
+            break
+    else:
+        pytest.fail("no start has a single largest entry of that sign")
+    limit = (abs(top[-1]) + abs(top[-2])) / 2  # only the largest entry overshoots
+    (step,) = train_bptt(params, xs, "tanh", lr=0.1, clip=limit, epochs=1)
+    assert step.clipped is True
+    (step,) = train_bptt(params, xs, "tanh", lr=0.1, clip=abs(top[-1]) * 1.01, epochs=1)
+    assert step.clipped is False
+
+
+def test_the_page_says_in_how_many_epochs_clipping_engaged():
+    """The page's clipping example (Sine, linear, hidden weight 1.5, lr 0.05, 300 epochs): the
+    NumPy reference gradient passes 5 in exactly the epochs run_summary counts."""
+    import numpy as np
+    import reference
+
+    from rnn_py.view import run_summary
+
+    xs = make_sequence("sine", 12)
+    start = Params.scalar(0.5, 1.5, 1.0, 0.0, 0.0)
+    steps = list(train_bptt(start, xs, "linear", lr=0.05, clip=5.0, epochs=300))
+    before = [start] + [s.params for s in steps[:-1]]
+    over = []
+    for p in before:
+        _, grads, _ = reference.gradients(p, xs, "linear")
+        over.append(max(np.max(np.abs(g)) for g in grads.values()) > 5)
+    assert [s.clipped for s in steps] == over and sum(over) == 2
+    text = run_summary("bptt", steps[0], steps[-1], sum(s.clipped for s in steps))
+    assert text == f"BPTT: 300 epochs, loss {steps[0].loss:.4g} → {steps[-1].loss:.4g}. " + (
+        "Clipping engaged in 2 of them."
+    )
+    quiet = list(train_bptt(Params.scalar(0.5, 0.8, 1.0), xs, "tanh", lr=0.05, epochs=300))
+    assert not any(s.clipped for s in quiet)
+    assert "Clipping" not in run_summary("bptt", quiet[0], quiet[-1], 0)
+    off = list(train_bptt(start, xs, "linear", lr=0.05, clip=None, epochs=300))
+    assert off[-1].status == "diverged" and off[-1].evaluations == 2
+    assert run_summary("bptt", off[0], off[-1], 0) == off[-1].message
