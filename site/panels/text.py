@@ -42,6 +42,7 @@ class TextSession:
 
 
 text = TextSession()
+followers: list = []  # called after every paint (the Code panel marks Step Forward's lines)
 
 
 def next_frame():
@@ -141,6 +142,8 @@ def paint(full=False, sees=True):
             data["sees"] = tv.sees(model, state.text_from)
             data["step"] = _step_data()
     page.panel("text", data)
+    for follower in followers:
+        follower()
 
 
 def _step_data():
