@@ -85,7 +85,6 @@ def on_export_notebook(event):
     except ValueError as error:
         status.textContent = f"No notebook: {error}"
         return
-    window.RnnPage.download("rnn-experiment.ipynb", "application/x-ipynb+json", text)
-    status.textContent = (
-        "Notebook saved as rnn-experiment.ipynb: open it in Jupyter and run all cells."
-    )
+    name = "rnn-text.ipynb" if page.session.state.mode == "text" else "rnn-experiment.ipynb"
+    window.RnnPage.download(name, "application/x-ipynb+json", text)
+    status.textContent = f"Notebook saved as {name}: open it in Jupyter and run all cells."
