@@ -382,6 +382,12 @@ def reach(params, ixs, activation="tanh"):
     characters ixs from a zero state: ‖∂h_{T−1}/∂h_t‖ (Frobenius) for every t, through every
     path. Each row of the Jacobian is a unit vector sent back from h_{T−1} through the cell's own
     `step_back` (holding c_t fixed for the LSTM), as cells.reach does for numbers."""
+    return [r for r in reach_steps(params, ixs, activation) if r is not None][0]
+
+
+def reach_steps(params, ixs, activation="tanh"):
+    """`reach` a step back at a time, for a page that must not freeze: yields None after every
+    step_back, then the list `reach` returns."""
     ixs = _check_ixs(params, ixs)
     cell = cells.make_cell(params.CELL, activation)
     tr = forward(params, ixs, activation=activation)
@@ -400,4 +406,5 @@ def reach(params, ixs, activation="tanh"):
             c = tr.c[t] if cell.has_c else None
             _, dh, dc = cell.step_back(params, tr.gates[t], tr.h[t - 1], c_prev, c, dh, dc, scratch)
             dc = dc if cell.has_c else zeros
-    return [math.sqrt(s) for s in squares]
+            yield None
+    yield [math.sqrt(s) for s in squares]
