@@ -54,6 +54,7 @@ def test_code_console_notebook_and_reach_in_text_mode(open_page):
     )
     assert page.locator("#sees-reach-text").text_content() == expected["sentence"]
     assert page.evaluate(BAR_PIXELS_JS) > (b - a) * 10
+    panel_shot(page, "textpanels-reach", "text-sees")
 
     # The Code panel lists textmodel's forward/backward and the cell's step/step_back.
     open_panel(page, "code")
