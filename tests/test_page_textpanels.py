@@ -116,3 +116,10 @@ def test_code_console_notebook_and_reach_in_text_mode(open_page):
     setup = next(c.source for c in nb.cells if c.id == "setup")
     assert f"chars = {vocab.chars!r}" in setup
     assert json.loads(raw)["cells"][0]["cell_type"] == "markdown"
+
+    # Another cell: the listing follows it, and so does the console's welcome.
+    page.locator("#text-cell").select_option("lstm")
+    page.locator(".code-caption").filter(has_text="rnn_py/lstm.py").first.wait_for()
+    lstm = source.listing("lstm", "text")
+    assert page.locator(".code-note").count() == len(lstm["blocks"])
+    page.locator("#console-output").filter(has_text="LSTM text network").wait_for()
