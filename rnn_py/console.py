@@ -50,6 +50,18 @@ GATED_WELCOME = (
     "    rnn_py.cells.forward(params, xs).loss\n"
 )
 
+TEXT_WELCOME = (
+    "Python {version}, in an interpreter of its own beside the page. In text mode these are in "
+    "scope too:\n"
+    "    text: the page's text; vocab: its characters (rnn_py.text.Vocab, vocab.chars)\n"
+    "    text_params: the {label} text network's starting weights from the page's seed and "
+    "Hidden units\n"
+    "      (not the trained ones: those stay on the page; changes here do not go back)\n"
+    "Train them here, 50 windows:\n"
+    "    steps = list(rnn_py.text.train_text(text_params, text, windows=50))\n"
+    "    steps[-1].loss, rnn_py.text.sample(steps[-1].params, vocab, text[0], 40)\n"
+)
+
 
 @dataclass(frozen=True)
 class Result:
@@ -208,9 +220,12 @@ def _check_gated(value, cell):
     return check_limits(params, "params")
 
 
-def welcome_text(cell="vanilla"):
-    """The console's first lines for a cell: for a gated cell, its gates' weight names."""
+def welcome_text(cell="vanilla", task="numbers"):
+    """The console's first lines for a cell: for a gated cell, its gates' weight names; for the
+    text task (cell is then the text network's), what text mode puts in scope."""
     version = sys.version.split()[0]
+    if task == "text":
+        return TEXT_WELCOME.format(version=version, label=LABELS[cell])
     if cell == "vanilla":
         return WELCOME.format(version=version)
     m = module(cell)
@@ -326,6 +341,8 @@ class Console(code.InteractiveConsole):
             state=replace(state, params=copy.deepcopy(state.params)),
             input=_no_input,
         )
+        if state.mode == "text":
+            self.locals.update(_text_scope(state))
         return given
 
     def _compile(self, entry, filename, finish=False):
@@ -387,6 +404,15 @@ class Console(code.InteractiveConsole):
         except ValueError as error:
             message = f"The page keeps its weights: {error}"
             return None, f"{message} {note}".strip()
+
+
+def _text_scope(state):
+    """text, vocab and text_params (the seeded starting weights of the page's text network)."""
+    from . import text as tx  # noqa: PLC0415 (only text mode needs it)
+
+    vocab = tx.Vocab(state.text)
+    params = tx.text_params(state.text_cell, state.text_hidden, vocab.size, state.seed)
+    return {"text": state.text, "vocab": vocab, "text_params": params}
 
 
 def _echo(entry: str) -> str:

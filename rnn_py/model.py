@@ -490,7 +490,9 @@ class Cell:
     def step(self, p, u, h_prev, c_prev=None):
         """z_t = u + W_hh·h_{t−1} + b_h, h_t = f(z_t); no cell state."""
         u_h, W_hh, b_h = u["h"], p.w_hh, p.b_h
+        # z_t = u_t + W_hh·h_{t−1} + b_h
         z = [u_h[i] + dot(W_hh[i], h_prev) + b_h[i] for i in range(len(b_h))]
+        # h_t = f(z_t)
         h = list(map(self.f, z))
         return {"z": z, "h": h}, h, None
 
@@ -499,12 +501,15 @@ class Cell:
         ∂L/∂h_{t−1} = W_hhᵀ·dz_t."""
         z, h, df, W_hh = gates["z"], gates["h"], self.df, p.w_hh
         units = range(len(h))
+        # dz_t = dh_t ⊙ f′(z_t)
         dz = [dh[i] * df(z[i], h[i]) for i in units]
+        # z_t = u_t + W_hh·h_{t−1} + b_h  ⇒  ∂L/∂W_hh += dz_t·h_{t−1}ᵀ, ∂L/∂b_h += dz_t
         if grads is not None:  # None: only the derivatives are wanted (the gradient reach)
             for i in units:
                 row, d = grads.w_hh[i], dz[i]
                 for j in units:
                     row[j] += d * h_prev[j]
                 grads.b_h[i] += d
+        # dh_{t−1} = W_hhᵀ·dz_t
         dh_prev = [dot([W_hh[i][j] for i in units], dz) for j in units]
         return {"h": dz}, dh_prev, None

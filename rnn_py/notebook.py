@@ -246,6 +246,10 @@ def notebook(state: DemoState) -> str:
     >>> nb["nbformat"], [c["cell_type"] for c in nb["cells"]][:3]
     (4, ['markdown', 'markdown', 'code'])
     """
+    if state.mode == "text":  # the character-level network: its own notebook
+        from .textnotebook import notebook as text_notebook  # noqa: PLC0415
+
+        return text_notebook(state)
     setup = experiment_code(state)
     cell = state.cell
     label = LABELS[cell]

@@ -329,18 +329,24 @@ def _suite_starting_at(tree, lineno):
     return None
 
 
-def listing(cell: str = "vanilla") -> dict:
+def listing(cell: str = "vanilla", task: str = "numbers") -> dict:
     """The Code panel's content for a cell: the shown functions, highlighted, and their marked
     blocks.
 
     Returns ``{"cell", "file", "computes", "functions": [{"name", "file", "first", "last",
     "lines"}], "blocks": [{"key", "kind", "function", "quantity", "text", "symbol", "first",
     "last", "formula"}]}``, where lines are highlight() pairs and first/last are line numbers in
-    the function's file (file is that of the first function, as before).
+    the function's file (file is that of the first function, as before). With task "text",
+    the character-level network's listing (text_shown, text_blocks_of).
     """
+    if task not in ("numbers", "text"):
+        raise ValueError(f"Unknown task {task!r}: 'numbers' or 'text'.")
+    text = task == "text"
+    if text:
+        from .textsource import TEXT_COMPUTES, text_blocks_of, text_shown  # noqa: PLC0415
     functions, blocks = [], []
-    own_blocks = blocks_of(cell)
-    for function, file in shown(cell):
+    own_blocks = text_blocks_of(cell) if text else blocks_of(cell)
+    for function, file in text_shown(cell) if text else shown(cell):
         source_lines, first = inspect.getsourcelines(function)
         shown_source = "".join(source_lines)  # as in the file, a method's indent and all
         source = textwrap.dedent(shown_source)  # what ast can parse: the same lines
@@ -373,8 +379,9 @@ def listing(cell: str = "vanilla") -> dict:
     blocks.sort(key=lambda b: order.index(b["key"]))
     return {
         "cell": cell,
+        "task": task,
         "file": functions[0]["file"],
-        "computes": COMPUTES[cell],
+        "computes": (TEXT_COMPUTES if text else COMPUTES)[cell],
         "functions": functions,
         "blocks": blocks,
     }

@@ -32,6 +32,7 @@ from .textmodel import (
     forward,
     loss_and_grads,
     reach,
+    reach_steps,
     text_params,
 )
 from .train import LOSS_LIMIT, OPTIMIZERS, PARAM_LIMIT
@@ -515,6 +516,7 @@ __all__ = [
     "perplexity",
     "predictions",
     "reach",
+    "reach_steps",
     "sample",
     "sample_steps",
     "text_params",

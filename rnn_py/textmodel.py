@@ -276,10 +276,12 @@ def forward(params, ixs, h0=None, c0=None, activation="tanh"):
         u = {g: [row[k] for row in w] for g, w in zip(cell.gates, xw, strict=True)}
         gates, h, c_new = cell.step(params, u, h, c)
         c = c_new if cell.has_c else c
-        y = list(map(add, textcore.matvec(params.w_hy, h), params.b_y))  # y_t = W_hy·h_t + b_y
+        # y_t = W_hy·h_t + b_y, p_t = softmax(y_t): the next character's probabilities
+        y = list(map(add, textcore.matvec(params.w_hy, h), params.b_y))
         p, lse = textcore.softmax(y)
+        # the loss adds −log p_t[x_{t+1}] where there is a next character
         if t + 1 < len(ixs):
-            loss += lse - y[ixs[t + 1]]  # −log p_t[x_{t+1}]
+            loss += lse - y[ixs[t + 1]]
         logits.append(y)
         probs.append(p)
         hs.append(h)
@@ -327,21 +329,26 @@ def backward(params, inputs, targets, h0=None, c0=None, activation="tanh"):
         dy = [p / T for p in tr.probs[t]]
         dy[targets[t]] -= 1.0 / T
         h = tr.h[t]
-        for v in range(V):  # y_t = W_hy·h_t + b_y
+        # y_t = W_hy·h_t + b_y  ⇒  ∂L/∂W_hy += dy_t·h_tᵀ, ∂L/∂b_y += dy_t
+        for v in range(V):
             row = grads.w_hy[v]
             for j in range(n):
                 row[j] += dy[v] * h[j]
             grads.b_y[v] += dy[v]
+        # dh_t = W_hyᵀ·dy_t + what step t+1 sent back to h_t
         dh = [sum(params.w_hy[v][j] * dy[v] for v in range(V)) + dh_next[j] for j in range(n)]
         dh_all[t] = dh
+
+        # back through step t with the cell's own step_back: du per gate, dh_{t−1} (and dc_{t−1})
         h_prev = tr.h[t - 1] if t > 0 else h0
         c_prev = (tr.c[t - 1] if t > 0 else c0) if cell.has_c else None
         c = tr.c[t] if cell.has_c else None
         du, dh_next, dc_next = cell.step_back(
             params, tr.gates[t], h_prev, c_prev, c, dh, dc_next, grads
         )
+        # u_g = W_xg[:, k]  ⇒  ∂L/∂W_xg[:, k] += du_g
         k = inputs[t]
-        for g in cell.gates:  # u_g = W_xg[:, k]  ⇒  ∂L/∂W_xg[:, k] += du_g
+        for g in cell.gates:
             w = getattr(grads, "w_x" + g)
             for i in range(n):
                 w[i][k] += du[g][i]
@@ -375,6 +382,12 @@ def reach(params, ixs, activation="tanh"):
     characters ixs from a zero state: ‖∂h_{T−1}/∂h_t‖ (Frobenius) for every t, through every
     path. Each row of the Jacobian is a unit vector sent back from h_{T−1} through the cell's own
     `step_back` (holding c_t fixed for the LSTM), as cells.reach does for numbers."""
+    return [r for r in reach_steps(params, ixs, activation) if r is not None][0]
+
+
+def reach_steps(params, ixs, activation="tanh"):
+    """`reach` a step back at a time, for a page that must not freeze: yields None after every
+    step_back, then the list `reach` returns."""
     ixs = _check_ixs(params, ixs)
     cell = cells.make_cell(params.CELL, activation)
     tr = forward(params, ixs, activation=activation)
@@ -393,4 +406,5 @@ def reach(params, ixs, activation="tanh"):
             c = tr.c[t] if cell.has_c else None
             _, dh, dc = cell.step_back(params, tr.gates[t], tr.h[t - 1], c_prev, c, dh, dc, scratch)
             dc = dc if cell.has_c else zeros
-    return [math.sqrt(s) for s in squares]
+            yield None
+    yield [math.sqrt(s) for s in squares]

@@ -174,6 +174,32 @@ def sees(model: TextModel, start: int) -> dict:
     }
 
 
+def reach_steps(model: TextModel, start: int):
+    """The gradient reach ‖∂h_{T−1}/∂h_t‖ over the stretch from `start` (the characters the
+    heatmaps show, read from h = 0), a step back at a time: None while working, then
+    {"from", "reach": one number per character, "sentence"}."""
+    a, b = stretch_bounds(model, start)
+    for values in tx.reach_steps(model.params, model.vocab.encode(model.text[a:b]), ACTIVATION):
+        if values is None:
+            yield None
+    yield {"from": a, "reach": values, "sentence": reach_sentence(values)}
+
+
+def reach_sentence(values) -> str:
+    """One sentence on how far back the gradient reaches over the stretch."""
+    T = len(values)
+    if T < 2:
+        return "The stretch is one character: there is no earlier state for the gradient to reach."
+    first, last = values[0], values[-1]
+    if not all(math.isfinite(v) for v in values):
+        return "The gradient reach overflowed: this network's gradients explode."
+    ratio = first / last if last else 0.0
+    how = f"{ratio:.1e}" if ratio < 1e-3 or ratio > 1e3 else f"{ratio:.3g}"
+    return (f"How much the last hidden state h_{T - 1} still depends on each earlier one "
+            f"(‖∂h_{T - 1}/∂h_t‖, log scale): from the first character it is {how} times "
+            f"what it is from the last.")  # fmt: skip
+
+
 # ---- Step Forward: the substituted equations of one character ---------------------------------
 # Lines of MathML tokens as rnn_py.view writes them ([tag, text] or [tag, text, subscript]).
 

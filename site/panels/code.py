@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import page
 from page import when
+from panels import text as text_panel
 from pyscript import document, window
 
 
@@ -29,33 +30,49 @@ def _open():
     return bool(document.getElementById("code-panel").open)
 
 
-def _send_listing(cell):
-    """The running cell's listing, sent when the panel opens or the cell changes."""
+def _wanted(state):
+    """Which listing the page wants: the numbers' cell, or "text:<cell>" in text mode."""
+    return f"text:{state.text_cell}" if state.mode == "text" else state.cell
+
+
+def _send_listing(wanted):
+    """The running cell's listing, sent when the panel opens or the cell or task changes."""
     from rnn_py.source import listing  # inspect, tokenize, ast: loaded on first opening
 
-    page.panel("code", {"kind": "listing", **listing(cell)})
-    code.sent = cell
+    task, _, cell = wanted.rpartition(":")
+    page.panel("code", {"kind": "listing", **listing(cell, task or "numbers")})
+    code.sent = wanted
+
+
+def _follow_data(state):
+    """What the painter marks from: in text mode, Step Forward's character and the text run."""
+    if state.mode != "text":
+        return {"kind": "follow"}
+    t = text_panel.text
+    return {"kind": "follow", "text": {"t": t.step, "running": t.running,
+                                       "seq_length": state.seq_length}}  # fmt: skip
 
 
 def _follow(session):
     """A listener: an open panel re-marks its lines from the snapshot just painted (and shows
-    the other cell's code when the Cell select changed)."""
+    the other cell's code when the Cell select or the task changed)."""
     if code.sent and _open():
-        if code.sent != session.state.cell:
-            _send_listing(session.state.cell)
-        page.panel("code", {"kind": "follow"})
+        if code.sent != _wanted(session.state):
+            _send_listing(_wanted(session.state))
+        page.panel("code", _follow_data(session.state))
 
 
 page.listeners.append(_follow)
+text_panel.followers.append(lambda: _follow(page.session))
 
 
 @when("toggle", "#code-panel")
 def on_toggle(event):
     if not _open():
         return
-    if code.sent != page.session.state.cell:
-        _send_listing(page.session.state.cell)
-    page.panel("code", {"kind": "follow"})
+    if code.sent != _wanted(page.session.state):
+        _send_listing(_wanted(page.session.state))
+    page.panel("code", _follow_data(page.session.state))
 
 
 @when("click", "#export-notebook")
@@ -68,7 +85,6 @@ def on_export_notebook(event):
     except ValueError as error:
         status.textContent = f"No notebook: {error}"
         return
-    window.RnnPage.download("rnn-experiment.ipynb", "application/x-ipynb+json", text)
-    status.textContent = (
-        "Notebook saved as rnn-experiment.ipynb: open it in Jupyter and run all cells."
-    )
+    name = "rnn-text.ipynb" if page.session.state.mode == "text" else "rnn-experiment.ipynb"
+    window.RnnPage.download(name, "application/x-ipynb+json", text)
+    status.textContent = f"Notebook saved as {name}: open it in Jupyter and run all cells."

@@ -68,12 +68,15 @@ async def _start():
 def _welcome(session):
     """Name the running cell's weights when the console starts and whenever the cell changes
     (a page listener)."""
-    cell = session.state.cell
+    state = session.state
+    text = state.mode == "text"
+    cell = f"text:{state.text_cell}" if text else state.cell
     if panel.started and cell != panel.cell:
         from rnn_py.console import welcome_text
 
         panel.cell = cell
-        page.panel("console", {"kind": "welcome", "text": welcome_text(cell)})
+        welcome = welcome_text(state.text_cell, "text") if text else welcome_text(cell)
+        page.panel("console", {"kind": "welcome", "text": welcome})
 
 
 page.listeners.append(_welcome)

@@ -38,10 +38,12 @@ class TextSession:
     sees_at: tuple = ()  # what the heatmaps were last computed for
     sees_time: float = 0.0
     step: int | None = None  # Step Forward's character in the stretch
+    reach_at: tuple = ()  # what the gradient reach chart was last computed for
     sample: dict = field(default_factory=lambda: {"text": "", "done": True, "status": ""})
 
 
 text = TextSession()
+followers: list = []  # called after every paint (the Code panel marks Step Forward's lines)
 
 
 def next_frame():
@@ -108,6 +110,30 @@ async def _sees_soon():
     await asyncio.sleep(0.01)
     if page.session.state.mode == "text" and text.model is not None and not text.running:
         paint(sees=True)
+        await _reach_soon()
+
+
+async def _reach_soon():
+    """The gradient reach over the stretch, a few steps back per frame, while nothing runs."""
+    model, start = text.model, page.session.state.text_from
+    at = (id(model), model.windows, start)
+    if at == text.reach_at:
+        return
+    text.reach_at = at
+    steps, result = tv.reach_steps(model, start), None
+    while result is None:
+        began = time.perf_counter()
+        for result in steps:
+            if result is not None or time.perf_counter() - began > SLICE:
+                break
+        if result is not None:
+            break
+        await next_frame()
+        now = (id(text.model), model.windows, page.session.state.text_from)
+        if text.running or now != at:
+            text.reach_at = ()
+            return
+    page.panel("text", {"mode": "text", "reach": result})
 
 
 def paint(full=False, sees=True):
@@ -141,6 +167,8 @@ def paint(full=False, sees=True):
             data["sees"] = tv.sees(model, state.text_from)
             data["step"] = _step_data()
     page.panel("text", data)
+    for follower in followers:
+        follower()
 
 
 def _step_data():
@@ -272,6 +300,8 @@ async def run_training(target=None, replay=False):
     session.running = "text"
     model = text.model
     text.running = "replay" if replay else "train"
+    text.reach_at = ()
+    page.panel("text", {"mode": "text", "reach": None})  # recomputed once training stops
     text.warn = False
     first, clock, slowest = model.chars, time.perf_counter(), 0.0
     try:

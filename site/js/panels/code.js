@@ -87,11 +87,35 @@ function lineFor(equation, symbol) {
   return equation.find((tokens) => Array.isArray(tokens) && tokens.length && tokens[0][1] === symbol) || null;
 }
 
+let textMode = null; // in text mode: {t, running, seq_length} from site/panels/code.py
+
+function followText(status) {
+  const { t, running, seq_length: T } = textMode;
+  if (running === "train" || running === "replay") {
+    mark(["train"], null);
+    status.textContent = "Training: every window of up to " + T + " characters runs forward, then " +
+      "backward calls the cell's step_back from the window's last character down to its first. " +
+      "Marked: the lines of the backward pass (training runs the same arithmetic arranged for " +
+      "speed in rnn_py/textcore.py).";
+  } else if (t === null || t === undefined) {
+    mark([], null);
+    status.textContent = "Nothing read yet: press Step Forward under What the network sees to mark " +
+      "the lines that read a character.";
+  } else {
+    mark(["step"], null);
+    const names = computes.replace(/([^\s,]+)(?=,| and|$)/g, (m) => m + sub(t));
+    status.textContent = `t = ${t}: the marked lines read character ${t + 1} of the stretch and ` +
+      `computed ${names}.`;
+  }
+}
+
 function follow() {
   if (!blocks.length) return;
   const p = last();
   const status = $("code-status");
-  if (!p || !p.ok) {
+  if (textMode) {
+    followText(status);
+  } else if (!p || !p.ok) {
     mark([], null);
     status.textContent = "No sequence to run: fix the custom values above.";
   } else if (p.running === "bptt") {
@@ -121,5 +145,6 @@ function sub(t) {
 
 export function paint(data) {
   if (data.kind === "listing") build(data);
+  else textMode = data.text || null;
   follow();
 }

@@ -6,7 +6,7 @@ import { mathLine } from "../equation.js";
 
 const CELL = 18; // px per character column
 const LABEL = 30; // px for the row labels at the left
-let last = { summary: null, sees: null, step: null };
+let last = { summary: null, sees: null, step: null, reach: null };
 let active = 0; // the strip's focused column
 
 const fmt = (v, d = 2) => (v === null || v === undefined ? "—" : v.toFixed(d));
@@ -95,7 +95,47 @@ export function paint(d) {
     drawMaps(last.sees, last.step);
     paintEquationLines(last.step);
   }
+  if ("reach" in d) {
+    last.reach = d.reach;
+    drawReach(d.reach);
+  }
   document.getElementById("text-stage").dataset.state = busy ? "busy" : "idle";
+}
+
+// The gradient reach over the stretch: one bar per character, aligned with the heatmaps'
+// columns, on a log scale from the largest value down six decades (smaller ones are stubs).
+function drawReach(r) {
+  const canvas = $("sees-reach");
+  const text = $("sees-reach-text");
+  const values = r ? r.reach : [];
+  const dpr = window.devicePixelRatio || 1;
+  const w = LABEL + values.length * CELL, h = values.length ? 60 : 0;
+  canvas.width = w * dpr;
+  canvas.height = h * dpr;
+  canvas.style.width = w + "px";
+  canvas.style.height = h + "px";
+  canvas.dataset.bars = "0";
+  text.textContent = r ? r.sentence : "";
+  if (!values.length) return;
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const finite = values.filter((v) => Number.isFinite(v) && v > 0);
+  const top = Math.log10(Math.max(...finite, 1e-300));
+  const DECADES = 6;
+  ctx.fillStyle = css("--muted");
+  ctx.font = "10px system-ui, sans-serif";
+  ctx.textBaseline = "top";
+  ctx.fillText("reach", 0, 2);
+  let bars = 0;
+  values.forEach((v, t) => {
+    if (!Number.isFinite(v)) return;
+    const level = v > 0 ? Math.max(0, (Math.log10(v) - top + DECADES) / DECADES) : 0;
+    const bar = Math.max(1, Math.round(level * (h - 4)));
+    ctx.fillStyle = css("--c-pred");
+    ctx.fillRect(LABEL + t * CELL + 2, h - bar, CELL - 4, bar);
+    bars++;
+  });
+  canvas.dataset.bars = String(bars);
 }
 
 function paintSettings(s, summary) {
