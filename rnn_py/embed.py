@@ -89,7 +89,7 @@ PANELS = (
     Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 860),
     Panel("console", "Python console", ("console-panel",), ("console",), 600),
     Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
-          (*CORE, "train", "search", "challenges"), 2620),
+          (*CORE, "train", "search", "challenges"), 3060),
 )
 # fmt: on
 PANELS_BY_NAME = {p.name: p for p in PANELS}

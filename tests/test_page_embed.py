@@ -203,6 +203,10 @@ def control_visible(page, name):
     )
 
 
+TEXT_KEYS = ("task", "text", "tcell", "tn", "tlen", "topt", "trained", "temp", "ns", "start",
+             "sseed", "tfrom")  # fmt: skip
+
+
 def test_the_readme_table_lists_every_option_and_each_does_what_it_says(open_page):
     options = readme_options()
     from rnn_py.state import FIELDS
@@ -219,7 +223,7 @@ def test_the_readme_table_lists_every_option_and_each_does_what_it_says(open_pag
     link = "&".join(
         f"{key}={weights if key == 'w' else value[key]}"
         for key in options
-        if key not in ("custom", "hide", "embed", "panel", "cell")
+        if key not in ("custom", "hide", "embed", "panel", "cell", *TEXT_KEYS)
     )
     link = link.replace("open=landscape,code", "open=" + ",".join(options["open"][1]))
     page = open_page("#" + link)
@@ -263,6 +267,22 @@ def test_the_readme_table_lists_every_option_and_each_does_what_it_says(open_pag
         )
     )
     assert left == []
+
+    # The text task's options: text mode with every one of them.
+    page = open_page("#" + "&".join(f"{key}={value[key]}" for key in TEXT_KEYS))
+    assert page.locator("#notices p").count() == 0
+    assert page.locator("#task").input_value() == value["task"]
+    assert page.locator("#text-input").input_value() == value["text"].replace("%20", " ")
+    for box, key in (("#text-cell", "tcell"), ("#text-hidden", "tn"), ("#seq-length", "tlen"),
+                     ("#text-opt", "topt"), ("#temperature-num", "temp"),
+                     ("#sample-length", "ns"), ("#sample-start", "start"),
+                     ("#sample-seed", "sseed")):  # fmt: skip
+        assert page.locator(box).input_value() == value[key], key
+    assert page.locator("#sees-from").input_value() == str(int(value["tfrom"]) + 1)
+    page.wait_for_function(
+        f"document.getElementById('text-loss').dataset.windows === '{value['trained']}'",
+        timeout=60_000,
+    )
 
     # embed= and panel=: the compact layout, one panel alone.
     page = open_page(f"?embed={value['embed']}&panel={value['panel']}#cell={value['cell']}")

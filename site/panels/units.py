@@ -62,6 +62,7 @@ def _follow(session):
 
 
 page.listeners.append(_follow)
+_follow(page.session)  # imported late (when first opened): show the note for the page as it is
 
 
 async def run_compare():
