@@ -457,11 +457,21 @@ def bind_later(selector, name):
             module.on_toggle(event)
 
 
+def when_idle(callback):
+    """Call callback(None) at the browser's next idle moment; Safari has no
+    requestIdleCallback, so there a short timeout stands in for it."""
+    once = create_once_callable(callback)
+    if hasattr(window, "requestIdleCallback"):
+        window.requestIdleCallback(once)
+    else:
+        window.setTimeout(once, 200)
+
+
 def load_at_idle(names):
     """Import the LATER panels one per idle moment of the browser, after start-up."""
     if names:
         later(names[0])
-        window.requestIdleCallback(create_once_callable(lambda _: load_at_idle(names[1:])))
+        when_idle(lambda _=None: load_at_idle(names[1:]))
 
 
 for selector, name in LATER.items():
@@ -471,4 +481,4 @@ page.start()
 window.RnnPage.ready()
 repaint()
 document.documentElement.dataset.pyReady = "1"
-window.requestIdleCallback(create_once_callable(lambda _: load_at_idle(list(LATER.values()))))
+when_idle(lambda _=None: load_at_idle(list(LATER.values())))
