@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 CONTROLS = {
     "task": "Task (numbers or text)",
+    "text": "Your text and its presets",
+    "textnet": "Text network settings",
+    "sample": "Sample (text mode)",
     "sequence": "Sequence",
     "length": "Length",
     "normalized": "Normalized inputs",
@@ -83,6 +86,8 @@ PANELS = (
     Panel("reach", "How far back the gradient reaches", ("controls", "fig-grad"),
           ("activation", "weights", "sequence", "length"), 950),
     Panel("units", "Memory: how many hidden units?", ("units-panel",), ("units",), 1370),
+    Panel("text", "Your own text: a character-level RNN", ("controls", "text-stage"),
+          ("task", "text", "textnet", "lr", "clip", "train", "sample", "step"), 1700),
     Panel("cells", "Compare cells: vanilla, GRU and LSTM", ("controls", "cells-panel"),
           ("sequence", "length", "hidden", "cells"), 1000),
     Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1390),

@@ -366,6 +366,8 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         except ValueError as error:
             notices.append(f"The link's text can't be used: {error} Using the hello world text.")
             del values["text"]
+    if values.get("panel") == "text":
+        values["mode"] = "text"  # the text view embedded alone is always in text mode
     state = DemoState(**values)
     if state.sequence == "custom":
         try:

@@ -67,6 +67,16 @@ def do_units(page):
     assert "n=2" in page.evaluate("location.hash")
 
 
+def do_text(page):
+    page.get_by_role("button", name="hello world").click()
+    page.locator("#text-train").click()
+    page.wait_for_function(
+        "+document.getElementById('text-loss').dataset.windows >= 3", timeout=60_000
+    )
+    page.locator("#text-stop").click()
+    assert page.locator("#text-chart").is_visible()
+
+
 def do_cells(page):
     page.locator("#cells-reading").filter(has_text=re.compile(r"\S")).wait_for(timeout=30_000)
     before = page.locator("#cells-reading").text_content()
@@ -110,6 +120,7 @@ ACTIONS = {
     "reach": do_reach,
     "units": do_units,
     "cells": do_cells,
+    "text": do_text,
     "landscape": do_landscape,
     "code": do_code,
     "console": do_console,
@@ -203,6 +214,7 @@ def control_visible(page, name):
     )
 
 
+TEXT_CONTROLS = ("text", "textnet", "sample")  # shown in text mode only
 TEXT_KEYS = ("task", "text", "tcell", "tn", "tlen", "topt", "trained", "temp", "ns", "start",
              "sseed", "tfrom")  # fmt: skip
 
@@ -251,7 +263,8 @@ def test_the_readme_table_lists_every_option_and_each_does_what_it_says(open_pag
     challenge = int(value["challenge"])
     page.locator(f"#challenge-{challenge}.focus").wait_for()
     for name in CONTROLS:
-        assert control_visible(page, name), name
+        if name not in TEXT_CONTROLS:
+            assert control_visible(page, name), name
 
     # custom= and hide= with every control it lists: nothing a person can operate remains.
     page = open_page(f"#seq=custom&custom={value['custom']}&hide=" + ",".join(options["hide"][1]))
@@ -279,6 +292,8 @@ def test_the_readme_table_lists_every_option_and_each_does_what_it_says(open_pag
                      ("#sample-seed", "sseed")):  # fmt: skip
         assert page.locator(box).input_value() == value[key], key
     assert page.locator("#sees-from").input_value() == str(int(value["tfrom"]) + 1)
+    for name in TEXT_CONTROLS:
+        assert control_visible(page, name), name
     page.wait_for_function(
         f"document.getElementById('text-loss').dataset.windows === '{value['trained']}'",
         timeout=60_000,
