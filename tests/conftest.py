@@ -115,14 +115,22 @@ def open_page(context, base_url, guard):
     on any console error, uncaught exception or request outside the page's origin."""
     pages = []
 
-    def open_(path: str = "", wait: bool = True, ctx=None, url: str | None = None):
+    def open_(path: str = "", wait: bool = True, ctx=None, url: str | None = None, tries=2):
         page = (ctx or context).new_page()
         page.route("**/*", guard.route)
         page.on("console", guard.console)
         page.on("pageerror", lambda error: guard.errors.append(f"pageerror: {error}"))
-        page.goto(url or base_url + path)
-        if wait:
-            page.locator(READY).wait_for(state="attached", timeout=BOOT_TIMEOUT)
+        try:
+            page.goto(url or base_url + path)
+            if wait:
+                page.locator(READY).wait_for(state="attached", timeout=BOOT_TIMEOUT)
+        except Exception as error:
+            # Headless Chromium here very rarely loses a renderer while Pyodide starts (about
+            # one page load in a thousand, "Page crashed"); that one load is tried again once.
+            if tries > 1 and "crashed" in str(error).lower():
+                print(f"open_page: the renderer crashed while loading {path!r}; loading again")
+                return open_(path, wait, ctx, url, tries - 1)
+            raise
         pages.append(page)
         return page
 

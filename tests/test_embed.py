@@ -49,7 +49,7 @@ def test_every_name_in_the_tables_is_on_the_page(page):
     for p in PANELS:
         assert all(part in page.ids for part in p.parts), p.name
         assert set(p.controls) <= set(CONTROLS), p.name
-        assert 200 <= p.height <= 3000
+        assert 200 <= p.height <= 3200  # the challenges embed lists all eleven
     assert len(PANELS_BY_NAME) == len(PANELS)
 
 
