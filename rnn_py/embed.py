@@ -87,7 +87,7 @@ PANELS = (
           ("activation", "weights", "sequence", "length"), 950),
     Panel("units", "Memory: how many hidden units?", ("units-panel",), ("units",), 1370),
     Panel("text", "Your own text: a character-level RNN", ("controls", "text-stage"),
-          ("task", "text", "textnet", "lr", "clip", "train", "sample", "step"), 1700),
+          ("task", "text", "textnet", "lr", "clip", "train", "sample", "step"), 2180),
     Panel("cells", "Compare cells: vanilla, GRU and LSTM", ("controls", "cells-panel"),
           ("sequence", "length", "hidden", "cells"), 1000),
     Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1390),
@@ -114,7 +114,7 @@ def hidden_controls(state) -> tuple[str, ...]:
 
     >>> from types import SimpleNamespace as S
     >>> hidden_controls(S(hide=("lr",), embed=True, panel="network"))[:4]
-    ('lr', 'task', 'sequence', 'length')
+    ('lr', 'task', 'text', 'textnet')
     >>> hidden_controls(S(hide=("lr",), embed=False, panel="network"))
     ('lr',)
     """
