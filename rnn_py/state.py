@@ -94,6 +94,10 @@ class DemoState:
     sample_seed: int = 0
     text_from: int = 0  # where the stretch "What the network sees" starts
 
+    def __post_init__(self):
+        if self.panel == "text":
+            self.mode = "text"  # the text view embedded alone is always in text mode
+
     @property
     def hidden(self) -> int:
         """The number of hidden units n."""
@@ -366,8 +370,6 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         except ValueError as error:
             notices.append(f"The link's text can't be used: {error} Using the hello world text.")
             del values["text"]
-    if values.get("panel") == "text":
-        values["mode"] = "text"  # the text view embedded alone is always in text mode
     state = DemoState(**values)
     if state.sequence == "custom":
         try:
