@@ -200,7 +200,7 @@ def test_activation_and_sequence_change_the_url(open_page):
     page.get_by_role("combobox", name="Activation").select_option(label="ReLU")
     page.get_by_role("combobox", name="Sequence").select_option(label="Fibonacci")
     address(page)  # the address is written a moment later; this writes it at once
-    assert "act=relu" in page.url and "seq=fibonacci" in page.url
+    assert "act=relu" in address(page) and "seq=fibonacci" in address(page)
 
 
 # Wraps history.replaceState to note every rewrite of the address, then drags the Hidden weight
@@ -235,7 +235,7 @@ def test_a_drag_rewrites_the_address_a_few_times_a_second_and_after_the_last_cha
     assert 2 <= len(writes) <= 4 * seconds + 2, (len(writes), seconds)
     assert all(b - a >= 240 for a, b in zip(writes, writes[1:], strict=False)), writes
     # …but by itself a moment later, with the last value (no flush here)
-    state, notices = rnn_py.from_query(page.evaluate("location.hash"))
+    state, notices = rnn_py.from_query(address(page))
     assert not notices and state.params.w_hh == [[pytest.approx(-1.11)]]
 
 
@@ -254,7 +254,7 @@ def test_training_lowers_the_loss_and_moves_the_sliders(open_page):
     # precision from the address. (Not with CPython's own training run: on this setting a change
     # of 1e-16 in a starting weight moves the loss after 300 epochs from 0.0599 to 0.0622, so
     # Pyodide's libm, which differs from glibc's in the last bit, ends elsewhere.)
-    state, notes = rnn_py.from_query(page.url.split("#", 1)[1])
+    state, notes = rnn_py.from_query(address(page)[1:])  # flushed: the page writes it lazily
     assert not notes and state.params.n == 1
     xs = rnn_py.make_sequence("sine", 12, normalized=True)
     assert table(page) == expected_rows(xs, state.params, "tanh")

@@ -8,6 +8,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
+from conftest import address
 from test_page_code import open_panel, run
 
 from rnn_py.state import from_query
@@ -40,7 +41,7 @@ def test_a_long_builtin_call_is_ended_and_the_page_stays_responsive(open_page):
     assert "NameError: name 'kept' is not defined" in run(page, "kept")
     run(page, "params.b_y = 0.25")
     page.locator("#console-msg").filter(has_text="The page took the new params").wait_for()
-    state, _ = from_query(page.evaluate("location.hash"))
+    state, _ = from_query(address(page))
     assert state.params.b_y == 0.25 and state.step == 1
 
 

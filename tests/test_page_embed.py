@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import READY, ROOT, screenshot, start_server
+from conftest import READY, ROOT, address, screenshot, start_server
 from test_robust import AXE_RUN
 
 import build
@@ -64,7 +64,7 @@ def do_reach(page):
 def do_units(page):
     page.get_by_role("button", name="Exact two-unit solution").click()
     page.locator("#units-exact-msg").filter(has_text=re.compile(r"\S")).wait_for()
-    assert "n=2" in page.evaluate("location.hash")
+    assert "n=2" in address(page)
 
 
 def do_text(page):

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import READY, screenshot
+from conftest import READY, address, screenshot
 from test_robust import AXE_RUN
 
 import build
@@ -189,7 +189,7 @@ def test_text_journey(open_page):
 
     # The link round trip: the address opens the same view and replays the same network, to
     # the last digit (the same browser, the same arithmetic).
-    again = open_page(page.evaluate("location.hash"))
+    again = open_page(address(page))
     assert whole(again) == whole(page)
     assert state_of(again) == state_of(page)
     assert again.locator("#text-input").input_value() == python
