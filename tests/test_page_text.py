@@ -21,9 +21,9 @@ from rnn_py.state import from_query
 
 TRAIN_TIMEOUT = 120_000
 CLOSE = 1e-7  # Pyodide's dot products use math.sumprod, CPython 3.11's do not: last digits differ
-# pixels of the outline colour (--c-pred) on the probability heatmap
-OUTLINE_PIXELS_JS = """() => {
-  const canvas = document.getElementById('sees-probs');
+# pixels of the prediction colour (--c-pred) on a canvas: the heatmap's outlines, the reach bars
+PRED_PIXELS_JS = """(id) => {
+  const canvas = document.getElementById(id);
   const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   const d = document.createElement('div');
   d.style.color = getComputedStyle(document.documentElement).getPropertyValue('--c-pred');
@@ -141,7 +141,7 @@ def test_text_journey(open_page):
     assert probs.get_attribute("data-rows") == str(model.vocab.size)
     assert probs.get_attribute("data-outlined") == str(tv.STRETCH)
     assert page.locator("#sees-hidden").get_attribute("data-rows") == "2"
-    assert page.evaluate(OUTLINE_PIXELS_JS) > 4 * tv.STRETCH * 10
+    assert page.evaluate(PRED_PIXELS_JS, "sees-probs") > 4 * tv.STRETCH * 10
     first = page.locator(".sees-char").first
     first.focus()
     page.keyboard.press("ArrowRight")

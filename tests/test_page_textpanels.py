@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 from conftest import screenshot
 from test_page_code import open_panel, panel_shot, run, wait_marked
+from test_page_text import PRED_PIXELS_JS
 
 from rnn_py import source
 from rnn_py import text as tx
@@ -14,23 +15,9 @@ from rnn_py import textview as tv
 from rnn_py.state import from_query
 
 QUERY = "task=text&tn=4"
+
+
 # pixels of the bar colour (--c-pred) on the reach chart
-BAR_PIXELS_JS = """() => {
-  const canvas = document.getElementById('sees-reach');
-  const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  const d = document.createElement('div');
-  d.style.color = getComputedStyle(document.documentElement).getPropertyValue('--c-pred');
-  document.body.append(d);
-  const c = getComputedStyle(d).color.match(/\\d+/g).map(Number); d.remove();
-  let n = 0;
-  for (let i = 0; i < px.length; i += 4) {
-    if (Math.abs(px[i] - c[0]) + Math.abs(px[i + 1] - c[1]) + Math.abs(px[i + 2] - c[2]) < 40
-        && px[i + 3] > 200) n++;
-  }
-  return n;
-}"""
-
-
 def text_lines(kind):
     return sorted(
         n
@@ -53,7 +40,7 @@ def test_code_console_notebook_and_reach_in_text_mode(open_page):
         f"document.getElementById('sees-reach').dataset.bars === '{b - a}'", timeout=60_000
     )
     assert page.locator("#sees-reach-text").text_content() == expected["sentence"]
-    assert page.evaluate(BAR_PIXELS_JS) > (b - a) * 10
+    assert page.evaluate(PRED_PIXELS_JS, "sees-reach") > (b - a) * 10
     panel_shot(page, "textpanels-reach", "text-sees")
 
     # The Code panel lists textmodel's forward/backward and the cell's step/step_back.
