@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from . import cells
 from .embed import hidden_controls
@@ -211,16 +210,29 @@ class _Model:
                     None if targets is None else tuple(map(repr, targets)))  # fmt: skip
 
     def __eq__(self, other):
-        return self.key == other.key
+        return isinstance(other, _Model) and self.key == other.key
 
     def __hash__(self):
         return hash(self.key)
 
 
-@lru_cache(maxsize=1)
+_last_model: list = [None, None]  # the last model's key and (gradients, reach)
+_last_trace: list = [None, None]  # the last forward-only trace's key and trace
+
+
 def _model_part(model: _Model):
-    return (cells.backward(model.params, model.xs, model.activation, model.targets),
-            cells.reach(model.params, model.xs, model.activation))  # fmt: skip
+    if _last_model[0] != model:
+        grads = cells.backward(model.params, model.xs, model.activation, model.targets)
+        _last_model[:] = [model, (grads, cells.reach(model.params, model.xs, model.activation))]
+    return _last_model[1]
+
+
+def _clear():
+    _last_model[:] = [None, None]
+    _last_trace[:] = [None, None]
+
+
+_model_part.cache_clear = _clear  # tests and benchmarks time the work without the cache
 
 
 def model_part(params, xs, activation, targets=None):
@@ -232,6 +244,23 @@ def model_part(params, xs, activation, targets=None):
     return _model_part(_Model(params, xs, activation, targets))
 
 
+def trace_part(params, xs, activation, targets=None):
+    """The forward trace alone, for a light snapshot whose visible views need no gradient:
+    taken from the last model_part when it is for these inputs, else one forward pass."""
+    model = _Model(params, xs, activation, targets)
+    if _last_model[0] == model:
+        return _last_model[1][0].trace
+    if _last_trace[0] != model:
+        _last_trace[:] = [model, cells.forward(params, model.xs, activation, model.targets)]
+    return _last_trace[1]
+
+
+# The views a snapshot can leave out (light=...): each is a part of the page the painter draws
+# from its own keys. A light snapshot computes only the views on screen; the page repaints in
+# full once a drag or an animation ends, or when a view it left out scrolls into sight.
+VIEWS = ("grid", "unrolled", "equation", "table", "seq", "hidden", "grad", "loss")
+
+
 def snapshot(
     state: DemoState,
     history: History | None = None,
@@ -239,6 +268,8 @@ def snapshot(
     status: str = "",
     status_warn: bool = False,
     notices: tuple[str, ...] = (),
+    views=None,
+    address: bool | None = None,
 ) -> dict:
     """Everything the page paints for this state, as JSON-safe data.
 
@@ -251,23 +282,33 @@ def snapshot(
     With the forecast on and every timestep read, ``rows`` goes on past the data from row
     ``forecast_from`` = T and ``charts["forecast"]`` holds the forecast's series (see
     `forecast_part`); otherwise ``forecast_from`` is None.
+
+    ``views`` (a collection of names from VIEWS, or None for all) makes a light snapshot: only
+    those views' data is computed, ``"views"`` lists them, and the address (``query`` and
+    ``full_query``) is left out unless ``address`` is true; the painter leaves every other view
+    as it was. None gives the full snapshot, with ``"views": None``.
     """
     history = history or History()
+    want = frozenset(VIEWS if views is None else views)
     base = {
-        "query": to_query(state),
-        "full_query": to_query(full_view(state)),
+        "views": None if views is None else [v for v in VIEWS if v in want],
         "settings": settings(state),
         "running": running,
         "status": status,
         "status_warn": status_warn,
         "weights": state.params.to_dict(),
-        "cells": weight_cells(state.params),
+        "cells": weight_cells(state.params) if "grid" in want else [],
         "n": state.hidden,
         "cell": state.cell,
         "roles": _roles(state.cell),
         "columns": _columns(state),
-        "charts_loss": {"bptt": _loss_series(history.bptt), "random": _loss_series(history.random)},
     }
+    if views is None if address is None else address:
+        base["query"] = to_query(state)
+        base["full_query"] = to_query(full_view(state))
+    if "loss" in want:
+        base["charts_loss"] = {"bptt": _loss_series(history.bptt),
+                               "random": _loss_series(history.random)}  # fmt: skip
     try:
         xs = state.xs()
     except ValueError as error:
@@ -277,15 +318,19 @@ def snapshot(
     T = len(xs)
     step = T if state.step is None else max(0, min(state.step, T))
     targets = state.targets()
-    grads, reach = model_part(state.params, xs, state.activation, targets)
-    trace = grads.trace
+    if want & {"unrolled", "grad"}:  # they draw the reach and the gradients
+        grads, reach = model_part(state.params, xs, state.activation, targets)
+        trace = grads.trace
+    else:
+        grads = reach = None
+        trace = trace_part(state.params, xs, state.activation, targets)
     current = step - 1 if step > 0 else None
     gated = state.cell != "vanilla"
     if gated:
         from . import gateview
 
     rows = []
-    for t in range(step):
+    for t in range(step if "table" in want else 0):
         h = trace.h[t]
         h_text = cell(h[0]) if len(h) == 1 else "[" + ", ".join(cell(v) for v in h) + "]"
         target = target_at(xs, targets, t)
@@ -305,7 +350,6 @@ def snapshot(
             "Some values are too large to draw (beyond ±10¹², or overflowed): the model is "
             "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
         )
-    grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
     loss = trace.loss
     if math.isfinite(loss) and targets is not None:
         loss_text = f"{loss:.4g} (squared error of the last prediction against x₀, this example)"
@@ -323,18 +367,23 @@ def snapshot(
         "target": [drawable(target_at(xs, targets, t)) for t in range(T)],
         "y": [v if t < step else None for t, v in enumerate(shown)],
         "h": hidden,
-        # log-scale chart: zeros and non-finite values become gaps
-        "reach": [log_drawable(r) for r in reach],
-        "grad": [log_drawable(g) for g in grad_h],
         "activation": "tanh" if gated else state.activation,
     }
+    if grads is not None:
+        grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
+        # log-scale chart: zeros and non-finite values become gaps
+        charts["reach"] = [log_drawable(r) for r in reach]
+        charts["grad"] = [log_drawable(g) for g in grad_h]
+        if trace.c:
+            charts.update(gateview.cell_state_part(state.params, xs, grads))
     if trace.c:
-        charts.update(gateview.cell_state_part(state.params, xs, grads))
-        charts["c"] = [[drawable(v) if t < step else None for t, v in enumerate(unit)]
-                       for unit in charts["c"]]  # fmt: skip
-    equation_lines = equation(state, xs, trace, current, targets) if current is not None else []
+        charts["c"] = [[drawable(trace.c[t][i]) if t < step else None for t in range(T)]
+                       for i in range(state.hidden)]  # fmt: skip
+    equation_lines = []
+    if current is not None and "equation" in want:
+        equation_lines = equation(state, xs, trace, current, targets)
     forecast_from = None
-    if state.forecast and step == T and targets is None:
+    if state.forecast and step == T and targets is None and want & {"table", "seq"}:
         forecast_rows, charts["forecast"] = forecast_part(state, xs, trace)
         forecast_from = len(rows)
         rows.extend(forecast_rows)
@@ -411,7 +460,8 @@ def _finite_or_none(value):
 
 
 def snapshot_json(state: DemoState, history: History | None = None, **session) -> str:
-    """snapshot() as a JSON string for the painter; strictly JSON (no NaN or Infinity)."""
+    """snapshot() as a JSON string for the painter; strictly JSON (no NaN or Infinity).
+    Keyword arguments are snapshot's (``views=`` for a light snapshot)."""
     data = snapshot(state, history, **session)
     try:
         return json.dumps(data, allow_nan=False)

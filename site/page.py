@@ -45,11 +45,20 @@ def start():
     query = window.location.search[1:] + "&" + window.location.hash[1:]
     state, notices = from_query(query.strip("&"))
     session = Session(state=state, notices=tuple(notices))
+    window.RnnPage.onSettle(create_proxy(lambda *_: repaint()))  # the full repaint after light ones
     return session
 
 
-def repaint():
-    """Paint the main snapshot, then let every panel listener follow."""
+def repaint(light=False):
+    """Paint the main snapshot, then let every panel listener follow.
+
+    light=True (a drag's input events, an animation's frames) computes and paints only the
+    views on screen; the painter then asks for a full repaint once the changes stop for a
+    moment, and when a view left out scrolls into sight (js/views.js)."""
+    views = None
+    if light:
+        visible = window.RnnPage.visibleViews()
+        views = None if visible is None else [v for v in str(visible).split(",") if v]
     window.RnnPage.paint(
         snapshot_json(
             session.state,
@@ -58,6 +67,8 @@ def repaint():
             status=session.status,
             status_warn=session.warn,
             notices=session.notices,
+            views=views,
+            address=bool(window.RnnPage.addressDue()) if light else None,
         )
     )
     for listener in listeners:
@@ -100,12 +111,13 @@ def start_over():
     session.status = ""
 
 
-def change(**settings):
-    """Apply a person's change: it takes over from a running loop, then everything repaints."""
+def change(light=False, **settings):
+    """Apply a person's change: it takes over from a running loop, then everything repaints
+    (light=True, for a drag's input events: what is on screen now, the rest once it stops)."""
     stop_run()
     session.notices = ()
     session.state = replace(session.state, **settings)
-    repaint()
+    repaint(light)
 
 
 def adopt(params, status=""):

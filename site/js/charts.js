@@ -1,6 +1,7 @@
 // The four uPlot charts of the stage: sequence and prediction, hidden state, gradient reach, loss.
 import { $, css } from "./util.js";
 import { last } from "./store.js";
+import { shows } from "./views.js";
 
 const charts = {};
 const HEIGHT = 230;
@@ -188,6 +189,7 @@ export function resizeCharts() {
   }
 }
 
+// Each chart is its own view: a light snapshot (views.js) redraws only the charts it lists.
 export function paintCharts(p) {
   ensureCharts(p);
   const c = p.charts;
@@ -197,16 +199,21 @@ export function paintCharts(p) {
     charts.grad.setData(Array.from({ length: charts.grad.nSeries }, () => []));
   } else {
     const F = c.forecast;
-    if (F) {
+    if (!shows(p, "seq")) {
+      // left as it was: the page repaints it in full when it scrolls into sight
+    } else if (F) {
       const pad = (series) => F.t.map((t) => (t < series.length ? series[t] : null));
       const data = [F.t, pad(c.x), pad(c.target), pad(c.y), F.y];
       charts.seq.setData(F.truth ? [...data, F.truth] : data);
     } else {
       charts.seq.setData([c.t, c.x, c.target, c.y]);
     }
-    charts.hidden.setData([c.t, ...c.h]);
-    charts.grad.setData(c.reach_c ? [c.t, c.reach, c.grad, c.reach_c] : [c.t, c.reach, c.grad]);
+    if (shows(p, "hidden")) charts.hidden.setData([c.t, ...c.h]);
+    if (shows(p, "grad")) {
+      charts.grad.setData(c.reach_c ? [c.t, c.reach, c.grad, c.reach_c] : [c.t, c.reach, c.grad]);
+    }
   }
+  if (!shows(p, "loss")) return;
   const L = p.charts_loss;
   const tables = [L.bptt, L.random].filter((s) => s[0].length);
   let data = [[], [], []];
@@ -216,4 +223,3 @@ export function paintCharts(p) {
   charts.loss.setData(data);
   $("loss-hint").hidden = tables.length > 0;
 }
-

@@ -13,6 +13,7 @@ import { paintCharts, resizeCharts } from "./charts.js";
 import { paintUnrolled } from "./unrolled.js";
 import { copy, download, downloadCharts } from "./share.js";
 import { arrive, preview, settingsChanged, tellHost } from "./embed.js";
+import { onSettle, painted, settle, settlePending, shows, visibleViews } from "./views.js";
 
 const ENABLED = ":is(#controls, #share-panel, #extras) :is(input, select, textarea, button), .stepper button";
 
@@ -36,20 +37,24 @@ function stepCaption(p) {
 
 let lastJson = null;
 
+// A full snapshot paints every view; a light one (p.views, see views.js) only those it lists.
 function paint(json) {
   const p = JSON.parse(json);
-  lastJson = json;
-  remember(p);
+  const full = !p.views;
+  if (full) {
+    lastJson = json;
+    remember(p);
+  }
   paintSettings(p.settings);
-  paintWeights(p.weights, p.n, p.cells, p.cell, p.roles);
+  if (shows(p, "grid")) paintWeights(p.weights, p.n, p.cells, p.cell, p.roles);
   const custom = $("custom");
   $("custom-msg").textContent = p.error;
   custom.setAttribute("aria-invalid", p.error ? "true" : "false");
-  paintTable(p.rows, p.current, p.forecast_from, p.columns);
+  if (shows(p, "table")) paintTable(p.rows, p.current, p.forecast_from, p.columns);
   $("loss").textContent = p.loss;
-  paintEquation(p.equation, p.step, p.T);
+  if (shows(p, "equation")) paintEquation(p.equation, p.step, p.T);
   paintCharts(p);
-  paintUnrolled(p);
+  if (shows(p, "unrolled")) paintUnrolled(p);
   const notices = $("notices");
   if ([...notices.children].map((el) => el.textContent).join("\n") !== p.notices.join("\n")) {
     notices.replaceChildren(...p.notices.map((text) => {
@@ -70,9 +75,12 @@ function paint(json) {
   const status = $("train-status");
   status.textContent = p.status;
   status.classList.toggle("warn", Boolean(p.status_warn));
-  address(p.query);
-  $("open-full").href = "./#" + p.full_query;
-  settingsChanged();
+  if (p.query !== undefined) {
+    address(p.query);
+    $("open-full").href = "./#" + p.full_query;
+  }
+  if (full) settingsChanged();
+  painted(p.views);
 }
 
 // ---- the address -------------------------------------------------------------------------
@@ -86,6 +94,7 @@ let addressTimer = 0;
 let lastWrite = -Infinity;
 
 function flushAddress() {
+  settle(); // a full repaint still due after light ones brings its address first
   clearTimeout(addressTimer);
   addressTimer = 0;
   if (pendingQuery !== null && location.hash.slice(1) !== pendingQuery) {
@@ -104,6 +113,9 @@ function address(query) {
     addressTimer = setTimeout(flushAddress, wait);
   }
 }
+
+// A light paint brings the address only when a write is due (views.js settles the rest).
+const addressDue = () => !addressTimer && performance.now() - lastWrite >= ADDRESS_MS;
 
 addEventListener("pagehide", flushAddress);
 document.addEventListener("visibilitychange", () => document.hidden && flushAddress());
@@ -151,7 +163,8 @@ matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => last
 
 window.RnnPage = {
   paint, ready, message, download, downloadCharts, copy, panel, loadPanel, arrive, tellHost, preview,
-  flushAddress, addressPending: () => pendingQuery !== null,
+  flushAddress, addressPending: () => pendingQuery !== null || settlePending(), addressDue,
+  visibleViews, onSettle, settle,
   failed: (text) => window.RnnStart.failed(text),
   reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
 };

@@ -4,7 +4,8 @@ js/weights.js builds the boxes, each with data-param (a Params field) and data-i
 "i" or "i,j", empty for b_y); events bubble up to #weight-grid, which is in the static markup.
 A committed box ("change": Enter, leaving it, an arrow key, the end of a drag) is read with
 read_number, so a bad value gets a message naming the cell; a drag's "input" events apply at
-once. Typing alone ("input" without a drag) waits for the commit.
+once. Typing alone ("input" without a drag) waits for the commit. Both repaint light: the views
+on screen at once, the rest a moment later (page.repaint, js/views.js).
 """
 
 import page
@@ -30,7 +31,7 @@ def _mark(box, invalid):
     box.setAttribute("aria-invalid", "true" if invalid else "false")
 
 
-def _apply(box, text):
+def _apply(box, text, light=False):
     """Read one box's text and set its weight: clamped to ±WEIGHT_LIMIT, refused if no number."""
     param, index = _cell(box)
     try:
@@ -50,16 +51,16 @@ def _apply(box, text):
     events = page.session.events
     if not events or events[-1] != {"kind": "weights", "how": "hand"}:
         page.record("weights", how="hand")
-    page.change(params=params)
+    page.change(light=light, params=params)
 
 
 @when("change", "#weight-grid")
 def on_cell_change(event):
-    _apply(event.target, str(event.target.value))
+    _apply(event.target, str(event.target.value), light=True)  # the rest when typing pauses
 
 
 @when("input", "#weight-grid")
 def on_cell_drag(event):
     box = event.target
     if box.getAttribute("data-dragging") == "1":
-        _apply(box, str(box.value))
+        _apply(box, str(box.value), light=True)

@@ -1,0 +1,107 @@
+"""Light snapshots (issue 18): a drag's input events and an animation's frames compute only the
+views on screen. Each view's data in a light snapshot must be exactly the full snapshot's, the
+work for views left out must not be done, and the address must wait for the full one."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+
+import pytest
+
+from rnn_py import cells, train_bptt
+from rnn_py.state import from_query
+from rnn_py.view import VIEWS, History, _model_part, snapshot, snapshot_json
+
+# Which snapshot keys each view's painter reads (site/js/index.js, charts.js, unrolled.js).
+KEYS = {
+    "grid": lambda s: (s["weights"], s["cells"]),
+    "table": lambda s: (s["rows"], s["forecast_from"], s["columns"]),
+    "equation": lambda s: s["equation"],
+    "seq": lambda s: {k: s["charts"].get(k) for k in ("t", "x", "target", "y", "forecast")},
+    "hidden": lambda s: (s["charts"]["t"], s["charts"]["h"]),
+    "grad": lambda s: {k: s["charts"].get(k) for k in ("t", "reach", "grad", "reach_c")},
+    "loss": lambda s: s["charts_loss"],
+    "unrolled": lambda s: (
+        s["T"], s["step"], s["current"],
+        {k: s["charts"].get(k) for k in ("x", "y", "h", "c", "reach", "c_flow", "activation")},
+    ),
+}  # fmt: skip
+ALWAYS = ("settings", "running", "status", "status_warn", "ok", "error", "T", "step", "loss",
+          "notices", "n", "cell")  # fmt: skip
+
+QUERIES = [
+    "seq=sine&norm=1",
+    "seq=sine&norm=1&n=3&len=9&forecast=1",
+    "seq=fib&n=2&cell=gru",
+    "seq=sine&norm=1&n=2&cell=lstm&step=4",
+    "seq=remember&gap=3&n=2&cell=lstm",
+]
+
+
+def _history():
+    """A visit with one short BPTT run, so the loss chart has something to draw."""
+    state, _ = from_query("seq=sine&norm=1")
+    history = History()
+    for step in train_bptt(state.params, state.xs(), state.activation, lr=0.05, epochs=5):
+        history.add(step)
+    return history
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_view_of_a_light_snapshot_is_the_full_snapshots(query):
+    state, _ = from_query(query)
+    history = _history()
+    full = json.loads(snapshot_json(state, history, running="bptt", status="Training…"))
+    assert full["views"] is None and full["query"]
+    for size in (1, 2, 3):
+        for views in combinations(VIEWS, size):
+            light = json.loads(snapshot_json(state, history, running="bptt", status="Training…",
+                                             views=views))  # fmt: skip
+            assert light["views"] == [v for v in VIEWS if v in views]
+            assert "query" not in light and "full_query" not in light
+            for key in ALWAYS:
+                assert light[key] == full[key], (views, key)
+            for view in views:
+                assert KEYS[view](light) == KEYS[view](full), (query, views, view)
+
+
+def test_an_empty_light_snapshot_still_carries_the_status_and_loss():
+    state, _ = from_query("seq=sine&norm=1&n=4")
+    light = snapshot(state, views=())
+    full = snapshot(state)
+    assert light["views"] == [] and light["loss"] == full["loss"]
+    assert light["rows"] == [] and light["equation"] == [] and light["cells"] == []
+    assert "reach" not in light["charts"] and "charts_loss" not in light
+
+
+def test_views_off_screen_are_not_computed(monkeypatch):
+    """The reach and backward pass run only for the views that draw them (unrolled, grad)."""
+    calls = []
+    real_backward, real_reach = cells.backward, cells.reach
+    monkeypatch.setattr(
+        cells, "backward", lambda *a, **k: calls.append("b") or real_backward(*a, **k)
+    )
+    monkeypatch.setattr(cells, "reach", lambda *a, **k: calls.append("r") or real_reach(*a, **k))
+    state, _ = from_query("seq=sine&norm=1&n=3&cell=gru")
+    _model_part.cache_clear()
+    snapshot(state, views=("table", "equation", "seq", "hidden", "grid", "loss"))
+    assert calls == []
+    snapshot(state, views=("unrolled",))
+    assert calls == ["b", "r"]
+    snapshot(state, views=("grad",))  # the same model: kept, not recomputed
+    assert calls == ["b", "r"]
+
+
+def test_a_light_snapshot_of_a_bad_sequence_keeps_the_message():
+    state, _ = from_query("seq=custom&custom=1,2,zebra")
+    light = snapshot(state, views=("table",))
+    assert light["ok"] is False and "zebra" in light["error"]
+
+
+def test_a_light_snapshot_brings_the_address_only_when_asked():
+    state, _ = from_query("seq=sine&norm=1&n=2")
+    full = snapshot(state)
+    asked = snapshot(state, views=("unrolled",), address=True)
+    assert asked["query"] == full["query"] and asked["full_query"] == full["full_query"]
+    assert "query" not in snapshot(state, views=("unrolled",), address=False)

@@ -1,0 +1,90 @@
+"""Light repaints in the page (issue 18): a drag's input events and a run's frames paint the
+views on screen at once; the views off screen, and the address, follow once the changes stop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import address
+
+import rnn_py
+from rnn_py.state import with_weight
+
+# One input event on the Hidden weight slider (no "change": the drag goes on), then what the
+# unrolled network (on screen) and the Timesteps table (off screen) show in the same task.
+NUDGE = """(value) => {
+  const cell = () => document.querySelector("#unrolled text")?.textContent + "|" +
+    [...document.querySelectorAll("#unrolled text")].map((t) => t.textContent).join(",");
+  const table = () => document.getElementById("timesteps-body").textContent;
+  const before = { unrolled: cell(), table: table() };
+  const slider = document.getElementById("w_hh");
+  slider.value = String(value);
+  slider.dispatchEvent(new Event("input", { bubbles: true }));
+  return { before, after: { unrolled: cell(), table: table() },
+           views: window.RnnPage.visibleViews() };
+}"""
+
+
+def test_a_drag_paints_what_is_on_screen_and_the_rest_once_it_stops(open_page):
+    page = open_page("#seq=sine&norm=1")
+    page.wait_for_function("window.RnnPage.visibleViews() !== null")
+    got = page.evaluate(NUDGE, 0.9)
+    views = got["views"].split(",")
+    assert "unrolled" in views and "table" not in views, views  # 1280×900, at the top
+    assert got["after"]["unrolled"] != got["before"]["unrolled"]  # painted at once
+    assert got["after"]["table"] == got["before"]["table"]  # left for later
+    # a moment later the full repaint brings the table and the address to w_hh = 0.9
+    page.wait_for_function(
+        "(old) => document.getElementById('timesteps-body').textContent !== old",
+        arg=got["before"]["table"],
+        timeout=5000,
+    )
+    state, _ = rnn_py.from_query(address(page))
+    expected = rnn_py.view.snapshot(state)
+    assert state.params.w_hh == [[pytest.approx(0.9)]]
+    rows = page.locator("#timesteps-body tr")
+    assert rows.count() == len(expected["rows"])
+    assert rows.last.locator("th, td").all_inner_texts() == expected["rows"][-1]
+
+
+# A drag that goes on for 40 frames (no change event, so nothing settles), with the table
+# scrolled into sight after 10: from then on the table is on screen and follows the drag.
+DRAG_AND_SCROLL = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const slider = document.getElementById("w_hh");
+  const table = document.getElementById("timesteps-body");
+  const seen = [];
+  for (let i = 0; i < 40; i++) {
+    await frame();
+    if (i === 10) document.getElementById("table-panel").scrollIntoView();
+    slider.value = String(-1 + i / 50);
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+    seen.push(window.RnnPage.visibleViews());
+  }
+  return { last: [...table.querySelectorAll("tr:last-child :is(th, td)")].map((td) => td.textContent),
+           pending: window.RnnPage.addressPending(), seen };
+}"""
+
+
+def test_a_view_scrolled_into_sight_during_a_drag_follows_it(open_page):
+    page = open_page("#seq=sine&norm=1")
+    page.wait_for_function("window.RnnPage.visibleViews() !== null")
+    got = page.evaluate(DRAG_AND_SCROLL)
+    assert "table" not in got["seen"][0].split(",") and "table" in got["seen"][-1].split(",")
+    assert got["pending"]  # the drag has not settled: the table was painted as it came in
+    state, _ = rnn_py.from_query("seq=sine&norm=1")
+    state = replace(state, params=with_weight(state.params, "w_hh", -1 + 39 / 50))
+    expected = rnn_py.view.snapshot(state)["rows"][-1]
+    assert got["last"] == expected
+
+
+def test_letting_go_of_a_slider_repaints_everything(open_page):
+    """A slider's change event (the drag's end) brings the off-screen views at once."""
+    page = open_page("#seq=sine&norm=1")
+    page.wait_for_function("window.RnnPage.visibleViews() !== null")
+    page.locator("#w_hh").fill("1.2")  # input, then change
+    state, _ = rnn_py.from_query(address(page))
+    assert state.params.w_hh == [[pytest.approx(1.2)]]
+    expected = rnn_py.view.snapshot(state)["rows"][-1]
+    assert page.locator("#timesteps-body tr").last.locator("th, td").all_inner_texts() == expected
