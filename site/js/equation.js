@@ -3,16 +3,30 @@ import { $, MATHML } from "./util.js";
 
 const BREAKS = new Set(["=", "+", ","]);
 
-function mathToken([tag, text, sub]) {
+const subTag = (sub) => (/^[−\d]/.test(sub) ? "mn" : "mi");
+
+// refs, when given, collects [element, subscript element or null] per token, in order.
+function mathToken([tag, text, sub], refs) {
   const el = document.createElementNS(MATHML, tag);
   el.textContent = text;
-  if (sub === undefined) return el;
+  if (sub === undefined) {
+    refs?.push([el, null]);
+    return el;
+  }
   const wrap = document.createElementNS(MATHML, "msub");
-  const s = document.createElementNS(MATHML, /^[−\d]/.test(sub) ? "mn" : "mi");
+  const s = document.createElementNS(MATHML, subTag(sub));
   s.textContent = sub;
   wrap.append(el, s);
+  refs?.push([el, s]);
   return wrap;
 }
+
+// The equation's shape (its tokens' tags, and the operators that decide where lines wrap) and its tokens' elements: a repaint with the same
+// shape, as in every frame of a training run, only changes the numbers' text.
+let shape = "";
+let tokenRefs = [];
+const shapeOf = (lines) => lines.map((tokens) => tokens.map(([tag, text, sub]) =>
+  (tag === "mo" ? text : tag) + (sub === undefined ? "" : `_${subTag(sub)}`)).join(" ")).join("|");
 
 export function paintEquation(lines, step, T) {
   const box = $("live-equation");
@@ -26,26 +40,41 @@ export function paintEquation(lines, step, T) {
     p.className = "placeholder";
     p.textContent = text;
     box.replaceChildren(p);
+    shape = "";
     return;
   }
+  const now = shapeOf(lines);
+  if (now === shape && box.contains(tokenRefs[0]?.[0])) {
+    let k = 0;
+    for (const tokens of lines) {
+      for (const [, text, sub] of tokens) {
+        const [el, s] = tokenRefs[k++];
+        if (el.textContent !== text) el.textContent = text;
+        if (s && s.textContent !== sub) s.textContent = sub;
+      }
+    }
+    return;
+  }
+  shape = now;
+  tokenRefs = [];
   box.replaceChildren(...lines.map((tokens) => {
     const line = document.createElement("div");
     line.className = "eq-line";
-    line.append(...mathLine(tokens));
+    line.append(...mathLine(tokens, tokenRefs));
     return line;
   }));
 }
 
 // One equation as short formulas that wrap after "=", "+" or ",", so on a phone every number
 // stays visible instead of running off its card (the Code panel's notes use it too).
-export function mathLine(tokens) {
+export function mathLine(tokens, refs) {
   const chunks = [];
   let chunk = [];
   const flush = () => {
     if (!chunk.length) return;
     const math = document.createElementNS(MATHML, "math");
     const row = document.createElementNS(MATHML, "mrow");
-    row.append(...chunk.map(mathToken));
+    row.append(...chunk.map((token) => mathToken(token, refs)));
     math.append(row);
     chunks.push(math);
     chunk = [];
