@@ -218,6 +218,20 @@ def test_compare_cells_draws_three_curves_and_reads_them(open_page, width):
     page.locator("#cells-reading").filter(has_text=other["reading"]).wait_for(timeout=30_000)
 
 
+def test_compare_cells_chart_narrows_with_the_window(open_page):
+    """Drawn at 1280 px, then the window narrows to a phone's: the chart follows it, and the
+    panel (a grid item) no longer holds the page wider than the window."""
+    page = open_page("#len=40&n=2&seed=3")
+    open_panel(page, "cells")
+    page.locator("#cells-panel[data-state=done]").wait_for(timeout=30_000)
+    assert page.evaluate("document.querySelector('#chart-cells canvas').clientWidth") > 1000
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.wait_for_function(
+        "document.documentElement.scrollWidth <= 390"
+        " && document.querySelector('#chart-cells canvas').clientWidth <= 390"
+    )
+
+
 def test_landscape_and_units_with_a_gated_cell_say_why_and_switch(open_page):
     page = open_page(LSTM)
     open_panel(page, "landscape")
