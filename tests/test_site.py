@@ -143,18 +143,28 @@ def test_table_csv_and_charts_png(open_page, tmp_path):
     width, height, pixel = decode_png(data)
     canvases = page.evaluate(CANVASES_JS)
     assert len(canvases) == 4
-    pad = 32
+    scale = max(1, round(page.evaluate("devicePixelRatio")))
+    pad, line = 16 * scale, 18 * scale
     cell_w = max(c["w"] for c in canvases) + 2 * pad
-    cell_h = max(c["h"] for c in canvases) + 3 * pad
-    assert (width, height) == (2 * cell_w, 2 * cell_h)
+    assert width == 2 * cell_w and height % 2 == 0
+    cell_h = height // 2
+    # each caption is wrapped to its column: a head of whole lines above the charts
+    head = cell_h - max(c["h"] for c in canvases) - 2 * pad
+    lines = (head - round(0.6 * pad)) / line
+    assert lines in (1, 2, 3), head
     background = pixel(1, 1)
+
+    def ink(x, y):
+        return sum(abs(a - b) for a, b in zip(pixel(x, y)[:3], background[:3], strict=True)) > 90
+
+    # no caption runs into the next column: the gap between the columns stays blank
+    for row in range(2):
+        top = row * cell_h
+        assert not any(ink(x, y) for y in range(top, top + head + pad)
+                       for x in range(cell_w - pad, cell_w + pad // 2)), row  # fmt: skip
     for i, c in enumerate(canvases):
-        x0, y0 = (i % 2) * cell_w + pad, (i // 2) * cell_h + pad + int(pad * 1.4) + 1
-        drawn = sum(
-            sum(abs(a - b) for a, b in zip(pixel(x, y)[:3], background[:3], strict=True)) > 90
-            for y in range(y0, y0 + c["h"] - 2)
-            for x in range(x0, x0 + c["w"])
-        )
+        x0, y0 = (i % 2) * cell_w + pad, (i // 2) * cell_h + pad + int(head) + 1
+        drawn = sum(ink(x, y) for y in range(y0, y0 + c["h"] - 2) for x in range(x0, x0 + c["w"]))
         assert drawn > 300, (i, c, drawn)  # axes and grid at least: the cell is not blank
         if i < 3:  # the three charts with curves (the loss chart is empty before a run)
             assert c["opaque"] > 2000 and 0.5 * c["opaque"] < drawn < 1.5 * c["opaque"], (i, c)
