@@ -433,7 +433,7 @@ def repeat_visits(browser, url, reloads=3):
 
 # Events into one control, one per animation frame, as a drag or a person's typing produces
 # them: each event's handling time, from dispatch until the painter has returned.
-EVENTS = """async ({ selector, type, values, count }) => {
+EVENTS = """async ({ selector, type, values, count, drag }) => {
   const control = document.querySelector(selector);
   if (!control) return null;
   const rnn = window.RnnPage;
@@ -452,6 +452,7 @@ EVENTS = """async ({ selector, type, values, count }) => {
       const before = paints;
       const t0 = performance.now();
       control.value = String(values[i % values.length]);
+      if (drag) control.dataset.dragging = "1";
       control.dispatchEvent(new Event(type, { bubbles: true }));
       let t1 = performance.now();
       // A painter that defers its work still counts until it is done (at most 100 ms).
@@ -460,17 +461,19 @@ EVENTS = """async ({ selector, type, values, count }) => {
       }
       times.push(Math.max(t1, paints > before ? lastEnd : t1) - t0);
     }
-  } finally { rnn.paint = paint; }
+  } finally { rnn.paint = paint; if (drag) delete control.dataset.dragging; }
   return { times, start, end: performance.now(), paints };
 }"""
 
 # The same events as fast as they come (no frame in between): a long session, for memory.
-FLOOD = """({ selector, type, values, count }) => {
+FLOOD = """({ selector, type, values, count, drag }) => {
   const control = document.querySelector(selector);
+  if (drag) control.dataset.dragging = "1";
   for (let i = 0; i < count; i++) {
     control.value = String(values[i % values.length]);
     control.dispatchEvent(new Event(type, { bubbles: true }));
   }
+  if (drag) delete control.dataset.dragging;
 }"""
 
 # Click a run button and count repaints until the status line says the run ended.
@@ -511,13 +514,29 @@ SIZES = [
      ("#lr", "input", LR_SLIDES),
      ('#weight-grid .wg-cell[data-param="w_hh"][data-index="0,0"]', "change", CELL_VALUES), 16.0),
 ]  # fmt: skip
-# The cells measured. Only the vanilla cell exists yet: the others are slots, filled in once the
-# page has them (CELL_QUERY is added to the address; CELL_PROBE says whether the page has one).
+# The cells measured (CELL_QUERY is added to the address; CELL_PROBE says whether the page has
+# the cell). A gated cell always shows grids, so where the vanilla cell at 1 unit has its Hidden
+# weight slider, a gated cell's drag is a drag on the grid cell of its candidate's recurrent
+# weight (input events with data-dragging set, as js/weights.js sends them), and its typed
+# weight is that cell.
 CELLS = ["vanilla", "gru", "lstm"]
 CELL_QUERY = "cell={}"
 CELL_PROBE = (
     "(name) => name === 'vanilla' || !!document.querySelector(`#cell option[value=${name}]`)"
 )
+RECURRENT = {"vanilla": "w_hh", "gru": "w_hh", "lstm": "w_hc"}  # the candidate's W_h·
+
+
+def controls(cell, slider, typed):
+    """The size's slider and typed controls for this cell: a grid cell named by RECURRENT."""
+    grid_cell = f'#weight-grid .wg-cell[data-param="{RECURRENT[cell]}"][data-index="0,0"]'
+    if cell == "vanilla":
+        return slider, typed
+    if slider[0] == "#w_hh":
+        slider = (grid_cell, "drag", WEIGHT_SLIDES)
+    return slider, (grid_cell, "change", CELL_VALUES)
+
+
 RUNS = [
     ("training (300 BPTT epochs)", "#train", "epochs|diverged"),
     ("search (300 random tries)", "#search", "tries"),
@@ -538,8 +557,10 @@ def open_view(browser, url, query):
 def handling(page, label, control, budget):
     """Rows for 200 events into one control: p50, p95 (with the budget), the longest task."""
     selector, kind, values = control
-    what = {"input": "slider drag", "change": "weight typed (committed)"}[kind]
-    args = {"selector": selector, "type": kind, "values": values}
+    names = {"input": "slider drag", "drag": "grid cell drag", "change": "weight typed (committed)"}
+    what = names[kind]
+    args = {"selector": selector, "type": "input" if kind == "drag" else kind, "values": values,
+            "drag": kind == "drag"}  # fmt: skip
     if page.evaluate(EVENTS, {**args, "count": 20}) is None:  # warm up the handler's code paths
         return [Row(f"{label}: {what}, handling p95", None, "ms", Budget("<=", budget),
                     note=f"no {selector} on the page")]  # fmt: skip
@@ -608,12 +629,14 @@ def interactions(browser, url):
                     rows.append(Row(f"{name}: handling and animations", None,
                                     note=f"slot: no {cell} cell on this page yet"))  # fmt: skip
                     break
-                rows += handling(page, name, slider, budget)
-                rows += handling(page, name, typed, budget)
+                drag, typed_in = controls(cell, slider, typed)
+                rows += handling(page, name, drag, budget)
+                rows += handling(page, name, typed_in, budget)
                 if "T = 64" not in label:
                     rows += animations(page, name)
+                if label.startswith("1 unit"):
+                    rows += session_memory(context, page, drag, cell)
                 if cell == "vanilla" and label.startswith("1 unit"):
-                    rows += session_memory(context, page, slider)
                     rows += landscape(page)
             finally:
                 context.close()
@@ -622,18 +645,21 @@ def interactions(browser, url):
     return rows
 
 
-def session_memory(context, page, slider):
-    """JS heap and WebAssembly memory after load and after a session of 5,000 slider events."""
+def session_memory(context, page, slider, cell="vanilla"):
+    """JS heap and WebAssembly memory after load and after a session of 5,000 drag events."""
     page.wait_for_function("window.__interpreter !== undefined", timeout=TIMEOUT)
     js0, wasm0 = memory(context, page)
     selector, kind, values = slider
+    args = {"selector": selector, "type": "input", "values": values, "count": 500,
+            "drag": kind == "drag"}  # fmt: skip
     for _ in range(10):
-        page.evaluate(FLOOD, {"selector": selector, "type": kind, "values": values, "count": 500})
+        page.evaluate(FLOOD, args)
+    page.wait_for_timeout(400)  # the full repaint after the drag
     js1, wasm1 = memory(context, page)
     return [
-        Row("memory: JS heap after load → after 5,000 slider events", js1, "MB",
+        Row(f"memory, {cell}: JS heap after load → after 5,000 drag events", js1, "MB",
             note=f"after load {js0:.1f} MB ({js1 - js0:+.1f})"),
-        Row("memory: WebAssembly memory after load → after 5,000 events", wasm1, "MB",
+        Row(f"memory, {cell}: WebAssembly memory after load → after 5,000 events", wasm1, "MB",
             note=f"after load {wasm0:.0f} MB ({wasm1 - wasm0:+.0f})"),
     ]  # fmt: skip
 
