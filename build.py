@@ -331,7 +331,10 @@ def write_stdlib(out: Path) -> None:
 COMPILE_MJS = """
 const [indexURL, work, mode] = process.argv.slice(2);
 const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-const pyodide = await loadPyodide({ indexURL });
+// PYTHONNODEBUGRANGES (python -X no_debug_ranges): the bytecode keeps line numbers but not the
+// column ranges of every instruction, which only underline the failing expression in a
+// traceback; they are a quarter of the compressed standard library.
+const pyodide = await loadPyodide({ indexURL, env: { PYTHONNODEBUGRANGES: "1" } });
 pyodide.FS.mkdir("/work");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
 pyodide.globals.set("mode", mode);
