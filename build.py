@@ -493,7 +493,8 @@ def write_stdlib(out: Path, later: set[str]) -> None:
 # Compiles Python to bytecode with the page's own Python (Pyodide run by Node.js, which npm
 # brings along), so the browser skips compiling some 170 modules from source at every start.
 # Unchecked hash-based .pyc files (PEP 552): no timestamps involved. "replace" turns each .py
-# into a .pyc (the standard library, imported from its zip); "beside" keeps each .py and adds
+# into a .pyc (the standard library, imported from its zip), leaving out the modules frozen
+# into the runtime, which Python never imports from the zip; "beside" keeps each .py and adds
 # __pycache__/<name>.cpython-3XX.pyc (our archive, unpacked into PyScript's folder: the source
 # stays for tracebacks and for showing code).
 COMPILE_MJS = """
@@ -507,13 +508,20 @@ pyodide.FS.mkdir("/work");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
 pyodide.globals.set("mode", mode);
 pyodide.runPython(`
-import importlib.util, sys, zipfile
+import _imp, importlib.util, sys, zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
 
 prefix = "/lib/python%d%d.zip/" % sys.version_info[:2] if mode == "replace" else "/home/pyodide/"
+# importlib/__init__ takes these two from the frozen modules of the same code, under these names.
+FROZEN_AS = {"importlib._bootstrap": "_frozen_importlib",
+             "importlib._bootstrap_external": "_frozen_importlib_external"}
 with zipfile.ZipFile("/work/in.zip") as src, zipfile.ZipFile("/work/out.zip", "w") as out:
     for info in src.infolist():
         data = src.read(info)
+        name = info.filename[:-3].replace("/", ".").removesuffix(".__init__")
+        frozen = FROZEN_AS.get(name, name)
+        if mode == "replace" and info.filename.endswith(".py") and _imp.is_frozen(frozen):
+            continue  # frozen into the runtime itself (os, io, site, ...): never read from a zip
         if info.filename.endswith(".py"):
             # The standard library without docstrings and asserts (optimize=2; our own code keeps
             # its docstrings, which the Code panel and the notebook show).
