@@ -314,7 +314,7 @@ STDLIB_USED = """
     compression.zstd compression.zstd._zstdfile concurrent concurrent.futures
     concurrent.futures._base contextlib contextvars copy copyreg dataclasses dis encodings
     encodings.aliases encodings.ascii encodings.cp437 encodings.latin_1 encodings.utf_8 enum
-    fnmatch functools genericpath glob heapq html html.entities importlib importlib._abc
+    fnmatch functools genericpath glob heapq html importlib importlib._abc
     importlib._bootstrap importlib._bootstrap_external importlib.abc importlib.machinery
     importlib.util inspect io ipaddress json json.decoder json.encoder json.scanner keyword
     linecache locale logging lzma ntpath opcode operator os pathlib pathlib._os posixpath
@@ -441,6 +441,27 @@ def trim_lock_file(out: Path) -> None:
     lock.write_text(json.dumps({"info": info, "packages": {}}) + "\n")
 
 
+# One import moved into the one function that needs it: PyScript imports html (for html.escape),
+# whose module-level import of html.entities (a 0.04 MB table, which only html.unescape reads)
+# would otherwise be in every cold visit. html.entities is then left out like any unused module.
+LAZY_IMPORTS = {
+    "html/__init__.py": (
+        "from html.entities import html5 as _html5\n",
+        "def _replace_charref(s):\n",
+        "    from html.entities import html5 as _html5  # build.py: imported when first needed\n",
+    )
+}
+
+
+def lazy_import(filename: str, data: bytes) -> bytes:
+    """filename's source with LAZY_IMPORTS's module-level import moved into its function."""
+    line, function, local = LAZY_IMPORTS[filename]
+    text = data.decode()
+    if text.count(line) != 1 or text.count(function) != 1:
+        sys.exit(f"build.py: {filename} changed; update LAZY_IMPORTS (or leave it out)")
+    return text.replace(line, "").replace(function, function + local).encode()
+
+
 def imported_names(path: Path) -> set[str]:
     """Every module name a Python file imports (at any depth; absolute imports only)."""
     import ast
@@ -480,9 +501,10 @@ def write_stdlib(out: Path, later: set[str]) -> None:
         sources = io.BytesIO()
         with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
             for info in kept:
-                z.writestr(
-                    info, whole.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9
-                )
+                data = whole.read(info)
+                if info.filename in LAZY_IMPORTS:
+                    data = lazy_import(info.filename, data)
+                z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
             info = zipfile.ZipInfo("_stdlib_net.py", date_time=(2020, 1, 1, 0, 0, 0))
             net = STDLIB_NET.replace("__LEFT_OUT__", repr(sorted(left_out)))
             z.writestr(info, net, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
