@@ -26,6 +26,7 @@ Figures, not tests: nothing here fails when a budget is missed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -381,10 +382,8 @@ def cold_run(browser, url, requests=None):
             }"""
         )
         if requests is not None:  # what the page fetches after that, at idle (lazy files)
-            try:
+            with contextlib.suppress(Exception):  # still fetching: take what came so far
                 page.wait_for_load_state("networkidle", timeout=5000)
-            except Exception:  # noqa: BLE001 - a page still fetching: take what came so far
-                pass
             got["later"] = page.evaluate(
                 """(after) => performance.getEntriesByType("resource")
                      .filter((r) => r.startTime > after).map((r) => r.name)""",
@@ -796,7 +795,8 @@ def assets(site: Path, urls, base, later=()):
 def asset_table(files) -> str:
     lines = ["| file | raw bytes | gzip -9 bytes | requested |", "|---|--:|--:|---|"]
     lines += [f"| {path} | {raw:,} | {gz:,} | {when} |" for path, raw, gz, when in files]
-    for when, label in (("start", "until ready and first numbers"), ("idle", "after that, at idle")):
+    groups = (("start", "until ready and first numbers"), ("idle", "after that, at idle"))
+    for when, label in groups:
         group = [f for f in files if f[3] == when]
         if group:
             raw, gz = sum(f[1] for f in group), sum(f[2] for f in group)
