@@ -156,7 +156,8 @@ def inputs_digest() -> str:
     return h.hexdigest()[:12]
 
 
-ARCHIVE = "rnn-page.zip"  # rnn_py/ and the page's modules, unpacked by PyScript at start
+ARCHIVE = "rnn-page.zip"  # the first screen's Python, as bytecode, unpacked by PyScript at start
+LATER_ARCHIVE = "rnn-page-later.zip"  # every source file, and the modules imported later
 # PyScript compiles the source of the script it runs (main.py) in the browser at every start,
 # about 0.1–0.4 s for ours; so site/main.py ships compiled in the archive as MAIN_MODULE, and
 # the main.py the page loads is this one line.
@@ -166,22 +167,109 @@ import {MAIN_MODULE}  # noqa: F401
 """
 
 
-def write_archive(out: Path) -> None:
-    """One zip of every Python file the page imports (rnn_py/*.py, page.py, panels/*.py and
-    main.py as MAIN_MODULE) and its bytecode: one request at start-up instead of one per file.
-    Deterministic bytes (fixed dates, sorted names): an unchanged build gives the same file."""
-    members = [(p, "rnn_py/" + p.name) for p in package_files()]
-    members += [(p, p.relative_to(SITE).as_posix()) for p in page_modules()]
-    members.append((SITE / "main.py", f"{MAIN_MODULE}.py"))
+def archive_members() -> dict[str, Path]:
+    """Every Python file the page may import, by its name in the archives."""
+    members = {"rnn_py/" + p.name: p for p in package_files()}
+    members |= {p.relative_to(SITE).as_posix(): p for p in page_modules()}
+    members[f"{MAIN_MODULE}.py"] = SITE / "main.py"
+    return members
+
+
+def module_name(member: str) -> str:
+    """rnn_py/__init__.py -> rnn_py, panels/code.py -> panels.code."""
+    return member.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+
+
+def first_screen(roots=(MAIN_MODULE,), deep=False) -> set[str]:
+    """Our modules the page imports before it is ready: those main.py imports at module level,
+    and theirs, transitively (an import inside a function runs later, when it is called).
+    deep=True follows the imports inside functions too: every module roots may ever import."""
+    import ast
+
+    files = {module_name(m): path for m, path in archive_members().items()}
+    packages = {module_name(m) for m in files if "/" in m} | {
+        name.rpartition(".")[0] for name in files if "." in name
+    }
+
+    def imports(name: str):
+        tree = ast.parse(files[name].read_text())
+        package = name if files[name].name == "__init__.py" else name.rpartition(".")[0]
+        todo = list(tree.body)
+        while todo:
+            node = todo.pop()
+            if not deep and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                continue
+            if isinstance(node, ast.Import):
+                yield from (alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = package.rsplit(".", node.level - 1)[0]
+                    base = f"{parent}.{base}".rstrip(".")
+                yield base
+                yield from (f"{base}.{alias.name}" for alias in node.names)
+            todo.extend(ast.iter_child_nodes(node))
+
+    seen, todo = set(), list(roots)
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # a module's parent packages are imported first
+            module = ".".join(parts[:i])
+            if module in seen or (module not in files and module not in packages):
+                continue
+            seen.add(module)
+            if module in files:
+                todo.extend(imports(module))
+    return seen & set(files)
+
+
+def write_archive(out: Path) -> set[str]:
+    """Our Python as two zips, compiled to bytecode (compile_zip), with deterministic bytes
+    (fixed dates, sorted names): an unchanged build gives the same files.
+
+    ARCHIVE holds the bytecode of the modules the first screen imports (first_screen()) as
+    sourceless x.pyc files, one request at start-up; LATER_ARCHIVE holds every source file (for
+    the Code panel, the notebook and tracebacks) and the other modules' bytecode beside their
+    sources (__pycache__), fetched once the page is ready (boot.js, _rnn_later). Returns the
+    names of the modules only LATER_ARCHIVE has."""
+    members = archive_members()
     sources = io.BytesIO()
     with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for path, name in sorted(members, key=lambda m: m[1]):
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, path.read_bytes())
+        for name in sorted(members):
+            put(z, name, members[name].read_bytes())
+    first = first_screen()
+    buffers = {ARCHIVE: io.BytesIO(), LATER_ARCHIVE: io.BytesIO()}
+    now, later = (zipfile.ZipFile(buffers[name], "w") for name in (ARCHIVE, LATER_ARCHIVE))
     # With their bytecode beside them (compile_zip): nothing to compile in the browser.
-    (out / ARCHIVE).write_bytes(compile_zip(out, sources.getvalue(), "beside"))
+    with zipfile.ZipFile(io.BytesIO(compile_zip(out, sources.getvalue(), "beside"))) as compiled:
+        for info in compiled.infolist():
+            data = compiled.read(info)
+            if not info.filename.endswith(".pyc"):
+                put(later, info.filename, data)
+                continue
+            folder, _, file = info.filename.rpartition("/")
+            source = (folder.removesuffix("__pycache__") + file.split(".")[0] + ".py").lstrip("/")
+            if module_name(source) in first:
+                put(now, source + "c", data)
+            else:
+                put(later, info.filename, data)
+    now.close()
+    later.close()
+    for name, buffer in buffers.items():
+        (out / name).write_bytes(buffer.getvalue())
+    return {module_name(m) for m in members} - first
+
+
+def stamped(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date and mode."""
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def put(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    archive.writestr(stamped(name), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
 def write_pyscript_config(out: Path) -> None:
@@ -190,7 +278,6 @@ def write_pyscript_config(out: Path) -> None:
     The interpreter is boot.js, which re-exports Pyodide's loadPyodide() and hands PyScript the
     runtime it started booting before PyScript itself had loaded. PyScript unpacks the archive
     ("*" destination: an archive extracted into the working directory) before main.py runs."""
-    write_archive(out)
     config = {
         "interpreter": "./boot.js",
         "files": {f"./{ARCHIVE}": "./*"},
@@ -227,7 +314,7 @@ STDLIB_USED = """
     compression.zstd compression.zstd._zstdfile concurrent concurrent.futures
     concurrent.futures._base contextlib contextvars copy copyreg dataclasses dis encodings
     encodings.aliases encodings.ascii encodings.cp437 encodings.latin_1 encodings.utf_8 enum
-    fnmatch functools genericpath glob heapq html html.entities importlib importlib._abc
+    fnmatch functools genericpath glob heapq html importlib importlib._abc
     importlib._bootstrap importlib._bootstrap_external importlib.abc importlib.machinery
     importlib.util inspect io ipaddress json json.decoder json.encoder json.scanner keyword
     linecache locale logging lzma ntpath opcode operator os pathlib pathlib._os posixpath
@@ -278,6 +365,103 @@ sys.meta_path.append(WholeStdlib)
 '''
 
 
+# Installed by boot.js beside _stdlib_net: our modules the first screen does not import are in
+# LATER_ARCHIVE, which boot.js fetches once the page is ready and idle (then calls arrived());
+# importing one before that fetches it at once, synchronously (_rnn_later_js.load, boot.js).
+RNN_LATER = '''"""Our modules in rnn-page-later.zip, and every source file (build.py wrote this).
+
+rnn-page.zip holds only the bytecode (x.pyc) of the modules the page imports at start-up;
+rnn-page-later.zip holds the other modules and the source of all of them, unpacked into the
+same folder once the page is idle, or on the first import of one of its modules.
+"""
+
+import os
+import sys
+from importlib.machinery import FileFinder, PathFinder
+from importlib.util import cache_from_source
+
+LATER = frozenset(__LATER__)
+loaded = False
+_waiting = []
+
+
+def arrived(root):
+    """rnn-page-later.zip is unpacked in root: each first-screen module's bytecode x.pyc moves
+    beside its source, to __pycache__, where Python looks for it now that x.py is there."""
+    global loaded
+    if loaded:
+        return
+    for folder, _, names in os.walk(root):
+        for name in names:
+            source = os.path.join(folder, name[:-1])
+            if name.endswith(".pyc") and os.path.exists(source):
+                cached = cache_from_source(source)
+                os.makedirs(os.path.dirname(cached), exist_ok=True)
+                os.replace(source + "c", cached)
+    for finder in list(sys.path_importer_cache.values()):  # they may have listed the folder
+        if isinstance(finder, FileFinder):
+            finder.invalidate_caches()
+    loaded = True
+    while _waiting:
+        _waiting.pop(0)()
+
+
+def when_loaded(callback):
+    """Call callback() once rnn-page-later.zip is in (at once if it is)."""
+    if loaded:
+        callback()
+    else:
+        _waiting.append(callback)
+
+
+class Later:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if loaded or name not in LATER:
+            return None
+        import _rnn_later_js
+
+        try:
+            root = _rnn_later_js.load()
+        except Exception as error:
+            raise ImportError(f"{name} could not be loaded: {error}", name=name) from None
+        arrived(root)
+        return PathFinder.find_spec(name, path)
+
+
+sys.meta_path.append(Later)
+'''
+
+
+def trim_lock_file(out: Path) -> None:
+    """Pyodide's lock file lists its 350-odd packages (0.12 MB); the page installs none, so the
+    build keeps only its header (Pyodide checks the ABI version in it) and no packages."""
+    lock = out / "vendor" / "pyodide" / "pyodide-lock.json"
+    info = json.loads(lock.read_text())["info"]
+    lock.write_text(json.dumps({"info": info, "packages": {}}) + "\n")
+
+
+# One import moved into the one function that needs it: PyScript imports html (for html.escape),
+# whose module-level import of html.entities (a 0.04 MB table, which only html.unescape reads)
+# would otherwise be in every cold visit. html.entities is then left out like any unused module.
+LAZY_IMPORTS = {
+    "html/__init__.py": (
+        "from html.entities import html5 as _html5\n",
+        "def _replace_charref(s):\n",
+        "    from html.entities import html5 as _html5  # build.py: imported when first needed\n",
+    )
+}
+
+
+def lazy_import(filename: str, data: bytes) -> bytes:
+    """filename's source with LAZY_IMPORTS's module-level import moved into its function."""
+    line, function, local = LAZY_IMPORTS[filename]
+    text = data.decode()
+    if text.count(line) != 1 or text.count(function) != 1:
+        sys.exit(f"build.py: {filename} changed; update LAZY_IMPORTS (or leave it out)")
+    return text.replace(line, "").replace(function, function + local).encode()
+
+
 def imported_names(path: Path) -> set[str]:
     """Every module name a Python file imports (at any depth; absolute imports only)."""
     import ast
@@ -292,12 +476,16 @@ def imported_names(path: Path) -> set[str]:
     return names
 
 
-def write_stdlib(out: Path) -> None:
+def write_stdlib(out: Path, later: set[str]) -> None:
     """stdlib-page.zip: the standard-library modules the page imports (STDLIB_USED, every name
-    our own Python imports, and their parent packages), plus the finder above for the rest."""
+    the page's own Python imports, and their parent packages), plus the finders above: for the
+    rest of the library, and for our modules in LATER_ARCHIVE (`later`, from write_archive).
+    Our modules the page never imports (the command line's: argparse, statistics) do not count."""
     wanted = set(STDLIB_USED)
-    for path in [*package_files(), *page_modules(), SITE / "main.py"]:
-        wanted |= imported_names(path)
+    members = {module_name(m): path for m, path in archive_members().items()}
+    roots = [MAIN_MODULE, *(module_name(p.relative_to(SITE).as_posix()) for p in page_modules())]
+    for name in first_screen(roots, deep=True):
+        wanted |= imported_names(members[name])
     wanted |= {n.rsplit(".", i)[0] for n in list(wanted) for i in range(1, n.count(".") + 1)}
     kept, left_out = [], set()
     with zipfile.ZipFile(out / STDLIB) as whole:
@@ -313,36 +501,49 @@ def write_stdlib(out: Path) -> None:
         sources = io.BytesIO()
         with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
             for info in kept:
-                z.writestr(
-                    info, whole.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9
-                )
+                data = whole.read(info)
+                if info.filename in LAZY_IMPORTS:
+                    data = lazy_import(info.filename, data)
+                z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
             info = zipfile.ZipInfo("_stdlib_net.py", date_time=(2020, 1, 1, 0, 0, 0))
             net = STDLIB_NET.replace("__LEFT_OUT__", repr(sorted(left_out)))
             z.writestr(info, net, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            put(z, "_rnn_later.py", RNN_LATER.replace("__LATER__", repr(sorted(later))))
     (out / STDLIB_PAGE).write_bytes(compile_zip(out, sources.getvalue(), "replace"))
 
 
 # Compiles Python to bytecode with the page's own Python (Pyodide run by Node.js, which npm
 # brings along), so the browser skips compiling some 170 modules from source at every start.
 # Unchecked hash-based .pyc files (PEP 552): no timestamps involved. "replace" turns each .py
-# into a .pyc (the standard library, imported from its zip); "beside" keeps each .py and adds
+# into a .pyc (the standard library, imported from its zip), leaving out the modules frozen
+# into the runtime, which Python never imports from the zip; "beside" keeps each .py and adds
 # __pycache__/<name>.cpython-3XX.pyc (our archive, unpacked into PyScript's folder: the source
 # stays for tracebacks and for showing code).
 COMPILE_MJS = """
 const [indexURL, work, mode] = process.argv.slice(2);
 const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-const pyodide = await loadPyodide({ indexURL });
+// PYTHONNODEBUGRANGES (python -X no_debug_ranges): the bytecode keeps line numbers but not the
+// column ranges of every instruction, which only underline the failing expression in a
+// traceback; they are a quarter of the compressed standard library.
+const pyodide = await loadPyodide({ indexURL, env: { PYTHONNODEBUGRANGES: "1" } });
 pyodide.FS.mkdir("/work");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
 pyodide.globals.set("mode", mode);
 pyodide.runPython(`
-import importlib.util, sys, zipfile
+import _imp, importlib.util, sys, zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
 
 prefix = "/lib/python%d%d.zip/" % sys.version_info[:2] if mode == "replace" else "/home/pyodide/"
+# importlib/__init__ takes these two from the frozen modules of the same code, under these names.
+FROZEN_AS = {"importlib._bootstrap": "_frozen_importlib",
+             "importlib._bootstrap_external": "_frozen_importlib_external"}
 with zipfile.ZipFile("/work/in.zip") as src, zipfile.ZipFile("/work/out.zip", "w") as out:
     for info in src.infolist():
         data = src.read(info)
+        name = info.filename[:-3].replace("/", ".").removesuffix(".__init__")
+        frozen = FROZEN_AS.get(name, name)
+        if mode == "replace" and info.filename.endswith(".py") and _imp.is_frozen(frozen):
+            continue  # frozen into the runtime itself (os, io, site, ...): never read from a zip
         if info.filename.endswith(".py"):
             # The standard library without docstrings and asserts (optimize=2; our own code keeps
             # its docstrings, which the Code panel and the notebook show).
@@ -450,8 +651,10 @@ def build(force: bool = False) -> Path:
     (OUT / "rnn_py").mkdir()
     for path in package_files():
         shutil.copy2(path, OUT / "rnn_py" / path.name)
+    later = write_archive(OUT)
     write_pyscript_config(OUT)
-    write_stdlib(OUT)
+    write_stdlib(OUT, later)
+    trim_lock_file(OUT)
     write_initial_view(OUT)
     stamp.write_text(version + "\n")
     write_service_worker(OUT, version)

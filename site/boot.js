@@ -19,7 +19,10 @@ function boot() {
     stderr: (text) => output.stderr(text),
   }).then((pyodide) => {
     pyodide.registerJsModule("_stdlib_full", { load: (path) => wholeStdlib(pyodide, path) });
-    pyodide.runPython("import _stdlib_net"); // finds left-out modules in the whole library
+    pyodide.registerJsModule("_rnn_later_js", { load: () => laterArchive(pyodide) });
+    // _stdlib_net finds left-out modules in the whole library, _rnn_later ours in the later archive.
+    pyodide.runPython("import _stdlib_net, _rnn_later");
+    runtime = pyodide;
     return pyodide;
   });
   started.catch(() => {}); // PyScript receives the failure when it asks for the runtime
@@ -39,6 +42,45 @@ function wholeStdlib(pyodide, path) {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
   pyodide.FS.writeFile(path, bytes);
+}
+
+// rnn-page-later.zip: our modules the first screen does not import and every source file
+// (build.py). It is fetched once the page is ready and the browser idle, and unpacked beside
+// rnn-page.zip (the working directory, where PyScript put that); an import that needs it
+// sooner (a panel opened at once) fetches it there and then, synchronously.
+let runtime = null;
+let prefetched = null; // the archive's bytes, once the idle fetch has them
+const LATER = "./rnn-page-later.zip";
+
+function laterArchive(pyodide, bytes = prefetched) {
+  if (!bytes) {
+    const request = new XMLHttpRequest();
+    request.open("GET", here(LATER), false);
+    request.overrideMimeType("text/plain; charset=x-user-defined");
+    request.send();
+    if (request.status !== 200) throw new Error(`rnn-page-later.zip: HTTP ${request.status}`);
+    const text = request.responseText;
+    bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  }
+  const root = pyodide.FS.cwd();
+  pyodide.unpackArchive(bytes, "zip", { extractDir: root });
+  return root;
+}
+
+function fetchLater() {
+  fetch(here(LATER))
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((buffer) => {
+      prefetched = new Uint8Array(buffer);
+      const later = runtime.pyimport("_rnn_later");
+      if (!later.loaded) later.arrived(laterArchive(runtime));
+      later.destroy();
+    })
+    .catch((error) => console.info("rnn-page-later.zip: fetched on first use instead:", error.message));
 }
 
 export { version };
@@ -138,15 +180,22 @@ function registerWorker() {
   });
 }
 
-if ("serviceWorker" in navigator) {
+function whenReady(callback) {
   const root = document.documentElement;
-  if (root.dataset.pyReady) registerWorker();
+  if (root.dataset.pyReady) callback();
   else {
     const watch = new MutationObserver(() => {
       if (!root.dataset.pyReady) return;
       watch.disconnect();
-      registerWorker();
+      callback();
     });
     watch.observe(root, { attributes: true, attributeFilter: ["data-py-ready"] });
   }
 }
+
+// Safari has no requestIdleCallback; a short timeout stands in for it (as in main.py).
+const whenIdle = (callback) =>
+  "requestIdleCallback" in window ? requestIdleCallback(callback) : setTimeout(callback, 200);
+
+whenReady(() => whenIdle(fetchLater));
+if ("serviceWorker" in navigator) whenReady(registerWorker);

@@ -2,7 +2,8 @@
 // runs long, even one built-in call that no time check can interrupt (sum(range(10**10))), never
 // freezes the page. js/panels/console.js starts it on the console's first use and terminates it
 // when an entry outlives the time limit. It loads the same local runtime as the page (every file
-// is in the offline cache) and the page's own rnn-page.zip; it asks nothing of any other origin.
+// is in the offline cache) and the page's own rnn-page.zip and rnn-page-later.zip; it asks nothing
+// of any other origin.
 // In: {entry, query} (the page's state as its link). Out: {kind: "ready", welcome, ms},
 // {kind: "result", json} (rnn_py.console.run_json) or {kind: "failed", message}.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
@@ -21,22 +22,30 @@ function wholeStdlib(pyodide, path) {
   pyodide.FS.writeFile(path, new Uint8Array(request.response));
 }
 
+function archive(name) {
+  return fetch(here(name)).then((response) => {
+    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
+}
+
 async function start() {
-  const [pyodide, archive] = await Promise.all([
+  const [pyodide, first, later] = await Promise.all([
     loadPyodide({
       indexURL: here("./vendor/pyodide/"),
       stdLibURL: here("./vendor/pyodide/stdlib-page.zip"),
       stdout: () => {},
       stderr: () => {},
     }),
-    fetch(here("./rnn-page.zip")).then((response) => {
-      if (!response.ok) throw new Error(`rnn-page.zip: HTTP ${response.status}`);
-      return response.arrayBuffer();
-    }),
+    // The page's Python: the first screen's bytecode, then every source and the other modules.
+    archive("./rnn-page.zip"),
+    archive("./rnn-page-later.zip"),
   ]);
   pyodide.registerJsModule("_stdlib_full", { load: (path) => wholeStdlib(pyodide, path) });
   pyodide.runPython("import _stdlib_net");
-  pyodide.unpackArchive(archive, "zip", { extractDir: "/home/pyodide/page" });
+  pyodide.unpackArchive(first, "zip", { extractDir: "/home/pyodide/page" });
+  pyodide.unpackArchive(later, "zip", { extractDir: "/home/pyodide/page" });
+  pyodide.runPython("import _rnn_later; _rnn_later.arrived('/home/pyodide/page')");
   const ns = pyodide.runPython(`
 import sys
 sys.path.insert(0, "/home/pyodide/page")

@@ -492,4 +492,7 @@ page.start()
 window.RnnPage.ready()
 repaint()
 document.documentElement.dataset.pyReady = "1"
-when_idle(lambda _=None: load_at_idle(list(LATER.values())))
+# The LATER panels' modules are in rnn-page-later.zip, which boot.js fetches at idle (build.py).
+import _rnn_later  # noqa: E402
+
+_rnn_later.when_loaded(lambda: when_idle(lambda _=None: load_at_idle(list(LATER.values()))))

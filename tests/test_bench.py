@@ -97,14 +97,20 @@ def test_assets_counts_each_file_once_with_its_gzip_size(tmp_path):
     (tmp_path / "vendor").mkdir()
     data = bytes(range(256)) * 40
     (tmp_path / "vendor" / "a.wasm").write_bytes(data)
+    (tmp_path / "lazy.zip").write_bytes(data * 2)
     base = "http://127.0.0.1:9/"
     urls = [base, base + "vendor/a.wasm", base + "vendor/a.wasm?x=1", "data:,x", base + "gone.js"]
-    files = run.assets(tmp_path, urls, base)
-    sizes = {path: (raw, gz) for path, raw, gz in files}
+    urls.append(base + "lazy.zip")
+    files = run.assets(tmp_path, urls, base, later=[base + "lazy.zip"])
+    sizes = {path: (raw, gz) for path, raw, gz, _ in files}
     assert sizes["vendor/a.wasm"] == (len(data), len(gzip.compress(data, 9, mtime=0)))
     assert sizes["index.html"][0] == len("<p>hello</p>" * 50)
     assert sizes["gone.js"] == (0, 0)  # requested but not in the build: nothing to count
-    assert len(files) == 3
-    assert [f[2] for f in files] == sorted((f[2] for f in files), reverse=True)
-    text = run.asset_table(files)
-    assert text.splitlines()[-1].startswith("| **total, 3 files** |")
+    assert len(files) == 4
+    start = [f for f in files if f[3] == "start"]
+    assert [f[0] for f in files if f[3] == "idle"] == ["lazy.zip"]  # fetched after ready
+    assert [f[2] for f in start] == sorted((f[2] for f in start), reverse=True)
+    lines = run.asset_table(files).splitlines()
+    assert lines[-2].startswith("| **until ready and first numbers, 3 files** |")
+    assert lines[-2].split("|")[3].strip() == f"**{sum(f[2] for f in start):,}**"
+    assert lines[-1].startswith("| **after that, at idle, 1 files** |")

@@ -39,6 +39,9 @@ def test_keeps_working_offline_after_one_visit(browser, site_dir, guard):
         page.get_by_role("button", name="Step Forward").click()
         rows = expected_rows([1.0, 2.0, 3.0, 4.0, 5.0], default_params(), "tanh", upto=2)
         assert table(page) == rows
+        # A panel whose Python comes in rnn-page-later.zip (fetched after ready) opens offline too.
+        page.locator("#code-panel summary").click()
+        page.locator("#code-listing").get_by_text("def step").first.wait_for(timeout=30_000)
         guard.check()
     finally:
         context.close()

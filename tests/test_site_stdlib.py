@@ -43,16 +43,60 @@ def test_the_small_archive_holds_what_the_page_imports_and_names_the_rest(site_d
     assert all(n.endswith(".pyc") for n in small.namelist() if n.endswith((".py", ".pyc")))
 
 
-def test_our_archive_carries_its_bytecode_beside_the_source(site_dir):
-    archive = zipfile.ZipFile(site_dir / build.ARCHIVE)
-    names = set(archive.namelist())
-    assert {"rnn_py/model.py", "page.py"} <= names
-    tag = next(n for n in names if n.startswith("rnn_py/__pycache__/model.")).split(".")[1]
-    for name in names:
-        if name.endswith(".py"):
-            folder, _, file = name.rpartition("/")
-            cached = f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")
-            assert cached in names, name
+def test_our_first_archive_is_the_first_screens_bytecode_and_the_later_one_the_rest(site_dir):
+    first = set(zipfile.ZipFile(site_dir / build.ARCHIVE).namelist())
+    later = set(zipfile.ZipFile(site_dir / build.LATER_ARCHIVE).namelist())
+    # The first screen's modules as sourceless bytecode (x.pyc), nothing else.
+    assert {"rnn_py/__init__.pyc", "rnn_py/model.pyc", "page.pyc", "page_main.pyc"} <= first
+    assert all(name.endswith(".pyc") and "__pycache__" not in name for name in first)
+    assert "rnn_py/source.pyc" not in first and "panels/landscape.pyc" not in first
+    # Every source file is in the later archive; each module's bytecode is in exactly one.
+    sources = {name for name in later if name.endswith(".py")}
+    assert sources == set(build.archive_members())
+    tag = next(n for n in later if n.startswith("rnn_py/__pycache__/source.")).split(".")[1]
+    for name in sources:
+        folder, _, file = name.rpartition("/")
+        cached = f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")
+        assert (name + "c" in first) != (cached in later), name
+    assert {"rnn_py.source", "panels.landscape", "rnn_py.console"} <= build.first_screen(
+        [build.MAIN_MODULE, "panels.code", "panels.landscape", "panels.console"], deep=True
+    ) - build.first_screen()
+
+
+def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base_url, guard):
+    """The page is ready before it asks for rnn-page-later.zip; its panels' modules then import
+    from it, and the Code panel reads the running source from it."""
+    context.add_init_script(EXPOSE_INTERPRETER)
+    context.add_init_script(
+        """new MutationObserver((_, observer) => {
+             if (document.documentElement.dataset.pyReady === undefined) return;
+             observer.disconnect();
+             window.__atReady = performance.getEntriesByType("resource").map((r) => r.name);
+           }).observe(document, { subtree: true, attributes: true,
+                                  attributeFilter: ["data-py-ready"] });"""
+    )
+    page = context.new_page()
+    page.route("**/*", guard.route)
+    page.on("console", guard.console)
+    page.on("pageerror", lambda error: guard.errors.append(f"pageerror: {error}"))
+    page.goto(base_url)
+    page.wait_for_function("window.__atReady !== undefined", timeout=60_000)
+    at_ready = page.evaluate("window.__atReady")
+    assert any(url.endswith("/rnn-page.zip") for url in at_ready)
+    assert not any(url.endswith("/rnn-page-later.zip") for url in at_ready)
+    page.wait_for_function(
+        """() => window.__interpreter.runPython("import sys; 'panels.landscape' in sys.modules")""",
+        timeout=30_000,
+    )
+    page.locator("#code-panel summary").click()
+    listing = page.locator("#code-listing")
+    listing.get_by_text("def step", exact=False).first.wait_for(timeout=30_000)
+    fetched = page.evaluate(
+        """() => performance.getEntriesByType("resource").map((r) => r.name)
+                 .filter((name) => name.endsWith("/rnn-page-later.zip")).length"""
+    )
+    assert fetched == 1
+    guard.check()
 
 
 def test_a_left_out_module_imports_from_the_whole_library_once(context, base_url, guard):
@@ -70,12 +114,14 @@ def test_a_left_out_module_imports_from_the_whole_library_once(context, base_url
     assert not any(url.endswith("/python_stdlib.zip") for url in fetched)  # not at start
     result = page.evaluate(
         """() => window.__interpreter.runPython(`
-import calendar, email.mime.text, statistics
+import calendar, email.mime.text, html, statistics
 text = email.mime.text.MIMEText("ok").get_payload()
-(calendar.isleap(2024), text, statistics.median([3, 1, 2]), "é".encode("cp1252").hex())
+(calendar.isleap(2024), text, statistics.median([3, 1, 2]), "é".encode("cp1252").hex(),
+ html.unescape("&eacute;&amp;"))
 `).toJs()"""
     )
-    assert result == [True, "ok", 2, "e9"]
+    # html.entities is left out too (build.py's LAZY_IMPORTS): html.unescape still finds it.
+    assert result == [True, "ok", 2, "e9", "é&"]
     again = page.evaluate("() => window.__interpreter.runPython('import colorsys; 1')")
     assert again == 1
     assert sum(url.endswith("/python_stdlib.zip") for url in fetched) == 1
