@@ -39,8 +39,8 @@ from . import cells, remember
 from .cellbase import CellParams
 from .model import Params
 from .text import PRESETS, unigram_bits
+from .train import RUN_LENGTH  # evaluations per Train or Random Search click on the page
 
-RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
 WEIGHTS = "weights"  # the kind of event that says where the weights came from
 HAND = "hand"  # its "how" for a slider, a number box or a grid cell
 FRESH = ("default",)  # the "how"s of untrained weights: a clean start for challenge 1

@@ -19,11 +19,14 @@ from .cells import CELLS, params_class
 from .embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
 from .forecast import MAX_STEPS as MAX_FORECAST
 from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' cells, rnn_py.grid)
-from .lessons import CHALLENGES
 from .model import ACTIVATIONS, Params
 from .sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
 from .text import DEFAULT_SEQ_LENGTH, MAX_CHARS, MAX_HIDDEN_TEXT, PRESETS, check_text
 from .train import OPTIMIZERS, PARAM_LIMIT
+
+# How many challenges rnn_py.lessons has (challenge=N in a link): a number here, so that the
+# first screen need not import the lessons; tests/test_lessons.py checks it against them.
+CHALLENGE_COUNT = 11
 
 WEIGHT_LIMIT = 5.0  # the sliders' range, ±; typed values are clamped to it
 # Links and weight files accept what training can reach (it stops at PARAM_LIMIT), so trained
@@ -181,7 +184,7 @@ FIELDS = (
     Field("embed", "embed", "Embed", "bool", always=False),
     Field("fc", "forecast", "Forecast", "bool", always=False),
     Field("fcn", "forecast_steps", "Forecast steps", "int", low=1, high=MAX_FORECAST, always=False),
-    Field("challenge", "challenge", "Challenge", "int", low=1, high=len(CHALLENGES), always=False),
+    Field("challenge", "challenge", "Challenge", "int", low=1, high=CHALLENGE_COUNT, always=False),
     Field("opt", "optimizer", "Optimizer", "choice", choices=OPTIMIZERS, always=False),
     Field("gap", "gap", "Gap", "int", low=remember.MIN_GAP, high=remember.MAX_GAP, always=False),
     Field("batch", "batch", "Batch size", "int", low=1, high=MAX_BATCH, always=False),

@@ -26,6 +26,7 @@ OPTIMIZER_LABELS = {"gd": "Gradient descent", "adam": "Adam"}
 ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8
 
 LOSS_LIMIT = 1e30  # a loss above this counts as diverged
+RUN_LENGTH = 300  # evaluations per Train or Random Search click on the page
 PARAM_LIMIT = 1e6  # so does a weight or bias of larger magnitude
 
 

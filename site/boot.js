@@ -193,9 +193,10 @@ function whenReady(callback) {
   }
 }
 
-// Safari has no requestIdleCallback; a short timeout stands in for it (as in main.py).
+// Safari has no requestIdleCallback; a short timeout stands in for it (as in main.py). Where
+// idle callbacks never come (Chromium in a frame of another site, measured), at most a second.
 const whenIdle = (callback) =>
-  "requestIdleCallback" in window ? requestIdleCallback(callback) : setTimeout(callback, 200);
+  "requestIdleCallback" in window ? requestIdleCallback(callback, { timeout: 1000 }) : setTimeout(callback, 200);
 
 whenReady(() => whenIdle(fetchLater));
 if ("serviceWorker" in navigator) whenReady(registerWorker);

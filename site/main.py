@@ -15,7 +15,6 @@ from pyscript import document, window
 
 import rnn_py
 from rnn_py.gateview import preset_settings
-from rnn_py.lessons import RUN_LENGTH  # evaluations per Train or Search click, the same for both
 from rnn_py.state import (
     LR_RANGE,
     MAX_HIDDEN,
@@ -32,6 +31,7 @@ from rnn_py.state import (
     to_query,
     with_weight,
 )
+from rnn_py.train import RUN_LENGTH  # evaluations per Train or Search click, the same for both
 from rnn_py.view import run_summary, timesteps_csv
 
 PER_FRAME = 4  # steps drawn per frame at most: a small run animates over 75 frames, about 1.5 s
@@ -435,7 +435,6 @@ async def on_import_weights(event):
 # The first screen's panels are imported now (one import line per panel, below); the others
 # (LATER) when first opened, when a run starts (the landscape draws every run's path) or once
 # the browser is idle after start-up, whichever comes first, so the controls are enabled sooner.
-import panels.challenges  # noqa: E402, F401 (binds the Challenges panel)
 import panels.code  # noqa: E402, F401 (the Code panel and the notebook download)
 import panels.embed  # noqa: E402, F401 (one-panel embeds, open=, messages to the host page)
 import panels.forecast  # noqa: E402, F401 (the Forecast switch and steps)
@@ -444,6 +443,7 @@ import panels.text  # noqa: E402, F401 (text mode: your own text, a character-le
 from panels import weights  # noqa: E402, F401 (binds the weight grids)
 
 LATER = {  # a <details> panel: the module with its handlers
+    "#challenges-panel": "panels.challenges",  # Challenges (it catches up from the events)
     "#cells-panel": "panels.cells",  # the Compare cells panel
     "#landscape-panel": "panels.landscape",  # the Loss landscape panel
     "#units-panel": "panels.units",  # the Memory panel
@@ -469,13 +469,8 @@ def bind_later(selector, name):
 
 
 def when_idle(callback):
-    """Call callback(None) at the browser's next idle moment; Safari has no
-    requestIdleCallback, so there a short timeout stands in for it."""
-    once = create_once_callable(callback)
-    if hasattr(window, "requestIdleCallback"):
-        window.requestIdleCallback(once)
-    else:
-        window.setTimeout(once, 200)
+    """Call callback(None) at the browser's next idle moment (js/index.js: RnnPage.idle)."""
+    window.RnnPage.idle(create_once_callable(callback))
 
 
 def load_at_idle(names):

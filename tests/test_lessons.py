@@ -677,3 +677,14 @@ class _S:
 
     def __init__(self, loss):
         self.status, self.evaluations, self.loss, self.best_loss = "done", RUN_LENGTH, loss, loss
+
+
+def test_links_accept_exactly_the_challenges_there_are():
+    """state.CHALLENGE_COUNT (kept there so the first screen need not import the lessons)."""
+    from rnn_py import lessons, state
+
+    assert len(lessons.CHALLENGES) == state.CHALLENGE_COUNT
+    n = len(lessons.CHALLENGES)
+    assert state.from_query(f"challenge={n}")[0].challenge == n
+    good, notices = state.from_query(f"challenge={n + 1}")
+    assert good.challenge is None and notices

@@ -62,8 +62,9 @@ DRAG_AND_SCROLL = """async () => {
     slider.dispatchEvent(new Event("input", { bubbles: true }));
     seen.push(window.RnnPage.visibleViews());
   }
-  return { last: [...table.querySelectorAll("tr:last-child :is(th, td)")].map((td) => td.textContent),
-           pending: window.RnnPage.addressPending(), seen };
+  const last = table.querySelectorAll("tr:last-child :is(th, td)");
+  return { last: [...last].map((td) => td.textContent), pending: window.RnnPage.addressPending(),
+           seen };
 }"""
 
 

@@ -167,6 +167,10 @@ window.RnnPage = {
   visibleViews, onSettle, settle,
   failed: (text) => window.RnnStart.failed(text),
   reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
+  // The browser's next idle moment. Safari has no requestIdleCallback (a short timeout stands in),
+  // and Chromium in a frame of another site never calls it back (measured): at most a second.
+  idle: (callback) => ("requestIdleCallback" in window
+    ? requestIdleCallback(callback, { timeout: 1000 }) : setTimeout(callback, 200)),
 };
 
 // The default view, computed at build time by rnn_py (build.py), drawn before Python is ready;

@@ -178,3 +178,5 @@ def on_list_click(event):
 
 
 page.listeners.append(follow)
+if page.session is not None:  # imported after start-up (main.LATER): catch up with the visit
+    follow(page.session)
