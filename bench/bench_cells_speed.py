@@ -1,0 +1,149 @@
+"""The Python cost of one repaint and one training epoch for each cell, before and after a change.
+
+    python3 bench/bench_cells_speed.py                 (base: where this branch left main)
+    python3 bench/bench_cells_speed.py --base 5aba49d  (any commit)
+    python3 bench/bench_cells_speed.py --rounds 9 --quick
+
+The base commit's rnn_py is exported with `git archive` into a temporary folder as the package
+`rnn_py_base` (rnn_py imports itself only relatively, so both live in one process), and every
+figure is timed for the base and for this worktree in turns (interleaved rounds), as CPU time of
+this process (time.process_time), so other sessions on the machine disturb both sides alike. A
+figure is the median over the rounds of the mean per call within a round, in milliseconds.
+
+Rows, for seq=sine&norm=1 with n = 8 hidden units (and n = 1) and T = 12 and 64:
+- snapshot: rnn_py.view.snapshot_json of the state, with view's one-entry model cache cleared
+  first, as after a slider drag or a typed weight (everything a repaint computes);
+- backward, reach: cells.backward and cells.reach alone (reach after a backward of the same
+  weights, as view calls them);
+- epoch: one BPTT epoch of train_bptt (gradient descent), the step the training animation runs;
+- to_query, weight_cells, check_params: the per-snapshot overheads on their own.
+No assertions: figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def export_base(commit: str, folder: Path) -> None:
+    """rnn_py at commit, unpacked as folder/rnn_py_base."""
+    data = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "rnn_py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "rnn_py").rename(folder / "rnn_py_base")
+
+
+def default_base() -> str:
+    out = subprocess.run(
+        ["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True
+    )
+    return out.stdout.strip() or "HEAD"
+
+
+class Version:
+    """One version of rnn_py and the calls that are timed on it."""
+
+    def __init__(self, package: str):
+        self.state = importlib.import_module(package + ".state")
+        self.view = importlib.import_module(package + ".view")
+        self.cells = importlib.import_module(package + ".cells")
+        self.grid = importlib.import_module(package + ".grid")
+        self.train = importlib.import_module(package + ".train")
+
+    def cases(self, cell: str, n: int, T: int) -> dict:
+        state, _ = self.state.from_query(f"seq=sine&norm=1&n={n}&cell={cell}&len={T}")
+        params, xs = state.params, state.xs()
+        view, cells, train = self.view, self.cells, self.train
+
+        def snapshot():
+            view._model_part.cache_clear()
+            view.snapshot_json(state, view.History(), running="bptt")
+
+        def backward():
+            cells.backward(params, xs, state.activation)
+
+        def reach():
+            cells.backward(params, xs, state.activation)
+            cells.reach(params, xs, state.activation)
+
+        epochs = train.train_bptt(params, xs, state.activation, lr=1e-4, epochs=10**9)
+
+        def epoch():
+            next(epochs)
+
+        return {
+            "snapshot": snapshot,
+            "backward": backward,
+            "backward+reach": reach,
+            "epoch": epoch,
+            "to_query": lambda: self.state.to_query(state),
+            "weight_cells": lambda: self.grid.weight_cells(params),
+            "check_params": lambda: cells.check_params(params),
+        }
+
+
+def per_call_ms(fn, seconds: float) -> float:
+    """The mean CPU time of one call, over about `seconds` of calls."""
+    fn()
+    calls, start = 0, time.process_time()
+    while True:
+        fn()
+        calls += 1
+        spent = time.process_time() - start
+        if spent >= seconds:
+            return 1000.0 * spent / calls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default=None, help="the commit to compare with")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="n = 8 only, shorter rounds")
+    args = parser.parse_args()
+    base = args.base or default_base()
+    folder = Path(tempfile.mkdtemp(prefix="rnn_base_"))
+    export_base(base, folder)
+    sys.path.insert(0, str(folder))
+    versions = {"base": Version("rnn_py_base"), "now": Version("rnn_py")}
+    seconds = 0.05 if args.quick else 0.1
+    sizes = [(8, 12), (8, 64)] if args.quick else [(1, 12), (8, 12), (8, 64)]
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    print(f"CPU ms per call (process_time), median of {args.rounds} interleaved rounds")
+    print(f"base = {base[:10]}, now = worktree at {head} (with uncommitted changes, if any)")
+    print()
+    print("| cell | n | T | what | base ms | now ms | now/base |")
+    print("|---|--:|--:|---|--:|--:|--:|")
+    for cell in ("vanilla", "gru", "lstm"):
+        for n, T in sizes:
+            cases = {name: v.cases(cell, n, T) for name, v in versions.items()}
+            for what in cases["now"]:
+                times = {"base": [], "now": []}
+                for _ in range(args.rounds):
+                    for name in versions:
+                        times[name].append(per_call_ms(cases[name][what], seconds))
+                b, a = statistics.median(times["base"]), statistics.median(times["now"])
+                print(f"| {cell} | {n} | {T} | {what} | {b:.3f} | {a:.3f} | {a / b:.2f} |")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
