@@ -213,7 +213,7 @@ def reach(params, xs, activation="tanh"):
     if tr is None:
         tr = _forward(params, xs, make_cell(params.CELL))
     rows = _lstm_reach_rows(params, tr) if params.CELL == "lstm" else _gru_reach_rows(params, tr)
-    return [math.sqrt(sum(v * v for row in J for v in row)) for J in rows]
+    return [math.sqrt(sum(sum(map(mul, row, row)) for row in J)) for J in rows]
 
 
 # The reach's matrix products: [col·v for col in columns], with math.sumprod where the Python
@@ -268,11 +268,12 @@ def _lstm_reach_rows(params, tr):
 
     Each row carries (dh, dc) back as `lstm.Cell.step_back` does with grads=None, starting from
     (unit vector, 0) at T−1: dc ← dc + dh ⊙ o(1 − tanh²c_t), then
-        dh_{t−1} = W_hᵀ·[dc ⊙ c̃ i(1 − i), dc ⊙ c_{t−1} f(1 − f), dh ⊙ tanh(c_t) o(1 − o),
-                        dc ⊙ i(1 − c̃²)]   (the four gates' W_h· stacked),
-        dc_{t−1} = dc ⊙ f."""
+        dh_{t−1} = W_hoᵀ·(dh ⊙ tanh(c_t) o(1 − o)) + Cᵀ·dc,   dc_{t−1} = dc ⊙ f,
+    where C = ∂c_t/∂h_{t−1} = diag(c̃ i(1 − i))·W_hi + diag(c_{t−1} f(1 − f))·W_hf
+    + diag(i(1 − c̃²))·W_hc, made once per step for all n rows."""
     n, T = params.n, len(tr.h)
-    cols = _columns(params.w_hi, params.w_hf, params.w_ho, params.w_hc)
+    cols_o = _columns(params.w_ho)
+    cols_ifc = list(zip(_columns(params.w_hi), _columns(params.w_hf), _columns(params.w_hc)))
     J = [[1.0 if i == k else 0.0 for i in range(n)] for k in range(n)]
     D = [[0.0] * n for _ in range(n)]  # ∂h_{T−1}/∂c_t, row by row
     out = [None] * T
@@ -281,15 +282,19 @@ def _lstm_reach_rows(params, tr):
         g, c_prev = tr.gates[t], tr.c[t - 1]
         i_, f, o, cc, tc = g["i"], g["f"], g["o"], g["cc"], g["tc"]
         through_h = [ok * (1.0 - tk * tk) for ok, tk in zip(o, tc)]
+        go = [tk * ok * (1.0 - ok) for tk, ok in zip(tc, o)]
         gi = [gk * ik * (1.0 - ik) for gk, ik in zip(cc, i_)]
         gf = [cp * fk * (1.0 - fk) for cp, fk in zip(c_prev, f)]
-        go = [tk * ok * (1.0 - ok) for tk, ok in zip(tc, o)]
         gc = [ik * (1.0 - gk * gk) for ik, gk in zip(i_, cc)]
+        # column j of [W_ho; C]: what row j of W_hoᵀ and of Cᵀ multiply
+        cols = [
+            [*col_o, *(a * x + b * y + c * z for a, x, b, y, c, z in zip(gi, ci, gf, cf, gc, cc_))]
+            for col_o, (ci, cf, cc_) in zip(cols_o, cols_ifc)
+        ]
         new_j, new_d = [], []
         for dh, dc in zip(J, D):
             dc = [a + e * b for a, e, b in zip(dc, dh, through_h)]
-            v = [*map(mul, dc, gi), *map(mul, dc, gf), *map(mul, dh, go), *map(mul, dc, gc)]
-            new_j.append(_dots(cols, v))
+            new_j.append(_dots(cols, [*map(mul, dh, go), *dc]))
             new_d.append(list(map(mul, dc, f)))
         J = out[t - 1] = new_j
         D = new_d
