@@ -15,7 +15,7 @@ own tight loops in `model`, which this dispatches to.
 import math
 from array import array
 from itertools import repeat
-from operator import add, mul
+from operator import mul
 
 from . import gru, lstm, model
 from .cellbase import CellParams, gate_names
@@ -240,10 +240,10 @@ def _gru_reach_rows(params, tr):
 
     Row by row this is `gru.Cell.step_back` with grads=None: with dh a row of J_t,
         dh_{t−1} = dh ⊙ z + e ⊙ r + W_hzᵀ·(dh ⊙ α) + W_hrᵀ·(e ⊙ s),  e = W_hhᵀ·(dh ⊙ β),
-    α = (h_{t−1} − h̃) ⊙ z(1 − z), β = (1 − z) ⊙ (1 − h̃²), s = h_{t−1} ⊙ r(1 − r)."""
+    α = (h_{t−1} − h̃) ⊙ z(1 − z), β = (1 − z) ⊙ (1 − h̃²), s = h_{t−1} ⊙ r(1 − r); the
+    per-step factors go into the columns once, so each row is two rounds of dot products."""
     n, T = params.n, len(tr.h)
-    cols_hh = _columns(params.w_hh)
-    cols_zr = _columns(params.w_hz, params.w_hr)
+    cols_hh, cols_hz, cols_hr = (_columns(w) for w in (params.w_hh, params.w_hz, params.w_hr))
     J = [[1.0 if i == k else 0.0 for i in range(n)] for k in range(n)]
     out = [None] * T
     out[T - 1] = J
@@ -253,13 +253,16 @@ def _gru_reach_rows(params, tr):
         alpha = [(hp - hk) * zk * (1.0 - zk) for hp, hk, zk in zip(h_prev, hc, z)]
         beta = [(1.0 - zk) * (1.0 - hk * hk) for zk, hk in zip(z, hc)]
         s = [hp * rk * (1.0 - rk) for hp, rk in zip(h_prev, r)]
-        new = []
-        for dh in J:
-            e = _dots(cols_hh, list(map(mul, dh, beta)))
-            v = [*map(mul, dh, alpha), *map(mul, e, s)]
-            base = [a * zk + b * rk for a, zk, b, rk in zip(dh, z, e, r)]
-            new.append(list(map(add, base, _dots(cols_zr, v))))
-        J = out[t - 1] = new
+        # e_j = column j of diag(β)·W_hh, times dh
+        cols_e = [list(map(mul, beta, col)) for col in cols_hh]
+        # dh_{t−1}[j] = column j of [diag(α)·W_hz + diag(z); diag(s)·W_hr + diag(r)], times [dh; e]
+        cols_back = []
+        for j, (col_z, col_r) in enumerate(zip(cols_hz, cols_hr)):
+            col = [*map(mul, alpha, col_z), *map(mul, s, col_r)]
+            col[j] += z[j]
+            col[n + j] += r[j]
+            cols_back.append(col)
+        J = out[t - 1] = [_dots(cols_back, [*dh, *_dots(cols_e, dh)]) for dh in J]
     return out
 
 
