@@ -10,7 +10,6 @@ zeros, to_dict, from_dict, is_finite.
 
 import math
 import random
-from functools import cache
 
 from .model import _check_n, _number
 
@@ -39,7 +38,7 @@ class CellParams:
     @classmethod
     def names(cls):
         """Every weight's name in storage order: per gate w_x·, w_h·, b_·, then w_hy, b_y."""
-        return _names(cls)
+        return (*(name for g in cls.GATES for name in gate_names(g)), "w_hy", "b_y")
 
     @property
     def n(self):
@@ -166,14 +165,22 @@ class CellParams:
                         f"{name} must be a {n}×{n} grid: a list of {n} row(s), "
                         f"each a list of {n} number(s)."
                     )
-                weights[name] = [_numbers(row, f"{name}[{i}]") for i, row in enumerate(v)]
+                weights[name] = [cls._numbers(row, f"{name}[{i}]") for i, row in enumerate(v)]
             else:
                 if not isinstance(v, list | tuple) or len(v) != n:
                     raise ValueError(
                         f"{name} must be a list of {n} number(s), one per hidden unit."
                     )
-                weights[name] = _numbers(v, name)
+                weights[name] = cls._numbers(v, name)
         return cls(**weights)
+
+    @staticmethod
+    def _numbers(values, name):
+        """values as a list of finite floats, each checked by _number (naming name[i]) unless
+        they all are finite floats already, the common case, checked at once."""
+        if set(map(type, values)) == {float} and all(map(math.isfinite, values)):
+            return list(values)
+        return [_number(w, f"{name}[{i}]") for i, w in enumerate(values)]
 
     def __eq__(self, other):
         return type(self) is type(other) and self.to_dict() == other.to_dict()
@@ -181,19 +188,6 @@ class CellParams:
     def __repr__(self):
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.names())
         return f"{type(self).__name__}({inner})"
-
-
-@cache
-def _names(cls):
-    return (*(name for g in cls.GATES for name in gate_names(g)), "w_hy", "b_y")
-
-
-def _numbers(values, name):
-    """values as a list of finite floats, each checked by _number (naming name[i]) unless they
-    all are finite floats already, the common case, checked at once."""
-    if set(map(type, values)) == {float} and all(map(math.isfinite, values)):
-        return list(values)
-    return [_number(w, f"{name}[{i}]") for i, w in enumerate(values)]
 
 
 def _gate_hint(cls, name):
