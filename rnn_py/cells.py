@@ -139,22 +139,26 @@ def backward(params, xs, activation="tanh", targets=None):
 
 
 # The last forward trace `backward` made, for `reach` and `cell_state_reach` of the same
-# weights and inputs (the page asks for all three of one model): keyed by the exact bytes of
-# every weight and input, so -0.0 and 0.0, or two nans, are never confused with each other.
-_LAST = [None, None]
-
-
-def _trace_key(params, xs):
-    return params.CELL, array("d", params.flat()).tobytes(), array("d", xs).tobytes()
+# weights and inputs (the page asks for all three of one model). Kept with a copy of the weights
+# (they may be changed in place later) and compared by the exact bytes of every weight and input,
+# so -0.0 and 0.0, or two nans, are never taken for each other.
+_LAST = ["", [], [], None]  # cell, weights, inputs, trace
 
 
 def _remember_trace(params, xs, trace):
-    _LAST[:] = _trace_key(params, xs), trace
+    _LAST[:] = params.CELL, params.flat(), xs, trace
+
+
+def _same_numbers(a, b):
+    return len(a) == len(b) and array("d", a).tobytes() == array("d", b).tobytes()
 
 
 def _last_trace(params, xs):
     """The trace `backward` last made if it was of these weights and inputs, else None."""
-    return _LAST[1] if _LAST[0] == _trace_key(params, xs) else None
+    cell, weights, inputs, trace = _LAST
+    if cell == params.CELL and _same_numbers(inputs, xs) and _same_numbers(weights, params.flat()):
+        return trace
+    return None
 
 
 def _backward(params, xs, cell, targets=None):

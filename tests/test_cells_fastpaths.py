@@ -141,3 +141,15 @@ def test_weight_cells_are_fresh_each_time(params):
     again = grid.weight_cells(params)
     assert again[0]["index"] == [0] and again[1]["label"] != "spoilt"
     assert [c["value"] for c in again] == params.flat()
+
+
+def test_reach_sees_weights_changed_in_place_after_backward():
+    """The console may set params.w_hh[0][0] = … on the page's own weights: no stale trace."""
+    params, xs = _params("gru", 3, 9), _xs(9)
+    cells.backward(params, xs)
+    before = cells.reach(params, xs)
+    params.w_hz[0][1] += 2.0
+    params.w_xr[2] = -0.0 if params.w_xr[2] == 0.0 else params.w_xr[2] * 3
+    after = cells.reach(params, xs)
+    assert after != before
+    assert after == pytest.approx(_reach_by_sweeps(params, xs), rel=1e-12)
