@@ -17,7 +17,8 @@ Rows, for seq=sine&norm=1 with n = 8 hidden units (and n = 1) and T = 12 and 64:
   weights, as view calls them);
 - epoch: one BPTT epoch of train_bptt (gradient descent), the step the training animation runs;
 - to_query, weight_cells, check_params: the per-snapshot overheads on their own.
-No assertions: figures only.
+With --pyodide the same table is timed in the page's own Pyodide, run by Node.js from the
+build's vendored copy (CPU time from Node's process.cpuUsage). No assertions: figures only.
 """
 
 from __future__ import annotations
@@ -99,37 +100,23 @@ class Version:
         }
 
 
-def per_call_ms(fn, seconds: float) -> float:
+def per_call_ms(fn, seconds: float, clock=time.process_time) -> float:
     """The mean CPU time of one call, over about `seconds` of calls."""
     fn()
-    calls, start = 0, time.process_time()
+    calls, start = 0, clock()
     while True:
         fn()
         calls += 1
-        spent = time.process_time() - start
+        spent = clock() - start
         if spent >= seconds:
             return 1000.0 * spent / calls
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--base", default=None, help="the commit to compare with")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="n = 8 only, shorter rounds")
-    args = parser.parse_args()
-    base = args.base or default_base()
-    folder = Path(tempfile.mkdtemp(prefix="rnn_base_"))
-    export_base(base, folder)
-    sys.path.insert(0, str(folder))
+def table(rounds: int, quick: bool, clock=time.process_time) -> None:
+    """Print the table rows, timing rnn_py_base and rnn_py (both importable) in turns."""
     versions = {"base": Version("rnn_py_base"), "now": Version("rnn_py")}
-    seconds = 0.05 if args.quick else 0.1
-    sizes = [(8, 12), (8, 64)] if args.quick else [(1, 12), (8, 12), (8, 64)]
-    head = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    print(f"CPU ms per call (process_time), median of {args.rounds} interleaved rounds")
-    print(f"base = {base[:10]}, now = worktree at {head} (with uncommitted changes, if any)")
-    print()
+    seconds = 0.05 if quick else 0.1
+    sizes = [(8, 12), (8, 64)] if quick else [(1, 12), (8, 12), (8, 64)]
     print("| cell | n | T | what | base ms | now ms | now/base |")
     print("|---|--:|--:|---|--:|--:|--:|")
     for cell in ("vanilla", "gru", "lstm"):
@@ -137,12 +124,75 @@ def main() -> None:
             cases = {name: v.cases(cell, n, T) for name, v in versions.items()}
             for what in cases["now"]:
                 times = {"base": [], "now": []}
-                for _ in range(args.rounds):
+                for _ in range(rounds):
                     for name in versions:
-                        times[name].append(per_call_ms(cases[name][what], seconds))
+                        times[name].append(per_call_ms(cases[name][what], seconds, clock))
                 b, a = statistics.median(times["base"]), statistics.median(times["now"])
                 print(f"| {cell} | {n} | {T} | {what} | {b:.3f} | {a:.3f} | {a / b:.2f} |")
             sys.stdout.flush()
+
+
+# Runs `table` inside Pyodide under Node.js, from the build's vendored copy (python3 build.py
+# first): the worktree and the base export are mounted, and CPU time is Node's
+# process.cpuUsage() (user + system), the nearest thing to process_time there.
+PYODIDE_MJS = """
+const [indexURL, root, base, rounds, quick] = process.argv.slice(2);
+const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL });
+for (const [dir, at] of [[root, "/wt"], [base, "/base"]]) {
+  pyodide.FS.mkdir(at);
+  pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: dir }, at);
+}
+pyodide.runPython(`
+import sys, js
+sys.path[:0] = ["/wt", "/wt/bench", "/base"]
+import bench_cells_speed as b
+def cpu():
+    u = js.process.cpuUsage()
+    return (u.user + u.system) / 1e6
+print("Pyodide", sys.version.split()[0])
+b.table(${rounds}, ${quick === "1" ? "True" : "False"}, cpu)
+`);
+"""
+
+
+def run_in_pyodide(folder: Path, rounds: int, quick: bool) -> None:
+    import build
+
+    index = build.OUT / "vendor" / "pyodide"
+    if not (index / "pyodide.mjs").exists():
+        sys.exit(f"No Pyodide at {index}: run python3 build.py first.")
+    script = folder / "bench.mjs"
+    script.write_text(PYODIDE_MJS)
+    subprocess.run(
+        ["node", str(script), f"{index}/", str(ROOT), str(folder), str(rounds), str(int(quick))],
+        check=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default=None, help="the commit to compare with")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="n = 8 only, shorter rounds")
+    parser.add_argument("--pyodide", action="store_true", help="in Pyodide under Node.js")
+    args = parser.parse_args()
+    base = args.base or default_base()
+    folder = Path(tempfile.mkdtemp(prefix="rnn_base_"))
+    export_base(base, folder)
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    clock = "Node's process.cpuUsage" if args.pyodide else "process_time"
+    print(f"CPU ms per call ({clock}), median of {args.rounds} interleaved rounds")
+    print(f"base = {base[:10]}, now = worktree at {head} (with uncommitted changes, if any)")
+    print()
+    sys.stdout.flush()
+    if args.pyodide:
+        run_in_pyodide(folder, args.rounds, args.quick)
+        return
+    sys.path.insert(0, str(folder))
+    table(args.rounds, args.quick)
 
 
 if __name__ == "__main__":
