@@ -4,8 +4,11 @@ A cell is the recurrent core: the vanilla cell (`model`), the GRU (`gru`) and th
 Each module has the same small interface: `Params` (its weights by name, with `random`, `flat`,
 `from_flat`, `to_dict`, `from_dict`), and `Cell` with `step(p, u, h, c)` → (gates, h, c) and its
 mirror `step_back`. This module runs a whole sequence through whichever cell the weights belong
-to (`forward`, `backward`, `reach`) without asking which one it is; the vanilla cell keeps its
-own tight loops in `model`, which this dispatches to.
+to (`forward`, `backward`) without asking which one it is; the vanilla cell keeps its own tight
+loops in `model`, which this dispatches to. `reach` carries each gated cell's per-step Jacobian
+back from the gate values of the forward pass (the same numbers its `step_back` would send back
+from unit vectors, without the weights' gradients), reusing the trace of the `backward` just
+made for the same weights and inputs, as the page asks for both.
 
     y_t = W_hy·h_t + b_y,  h_{−1} = c_{−1} = 0,  L = mean squared error of y_t against its target
 """
