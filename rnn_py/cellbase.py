@@ -165,17 +165,22 @@ class CellParams:
                         f"{name} must be a {n}×{n} grid: a list of {n} row(s), "
                         f"each a list of {n} number(s)."
                     )
-                weights[name] = [
-                    [_number(w, f"{name}[{i}][{j}]") for j, w in enumerate(row)]
-                    for i, row in enumerate(v)
-                ]
+                weights[name] = [cls._numbers(row, f"{name}[{i}]") for i, row in enumerate(v)]
             else:
                 if not isinstance(v, list | tuple) or len(v) != n:
                     raise ValueError(
                         f"{name} must be a list of {n} number(s), one per hidden unit."
                     )
-                weights[name] = [_number(w, f"{name}[{i}]") for i, w in enumerate(v)]
+                weights[name] = cls._numbers(v, name)
         return cls(**weights)
+
+    @staticmethod
+    def _numbers(values, name):
+        """values as a list of finite floats, each checked by _number (naming name[i]) unless
+        they all are finite floats already, the common case, checked at once."""
+        if set(map(type, values)) == {float} and all(map(math.isfinite, values)):
+            return list(values)
+        return [_number(w, f"{name}[{i}]") for i, w in enumerate(values)]
 
     def __eq__(self, other):
         return type(self) is type(other) and self.to_dict() == other.to_dict()

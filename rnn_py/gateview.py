@@ -11,6 +11,7 @@ forget-gate presets. rnn_py.view calls these for any cell that is not the vanill
 from __future__ import annotations
 
 import math
+from operator import mul
 
 from . import cells, gru, lstm
 from .view import _mi, _num, _vec, cell, log_drawable
@@ -34,9 +35,16 @@ def columns(cell_name: str, remember: bool) -> list[list[str]]:
     return [["t", ""], ["x", "t"], ["h", "t"], *gates, ["y", "t"], target, ["error", ""]]
 
 
+_FOUR_PLACES = "{:.4f}".format
+
+
 def vector_text(v) -> str:
     """A vector in a table cell: one number alone, several in brackets."""
-    return cell(v[0]) if len(v) == 1 else "[" + ", ".join(cell(x) for x in v) + "]"
+    if len(v) == 1:
+        return cell(v[0])
+    if sum(map(abs, v)) < 1e6:  # every entry finite and below 1e6: cell's 4 decimals for all
+        return "[" + ", ".join(map(_FOUR_PLACES, v)) + "]"
+    return "[" + ", ".join(cell(x) for x in v) + "]"
 
 
 def gate_cells(cell_name: str, trace, t: int) -> list[str]:
@@ -152,13 +160,13 @@ def cell_state_part(params, xs, grads) -> dict:
     """The LSTM's extra chart series: c_t per unit ("c"), the cell-state reach ‖∂c_{T−1}/∂c_t‖
     along c alone ("reach_c", log scale), and "c_flow"[t] = ‖∂L/∂c_t ⊙ f_t‖, the gradient that
     flows back along the c lane from c_t to c_{t−1} (None at t = 0)."""
-    trace, T, n = grads.trace, len(xs), params.n
+    trace, T = grads.trace, len(xs)
     flow = [None]
     for t in range(1, T):
-        f = trace.gates[t]["f"]
-        flow.append(log_drawable(math.sqrt(sum((grads.dc[t][i] * f[i]) ** 2 for i in range(n)))))
+        along = list(map(mul, grads.dc[t], trace.gates[t]["f"]))
+        flow.append(log_drawable(math.sqrt(sum(map(mul, along, along)))))
     return {
-        "c": [[trace.c[t][i] for t in range(T)] for i in range(n)],
+        "c": [list(unit) for unit in zip(*trace.c, strict=True)],
         "reach_c": [log_drawable(r) for r in cells.cell_state_reach(params, xs)],
         "c_flow": flow,
     }

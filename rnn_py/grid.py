@@ -10,6 +10,7 @@ shape follows from it: `w_x·`, `b_·`, `w_hy` hold one number per hidden unit, 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from . import cells
 
@@ -84,15 +85,21 @@ def weight_cells(params) -> list[dict]:
     >>> [c["label"] for c in weight_cells(Params.zeros(2))][:6]
     ['W_xh[1]', 'W_xh[2]', 'W_hh[1,1]', 'W_hh[1,2]', 'W_hh[2,1]', 'W_hh[2,2]']
     """
-    n = params.n
-    out = []
-    for name in _order(params):
-        for index in _indices(name, n):
-            out.append({
-                "param": name, "index": list(index), "label": cell_label(name, index),
-                "gate": gate_of(name), "value": _value(params, name, index),
-            })  # fmt: skip
-    return out
+    values = params.flat()  # in the same order as the cells' templates
+    return [{**cell, "index": list(cell["index"]), "value": float(v)}
+            for cell, v in zip(_templates(params.CELL, params.n), values, strict=True)]  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def _templates(cell_name, n):
+    """Every grid cell of a cell's weights with n units, without its value: the same for all
+    weights of that shape, so made once (weight_cells copies what it hands out)."""
+    order = _order(cells.params_class(cell_name))
+    return tuple(
+        {"param": name, "index": index, "label": cell_label(name, index), "gate": gate_of(name)}
+        for name in order
+        for index in _indices(name, n)
+    )
 
 
 def _value(params, name, index):

@@ -67,16 +67,13 @@ class Cell:
         da_z = [e * (hp - hk) * zk * (1.0 - zk) for e, hp, hk, zk in zip(dh, h_prev, hc, z)]
         # a_h = u_h + W_hh·(r ⊙ h_{t−1}) + b_h  ⇒  ∂(r ⊙ h_{t−1}) = W_hhᵀ·da_h
         rh = list(map(mul, r, h_prev))
-        drh = [0.0] * len(h_prev)
-        for d, w in zip(da_h, p.w_hh):
-            drh = [a + d * wk for a, wk in zip(drh, w)]
+        drh = [dot(column, da_h) for column in zip(*p.w_hh)]
         # r = σ(a_r): da_r = ∂r·r(1 − r), with ∂r = ∂(r ⊙ h_{t−1})·h_{t−1}
         da_r = [e * hp * rk * (1.0 - rk) for e, hp, rk in zip(drh, h_prev, r)]
         # dh_{t−1} also flows through r ⊙ h_{t−1} and through the gates: W_hrᵀ·da_r + W_hzᵀ·da_z
-        dh_prev = [a + e * rk for a, e, rk in zip(dh_prev, drh, r)]
-        for da, w in ((da_r, p.w_hr), (da_z, p.w_hz)):
-            for d, row in zip(da, w):
-                dh_prev = [a + d * wk for a, wk in zip(dh_prev, row)]
+        da_rz = [*da_r, *da_z]  # the two gates stacked: W_hrᵀ·da_r + W_hzᵀ·da_z in one
+        through_gates = [dot(column, da_rz) for column in zip(*p.w_hr, *p.w_hz)]
+        dh_prev = [a + e * rk + b for a, e, rk, b in zip(dh_prev, drh, r, through_gates)]
         # a_g = … + W_hg·(its input) + b_g  ⇒  ∂L/∂W_hg += da_g·(its input)ᵀ, ∂L/∂b_g += da_g
         if grads is not None:
             for da, src, gw, gb in (

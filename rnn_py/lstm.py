@@ -78,16 +78,14 @@ class Cell:
         da_c = [d * ik * (1.0 - gk * gk) for d, ik, gk in zip(dc, i_, cc)]
         dc_prev = list(map(mul, dc, f))
         # a_g = u_g + W_hg·h_{t−1} + b_g  ⇒  ∂L/∂W_hg += da_g·h_{t−1}ᵀ, ∂L/∂b_g += da_g,
-        # and h_{t−1} gets W_hgᵀ·da_g from every gate
+        # and h_{t−1} gets W_hgᵀ·da_g from every gate: Σ_g W_hgᵀ·da_g, the four stacked
         du = {"i": da_i, "f": da_f, "o": da_o, "c": da_c}
-        dh_prev = [0.0] * len(h_prev)
-        for g in GATES:
-            da, w = du[g], getattr(p, "w_h" + g)
-            for d, row in zip(da, w):
-                dh_prev = [a + d * wk for a, wk in zip(dh_prev, row)]
-            if grads is not None:
+        W_h, da = [*p.w_hi, *p.w_hf, *p.w_ho, *p.w_hc], [*da_i, *da_f, *da_o, *da_c]
+        dh_prev = [dot(column, da) for column in zip(*W_h)]
+        if grads is not None:
+            for g in GATES:
                 gw, gb = getattr(grads, "w_h" + g), getattr(grads, "b_" + g)
-                for k, d in enumerate(da):
+                for k, d in enumerate(du[g]):
                     gw[k] = [v + d * hp for v, hp in zip(gw[k], h_prev)]
                     gb[k] += d
         return du, dh_prev, dc_prev

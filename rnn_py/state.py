@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote
 
@@ -208,6 +209,11 @@ KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
 
 def format_number(x: float) -> str:
     """The shortest text that reads back as exactly x (0.1 stays '0.1')."""
+    if type(x) is float and x - x == 0.0:  # a finite float: repr is already the shortest text
+        text = repr(x)  # whole numbers below 1e16 read "12.0" (never e-notation)
+        if text[-2:] == ".0" and -1e15 < x < 1e15:
+            return "0" if x == 0.0 else text[:-2]  # "-0.0" reads "0", like int(-0.0)
+        return text
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return repr(x)
@@ -230,7 +236,7 @@ def to_query(state: DemoState) -> str:
                 parts.append(f"cell={value.CELL}")
         elif f.kind == "weights":
             parts.append(f"n={value.n}")
-            parts.append("w=" + ",".join(format_number(v) for v in value.flat()))
+            parts.append("w=" + _weights_text(value.flat()))
         elif f.kind == "bool":
             parts.append(f"{f.key}={int(value)}")
         elif f.kind == "float":
@@ -242,6 +248,25 @@ def to_query(state: DemoState) -> str:
         else:
             parts.append(f"{f.key}={value}")
     return "&".join(parts)
+
+
+_WEIGHTS_TEXT = [b"", ""]  # the last weights written into a link: their exact bytes and text
+
+
+def _weights_text(values) -> str:
+    """The weights as a link writes them, comma-separated; a page writes the same weights into
+    two links per repaint, and again on a repaint that leaves them alone, so the last text is
+    kept (keyed by the weights' exact bytes, so -0.0 and 0.0 stay apart)."""
+    try:
+        exact = array("d", values)
+    except (TypeError, OverflowError):
+        exact = None
+    if exact is None or exact.tolist() != values:  # not all floats (a huge whole number)
+        return ",".join(map(format_number, values))
+    key = exact.tobytes()
+    if key != _WEIGHTS_TEXT[0]:
+        _WEIGHTS_TEXT[:] = key, ",".join(map(format_number, values))
+    return _WEIGHTS_TEXT[1]
 
 
 def _shown(text: str) -> str:
