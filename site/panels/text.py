@@ -2,7 +2,8 @@
 Train / Stop / Reset, Sample and What the network sees. rnn_py.text trains and samples,
 rnn_py.textview turns a model into data, js/panels/text.js draws it (imported the first time
 text mode is chosen). Work runs in slices of SLICE seconds between frames, so the page never
-freezes; a link's trained=N replays N windows the same way.
+freezes; a link's trained=N replays N windows the same way. Training has a budget per frame
+instead (FRAME_WORK): the windows a frame trains are what fits after its painting.
 """
 
 import asyncio
@@ -18,8 +19,14 @@ from rnn_py import text as tx
 from rnn_py import textview as tv
 from rnn_py.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
 
-SLICE = 0.012  # seconds of training or sampling per frame
-SEES_EVERY = 1.0  # seconds between heatmap updates while training
+SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
+# A frame at 60 Hz lasts 16.7 ms. Python resumes after a frame's requestAnimationFrame in a task
+# of its own (the browser has drawn that frame by then); training's work in a frame (its windows,
+# then the loss line and curve sent and drawn) ends FRAME_WORK after the frame began, so that the
+# next one starts on time, with the rest as room for a busy machine. The windows are what is
+# left after the painting, measured as training goes.
+FRAME_WORK = 0.014
+SEES_EVERY = 1.0  # seconds between heatmap updates while training (when on screen)
 CACHE = 6  # networks kept: change a setting and back, and the trained one returns
 
 
@@ -171,6 +178,28 @@ def paint(full=False, sees=True):
         follower()
 
 
+def _estimate(before, seconds):
+    """A running estimate of a duration: quick to follow a rise (at most doubling at once, so
+    one moment when the machine was busy elsewhere does not starve the next frames), slower to
+    fall."""
+    if before is None:
+        return seconds
+    if seconds > before:
+        return min(seconds, 2 * before)
+    return 0.75 * before + 0.25 * seconds
+
+
+def _report(spent):
+    """How the training frames spent their time, for bench/bench_page_text.py (the medians,
+    in ms): the windows' own, and the painting's (Python's data, the JSON, the drawing)."""
+    if spent:
+        figures = document.getElementById("text-stage").dataset
+        figures.frames = str(len(spent))
+        for name, column in (("windowsMs", 0), ("paintMs", 1), ("lateMs", 2)):
+            values = sorted(row[column] for row in spent)
+            setattr(figures, name, f"{values[len(values) // 2]:.2f}")
+
+
 def _step_data():
     model, state = text.model, page.session.state
     if text.step is None:
@@ -289,8 +318,9 @@ def on_reset(event):
 
 
 async def run_training(target=None, replay=False):
-    """Train window after window, SLICE seconds per frame, until Stop, a change, divergence or
-    (replaying a link) the target number of windows."""
+    """Train window after window until Stop, a change, divergence or (replaying a link) the
+    target number of windows: in each frame the windows that fit in FRAME_WORK after painting,
+    at least one. Only how the windows are spread over frames depends on the machine."""
     if text.running or text.text_error:
         return
     page.stop_run()
@@ -304,17 +334,24 @@ async def run_training(target=None, replay=False):
     page.panel("text", {"mode": "text", "reach": None})  # recomputed once training stops
     text.warn = False
     first, clock, slowest = model.chars, time.perf_counter(), 0.0
+    painting, unit = 0.0, None  # seconds: a frame's painting, one window (running estimates)
+    frame_at = None  # the frame's start (its requestAnimationFrame time, ms)
+    spent = []  # per frame: ms of windows, of painting (for bench/bench_page_text.py)
+    stage, sees_panel = document.getElementById("text-stage"), document.getElementById("text-sees")
     try:
         while True:
             start = now = time.perf_counter()
-            while True:  # windows while the next one (as long as the last) fits in the slice
+            late = 0.0 if frame_at is None else (window.performance.now() - frame_at) / 1000
+            deadline = start + FRAME_WORK - min(late, FRAME_WORK) - painting
+            while True:  # windows while the next one fits
                 if target is not None and model.windows >= target:
                     break
                 if tv.advance(model) is None or model.status != "running":
                     break
                 last, now = time.perf_counter() - now, time.perf_counter()
                 slowest = max(slowest, last)
-                if now - start + last > SLICE:
+                unit = _estimate(unit, last)
+                if now + unit > deadline:
                     break
             seconds = time.perf_counter() - clock
             rate = (model.chars - first) / seconds if seconds else 0
@@ -323,21 +360,30 @@ async def run_training(target=None, replay=False):
                 what = f"Replaying the link's training: window {model.windows:,} of {target:,}"
             text.status = f"{what} ({rate:,.0f} characters per second)."
             done = model.status != "running" or (target is not None and model.windows >= target)
+            trained = time.perf_counter()
             paint(sees=False)
+            # Python's part of painting, and the drawing's as text.js last timed it (it draws
+            # after this step returns, in the same task)
+            took = time.perf_counter() - trained + getattr(stage, "paintMs", 0) / 1000
+            painting = _estimate(painting or None, took)
+            if len(spent) < 4000:
+                spent.append((1000 * (trained - start), 1000 * took, 1000 * late))
             if done:
                 break
-            await next_frame()
+            frame_at = await next_frame()
             if me != session.run_id:
                 break
-            if time.perf_counter() - text.sees_time > SEES_EVERY:
-                paint(sees=True)  # the heatmaps in a frame of their own, not after a slice
-                await next_frame()
+            on_screen = getattr(sees_panel, "inView", True)  # text.js keeps it
+            if on_screen and time.perf_counter() - text.sees_time > SEES_EVERY:
+                paint(sees=True)  # the heatmaps in a frame of their own, not after windows
+                frame_at = await next_frame()
                 if me != session.run_id:
                     break
     finally:
         if session.run_id == me:
             session.running = None
         text.running = None
+        _report(spent)
     if model.status == "diverged":
         text.status, text.warn = model.message or "Training diverged.", True
     else:
