@@ -24,8 +24,12 @@ SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
 # of its own (the browser has drawn that frame by then); training's work in a frame (its windows,
 # then the loss line and curve sent and drawn) ends FRAME_WORK after the frame began, so that the
 # next one starts on time, with the rest as room for a busy machine. The windows are what is
-# left after the painting, measured as training goes.
+# left after the painting, measured as training goes. A dropped frame (a gap of more than 1.5
+# frames, on a busy machine) lowers that time by a millisecond, down to MIN_WORK; frames on time
+# raise it again, slowly.
+FRAME = 1000 / 60  # ms
 FRAME_WORK = 0.014
+MIN_WORK = 0.008
 SEES_EVERY = 1.0  # seconds between heatmap updates while training (when on screen)
 CACHE = 6  # networks kept: change a setting and back, and the trained one returns
 
@@ -189,13 +193,24 @@ def _estimate(before, seconds):
     return 0.75 * before + 0.25 * seconds
 
 
+def _work(work, previous, now):
+    """The next frame's working time: less after a dropped frame, a little more after one on
+    time (previous and now: two frames' start times in ms)."""
+    if previous is None:
+        return work
+    if now - previous > 1.5 * FRAME:
+        return max(MIN_WORK, work - 0.001)
+    return min(FRAME_WORK, work + 0.0001)
+
+
 def _report(spent):
     """How the training frames spent their time, for bench/bench_page_text.py (the medians,
-    in ms): the windows' own, and the painting's (Python's data, the JSON, the drawing)."""
+    in ms): the windows' own, the painting's (Python's data, the JSON, the drawing), how late
+    in its frame Python started, and the working time a frame had."""
     if spent:
         figures = document.getElementById("text-stage").dataset
         figures.frames = str(len(spent))
-        for name, column in (("windowsMs", 0), ("paintMs", 1), ("lateMs", 2)):
+        for name, column in (("windowsMs", 0), ("paintMs", 1), ("lateMs", 2), ("workMs", 3)):
             values = sorted(row[column] for row in spent)
             setattr(figures, name, f"{values[len(values) // 2]:.2f}")
 
@@ -336,13 +351,14 @@ async def run_training(target=None, replay=False):
     first, clock, slowest = model.chars, time.perf_counter(), 0.0
     painting, unit = 0.0, None  # seconds: a frame's painting, one window (running estimates)
     frame_at = None  # the frame's start (its requestAnimationFrame time, ms)
-    spent = []  # per frame: ms of windows, of painting (for bench/bench_page_text.py)
+    work = FRAME_WORK
+    spent = []  # per frame, ms: windows, painting, late, working time (bench_page_text.py)
     stage, sees_panel = document.getElementById("text-stage"), document.getElementById("text-sees")
     try:
         while True:
             start = now = time.perf_counter()
             late = 0.0 if frame_at is None else (window.performance.now() - frame_at) / 1000
-            deadline = start + FRAME_WORK - min(late, FRAME_WORK) - painting
+            deadline = start + work - min(late, work) - painting
             while True:  # windows while the next one fits
                 if target is not None and model.windows >= target:
                     break
@@ -367,10 +383,11 @@ async def run_training(target=None, replay=False):
             took = time.perf_counter() - trained + getattr(stage, "paintMs", 0) / 1000
             painting = _estimate(painting or None, took)
             if len(spent) < 4000:
-                spent.append((1000 * (trained - start), 1000 * took, 1000 * late))
+                spent.append((1000 * (trained - start), 1000 * took, 1000 * late, 1000 * work))
             if done:
                 break
-            frame_at = await next_frame()
+            previous, frame_at = frame_at, await next_frame()
+            work = _work(work, previous, frame_at)
             if me != session.run_id:
                 break
             on_screen = getattr(sees_panel, "inView", True)  # text.js keeps it
