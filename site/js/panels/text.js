@@ -238,8 +238,8 @@ function drawChart(s) {
   const width = Math.max(240, canvas.parentElement.clientWidth);
   const height = 200;
   const dpr = window.devicePixelRatio || 1;
-  if (canvas.width !== width * dpr || canvas.height !== height * dpr) { // resizing clears it
-    canvas.width = width * dpr;
+  if (canvas.width !== Math.floor(width * dpr) || canvas.height !== Math.floor(height * dpr)) {
+    canvas.width = width * dpr; // resizing clears it and reallocates: only when it changes
     canvas.height = height * dpr;
     canvas.style.width = width + "px";
     canvas.style.height = height + "px";
@@ -336,7 +336,7 @@ function drawMaps(sees, step) {
   const dpr = window.devicePixelRatio || 1;
   const setup = (canvas, rows, rowPx) => {
     const w = LABEL + L * CELL, h = rows * rowPx;
-    if (canvas.width !== w * dpr || canvas.height !== h * dpr) { // resizing clears it
+    if (canvas.width !== Math.floor(w * dpr) || canvas.height !== Math.floor(h * dpr)) {
       canvas.width = w * dpr;
       canvas.height = h * dpr;
       canvas.style.width = w + "px";
