@@ -1,9 +1,9 @@
 """Handlers of text mode: the Task choice, your text and its presets, the text network's settings,
 Train / Stop / Reset, Sample and What the network sees. rnn_py.text trains and samples,
 rnn_py.textview turns a model into data, js/panels/text.js draws it (imported the first time
-text mode is chosen). Work runs in slices of SLICE seconds between frames, so the page never
-freezes; a link's trained=N replays N windows the same way. Training has a budget per frame
-instead (FRAME_WORK): the windows a frame trains are what fits after its painting.
+text mode is chosen). Work runs in pieces between frames, so the page never freezes: sampling
+SLICE seconds per frame, training the windows that fit in a frame after its painting
+(FRAME_WORK); a link's trained=N replays N windows the same way.
 """
 
 import asyncio
