@@ -650,9 +650,77 @@ def interactions(browser, url):
                     rows += landscape(page)
             finally:
                 context.close()
-    rows.append(Row("text task: training animation", None, "fps", Budget(">=", 58.0),
-                    note="slot: no text task on this page yet"))  # fmt: skip
+    for label, query in TEXT_SIZES:
+        context, page = open_view(browser, url, query)
+        try:
+            rows += text_animation(page, label)
+        finally:
+            context.close()
     return rows
+
+
+# Text mode's training animation (issue 18): click Train, count the frames in which the text
+# view was repainted (Python sends it RnnPage.panel("text", …)) until ~10 s have passed or the
+# run ends; then Stop, and wait until the page is idle again.
+TEXT_ANIMATE = """async ({ seconds }) => {
+  const rnn = window.RnnPage;
+  const send = rnn.panel;
+  let paints = 0;
+  rnn.panel = function (name, json) {
+    if (name === "text") paints++;
+    return send.apply(this, arguments);
+  };
+  const stage = document.getElementById("text-stage");
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  await frame();
+  const start = performance.now();
+  let frames = 0, changed = 0, seen = paints, started = false;
+  try {
+    document.getElementById("text-train").click();
+    while (performance.now() - start < seconds * 1000) {
+      await frame();
+      frames++;
+      if (paints !== seen) { changed++; seen = paints; }
+      if (stage.dataset.state === "busy") started = true;
+      else if (started) break;
+    }
+  } finally { rnn.panel = send; }
+  const end = performance.now();
+  const windows = Number(document.getElementById("text-loss").dataset.windows);
+  document.getElementById("text-stop").click();
+  return { start, end, paints, frames, changed, windows, started };
+}"""
+# The text view at its defaults (vanilla, 16 units, windows of 25) and the largest LSTM the
+# page offers (32 units, windows of 100 characters).
+TEXT_SIZES = [
+    ("text task, vanilla n = 16, windows of 25", "task=text"),
+    ("text task, LSTM n = 32, windows of 100", "task=text&tcell=lstm&tn=32&tlen=100"),
+]
+TEXT_SECONDS = 10
+
+
+def text_animation(page, label):
+    """Rows for one Train run of ~10 s in text mode: repaints per second, the longest task."""
+    if not page.evaluate("!!document.getElementById('text-train')"):
+        return [Row(f"{label}: training animation", None, "fps", Budget(">=", 58.0),
+                    note="no text task on this page")]  # fmt: skip
+    page.wait_for_function("!document.getElementById('text-train').disabled", timeout=TIMEOUT)
+    run = page.evaluate(TEXT_ANIMATE, {"seconds": TEXT_SECONDS})
+    seconds = (run["end"] - run["start"]) / 1000
+    page.wait_for_function("document.getElementById('text-stage').dataset.state === 'idle'",
+                           timeout=TIMEOUT)  # fmt: skip
+    return [
+        Row(
+            f"{label}: training, repaints per second",
+            run["changed"] / seconds if seconds and run["started"] else None,
+            "fps",
+            Budget(">=", 58.0),
+            note=f"{run['changed']} of {run['frames']} frames repainted in {seconds:.2f} s, "
+            f"{run['windows']:,} windows",
+        ),
+        Row(f"{label}: training, longest task", longest_task(page, run["start"], run["end"]),
+            "ms", Budget("<=", 50.0)),
+    ]  # fmt: skip
 
 
 def session_memory(context, page, slider, cell="vanilla"):

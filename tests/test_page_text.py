@@ -38,6 +38,16 @@ PRED_PIXELS_JS = """(id) => {
 }"""
 
 
+# Mark, then check, nodes a training frame has no reason to replace: a vocabulary character,
+# a character of the strip under the heatmaps, the bold part of the loss line.
+KEEP = """(what) => {
+  const nodes = ['#text-vocab span', '#sees-strip .sees-char', '#text-loss b']
+    .map((selector) => document.querySelector(selector));
+  if (what === 'mark') nodes.forEach((node) => { node.kept = true; });
+  return nodes.map((node) => node !== null && node.kept === true);
+}"""
+
+
 def windows(page):
     return int(page.locator("#text-loss").get_attribute("data-windows"))
 
@@ -101,7 +111,10 @@ def test_text_journey(open_page):
     unigram = f"{tx.unigram_bits(python):.2f} bits per character"
     assert unigram in page.locator("#text-loss").text_content()
 
-    # Train, Stop: the page measures the whole text; the link records the windows.
+    # Train, Stop: the page measures the whole text; the link records the windows. A training
+    # frame repaints what changed only: the vocabulary and the character strip stay the same nodes.
+    page.wait_for_function("document.querySelector('#sees-strip .sees-char')")
+    page.evaluate(KEEP, "mark")
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function(
         "+document.getElementById('text-loss').dataset.windows >= 60", timeout=TRAIN_TIMEOUT
@@ -112,6 +125,7 @@ def test_text_journey(open_page):
     state = state_of(page)
     assert state.mode == "text" and state.text == python and state.text_hidden == 2
     assert state.trained == windows(page) >= 60
+    assert page.evaluate(KEEP, "check") == [True, True, True]
     model = expected_model(state)
     assert bits == pytest.approx(tx.bits_per_char(model.params, python), rel=CLOSE)
     line = page.locator("#text-loss").text_content()

@@ -1,8 +1,9 @@
 """Handlers of text mode: the Task choice, your text and its presets, the text network's settings,
 Train / Stop / Reset, Sample and What the network sees. rnn_py.text trains and samples,
 rnn_py.textview turns a model into data, js/panels/text.js draws it (imported the first time
-text mode is chosen). Work runs in slices of SLICE seconds between frames, so the page never
-freezes; a link's trained=N replays N windows the same way.
+text mode is chosen). Work runs in pieces between frames, so the page never freezes: sampling
+SLICE seconds per frame, training the windows that fit in a frame after its painting
+(FRAME_WORK); a link's trained=N replays N windows the same way.
 """
 
 import asyncio
@@ -18,8 +19,18 @@ from rnn_py import text as tx
 from rnn_py import textview as tv
 from rnn_py.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
 
-SLICE = 0.012  # seconds of training or sampling per frame
-SEES_EVERY = 1.0  # seconds between heatmap updates while training
+SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
+# A frame at 60 Hz lasts 16.7 ms. Python resumes after a frame's requestAnimationFrame in a task
+# of its own (the browser has drawn that frame by then); training's work in a frame (its windows,
+# then the loss line and curve sent and drawn) ends FRAME_WORK after the frame began, so that the
+# next one starts on time, with the rest as room for a busy machine. The windows are what is
+# left after the painting, measured as training goes. A dropped frame (a gap of more than 1.5
+# frames, on a busy machine) lowers that time by a millisecond, down to MIN_WORK; frames on time
+# raise it again, slowly.
+FRAME = 1000 / 60  # ms
+FRAME_WORK = 0.014
+MIN_WORK = 0.008
+SEES_EVERY = 1.0  # seconds between heatmap updates while training (when on screen)
 CACHE = 6  # networks kept: change a setting and back, and the trained one returns
 
 
@@ -171,6 +182,39 @@ def paint(full=False, sees=True):
         follower()
 
 
+def _estimate(before, seconds):
+    """A running estimate of a duration: quick to follow a rise (at most doubling at once, so
+    one moment when the machine was busy elsewhere does not starve the next frames), slower to
+    fall."""
+    if before is None:
+        return seconds
+    if seconds > before:
+        return min(seconds, 2 * before)
+    return 0.75 * before + 0.25 * seconds
+
+
+def _work(work, previous, now):
+    """The next frame's working time: less after a dropped frame, a little more after one on
+    time (previous and now: two frames' start times in ms)."""
+    if previous is None:
+        return work
+    if now - previous > 1.5 * FRAME:
+        return max(MIN_WORK, work - 0.001)
+    return min(FRAME_WORK, work + 0.0001)
+
+
+def _report(spent):
+    """How the training frames spent their time, for bench/bench_page_text.py (the medians,
+    in ms): the windows' own, the painting's (Python's data, the JSON, the drawing), how late
+    in its frame Python started, and the working time a frame had."""
+    if spent:
+        figures = document.getElementById("text-stage").dataset
+        figures.frames = str(len(spent))
+        for name, column in (("windowsMs", 0), ("paintMs", 1), ("lateMs", 2), ("workMs", 3)):
+            values = sorted(row[column] for row in spent)
+            setattr(figures, name, f"{values[len(values) // 2]:.2f}")
+
+
 def _step_data():
     model, state = text.model, page.session.state
     if text.step is None:
@@ -289,8 +333,9 @@ def on_reset(event):
 
 
 async def run_training(target=None, replay=False):
-    """Train window after window, SLICE seconds per frame, until Stop, a change, divergence or
-    (replaying a link) the target number of windows."""
+    """Train window after window until Stop, a change, divergence or (replaying a link) the
+    target number of windows: in each frame the windows that fit in FRAME_WORK after painting,
+    at least one. Only how the windows are spread over frames depends on the machine."""
     if text.running or text.text_error:
         return
     page.stop_run()
@@ -304,17 +349,25 @@ async def run_training(target=None, replay=False):
     page.panel("text", {"mode": "text", "reach": None})  # recomputed once training stops
     text.warn = False
     first, clock, slowest = model.chars, time.perf_counter(), 0.0
+    painting, unit = 0.0, None  # seconds: a frame's painting, one window (running estimates)
+    frame_at = None  # the frame's start (its requestAnimationFrame time, ms)
+    work = FRAME_WORK
+    spent = []  # per frame, ms: windows, painting, late, working time (bench_page_text.py)
+    stage, sees_panel = document.getElementById("text-stage"), document.getElementById("text-sees")
     try:
         while True:
             start = now = time.perf_counter()
-            while True:  # windows while the next one (as long as the last) fits in the slice
+            late = 0.0 if frame_at is None else (window.performance.now() - frame_at) / 1000
+            deadline = start + work - min(late, work) - painting
+            while True:  # windows while the next one fits
                 if target is not None and model.windows >= target:
                     break
                 if tv.advance(model) is None or model.status != "running":
                     break
                 last, now = time.perf_counter() - now, time.perf_counter()
                 slowest = max(slowest, last)
-                if now - start + last > SLICE:
+                unit = _estimate(unit, last)
+                if now + unit > deadline:
                     break
             seconds = time.perf_counter() - clock
             rate = (model.chars - first) / seconds if seconds else 0
@@ -323,21 +376,31 @@ async def run_training(target=None, replay=False):
                 what = f"Replaying the link's training: window {model.windows:,} of {target:,}"
             text.status = f"{what} ({rate:,.0f} characters per second)."
             done = model.status != "running" or (target is not None and model.windows >= target)
+            trained = time.perf_counter()
             paint(sees=False)
+            # Python's part of painting, and the drawing's as text.js last timed it (it draws
+            # after this step returns, in the same task)
+            took = time.perf_counter() - trained + getattr(stage, "paintMs", 0) / 1000
+            painting = _estimate(painting or None, took)
+            if len(spent) < 4000:
+                spent.append((1000 * (trained - start), 1000 * took, 1000 * late, 1000 * work))
             if done:
                 break
-            await next_frame()
+            previous, frame_at = frame_at, await next_frame()
+            work = _work(work, previous, frame_at)
             if me != session.run_id:
                 break
-            if time.perf_counter() - text.sees_time > SEES_EVERY:
-                paint(sees=True)  # the heatmaps in a frame of their own, not after a slice
-                await next_frame()
+            on_screen = getattr(sees_panel, "inView", True)  # text.js keeps it
+            if on_screen and time.perf_counter() - text.sees_time > SEES_EVERY:
+                paint(sees=True)  # the heatmaps in a frame of their own, not after windows
+                frame_at = await next_frame()
                 if me != session.run_id:
                     break
     finally:
         if session.run_id == me:
             session.running = None
         text.running = None
+        _report(spent)
     if model.status == "diverged":
         text.status, text.warn = model.message or "Training diverged.", True
     else:

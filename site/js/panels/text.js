@@ -12,6 +12,12 @@ let active = 0; // the strip's focused column
 const fmt = (v, d = 2) => (v === null || v === undefined ? "—" : v.toFixed(d));
 
 export function init() {
+  // whether "What the network sees" is on screen: training redraws its heatmaps only then
+  const sees = $("text-sees");
+  sees.inView = true;
+  new IntersectionObserver((entries) => {
+    for (const entry of entries) sees.inView = entry.isIntersecting;
+  }).observe(sees);
   const strip = $("sees-strip");
   strip.addEventListener("keydown", (event) => {
     const cols = last.sees ? last.sees.columns.length : 0;
@@ -69,24 +75,33 @@ function showTop(t) {
 
 export function paint(d) {
   if (d.mode !== "text") return; // Python switches the layout (body.task-text) itself
+  const began = performance.now();
+  drawAll(d);
+  // how long this took, for text.py's frame budget (a property, not an attribute: no restyle)
+  $("text-stage").paintMs = performance.now() - began;
+}
+
+function drawAll(d) {
   if (d.settings) paintSettings(d.settings, d.summary);
   if (d.summary) {
     last.summary = d.summary;
     paintSummary(d.summary);
   }
+  // Every write below is skipped when nothing changes: a training frame then costs the
+  // browser no style or layout work beyond the loss line's numbers.
   const busy = d.running;
-  $("text-train").disabled = Boolean(busy) || Boolean(d.text_error) || d.summary?.status === "diverged";
-  $("text-train").textContent = busy === "train" ? "Training…" : busy === "replay" ? "Replaying…" : "Train";
-  $("text-stop").disabled = !busy;
-  $("sample").disabled = Boolean(busy);
-  $("sample").textContent = busy === "sample" ? "Sampling…" : "Sample";
+  put($("text-train"), "disabled", Boolean(busy) || Boolean(d.text_error) || d.summary?.status === "diverged");
+  put($("text-train"), "textContent", busy === "train" ? "Training…" : busy === "replay" ? "Replaying…" : "Train");
+  put($("text-stop"), "disabled", !busy);
+  put($("sample"), "disabled", Boolean(busy));
+  put($("sample"), "textContent", busy === "sample" ? "Sampling…" : "Sample");
   if (d.status !== undefined) {
-    $("text-status").textContent = d.status;
+    put($("text-status"), "textContent", d.status);
     $("text-status").classList.toggle("warn", Boolean(d.warn));
   }
-  $("text-msg").textContent = d.text_error || "";
-  $("text-input").setAttribute("aria-invalid", d.text_error ? "true" : "false");
-  if (d.text_count !== undefined) $("text-count").textContent = d.text_count;
+  put($("text-msg"), "textContent", d.text_error || "");
+  putAttr($("text-input"), "aria-invalid", d.text_error ? "true" : "false");
+  if (d.text_count !== undefined) put($("text-count"), "textContent", d.text_count);
   if (d.sample) paintSample(d.sample);
   if (d.sees) last.sees = d.sees;
   if (d.step !== undefined) last.step = d.step;
@@ -99,7 +114,15 @@ export function paint(d) {
     last.reach = d.reach;
     drawReach(d.reach);
   }
-  document.getElementById("text-stage").dataset.state = busy ? "busy" : "idle";
+  putAttr($("text-stage"), "data-state", busy ? "busy" : "idle");
+}
+
+function put(el, key, value) {
+  if (el[key] !== value) el[key] = value;
+}
+
+function putAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 // The gradient reach over the stretch: one bar per character, aligned with the heatmaps'
@@ -122,7 +145,7 @@ function drawReach(r) {
   const finite = values.filter((v) => Number.isFinite(v) && v > 0);
   const top = Math.log10(Math.max(...finite, 1e-300));
   const DECADES = 6;
-  ctx.fillStyle = css("--muted");
+  ctx.fillStyle = colour("--muted");
   ctx.font = "10px system-ui, sans-serif";
   ctx.textBaseline = "top";
   ctx.fillText("reach", 0, 2);
@@ -131,7 +154,7 @@ function drawReach(r) {
     if (!Number.isFinite(v)) return;
     const level = v > 0 ? Math.max(0, (Math.log10(v) - top + DECADES) / DECADES) : 0;
     const bar = Math.max(1, Math.round(level * (h - 4)));
-    ctx.fillStyle = css("--c-pred");
+    ctx.fillStyle = colour("--c-pred");
     ctx.fillRect(LABEL + t * CELL + 2, h - bar, CELL - 4, bar);
     bars++;
   });
@@ -168,14 +191,19 @@ function paintSettings(s, summary) {
 }
 
 function paintSummary(s) {
+  drawChart(s); // first, while the layout is still clean: it reads the chart's width
   const vocab = $("text-vocab");
-  vocab.replaceChildren(...s.vocab.map((ch) => {
-    const el = document.createElement("span");
-    el.textContent = ch;
-    return el;
-  }));
-  vocab.setAttribute("aria-label", `${s.vocab_size} characters`);
-  vocab.dataset.size = String(s.vocab_size);
+  const key = s.vocab.join("\u0000");
+  if (vocab.dataset.chars !== key) {
+    vocab.replaceChildren(...s.vocab.map((ch) => {
+      const el = document.createElement("span");
+      el.textContent = ch;
+      return el;
+    }));
+    vocab.dataset.chars = key;
+  }
+  putAttr(vocab, "aria-label", `${s.vocab_size} characters`);
+  putAttr(vocab, "data-size", String(s.vocab_size));
   const trained = s.windows
     ? `${s.windows.toLocaleString("en")} windows trained (${s.trained_chars.toLocaleString("en")} characters)`
     : "untrained";
@@ -186,15 +214,23 @@ function paintSummary(s) {
       : "Loss: —";
   const base = `Counting alone (the unigram baseline: always guess the character frequencies): ${fmt(s.unigram)} bits per character (perplexity ${fmt(s.unigram_perplexity)}).`;
   const line = $("text-loss");
-  line.replaceChildren();
-  const b = document.createElement("b");
-  b.textContent = loss;
-  const small = document.createElement("span");
-  small.textContent = ` · ${s.cell === "vanilla" ? "vanilla RNN" : s.cell.toUpperCase()}, ${s.n} hidden units, ${trained}. ${base}`;
-  line.append(b, small);
-  line.dataset.whole = s.whole === null ? "" : String(s.whole);
-  line.dataset.windows = String(s.windows);
-  drawChart(s);
+  if (line.children.length !== 2) {
+    line.replaceChildren(document.createElement("b"), document.createElement("span"));
+  }
+  put(line.children[0], "textContent", loss);
+  put(line.children[1], "textContent",
+    ` · ${s.cell === "vanilla" ? "vanilla RNN" : s.cell.toUpperCase()}, ${s.n} hidden units, ${trained}. ${base}`);
+  putAttr(line, "data-whole", s.whole === null ? "" : String(s.whole));
+  putAttr(line, "data-windows", String(s.windows));
+}
+
+// The page's colours, read once per theme (getComputedStyle in every frame costs a restyle).
+let colours = null;
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => { colours = null; });
+function colour(name) {
+  if (!colours) colours = new Map();
+  if (!colours.has(name)) colours.set(name, css(name));
+  return colours.get(name);
 }
 
 function drawChart(s) {
@@ -202,10 +238,12 @@ function drawChart(s) {
   const width = Math.max(240, canvas.parentElement.clientWidth);
   const height = 200;
   const dpr = window.devicePixelRatio || 1;
-  canvas.width = width * dpr;
-  canvas.height = height * dpr;
-  canvas.style.width = width + "px";
-  canvas.style.height = height + "px";
+  if (canvas.width !== Math.floor(width * dpr) || canvas.height !== Math.floor(height * dpr)) {
+    canvas.width = width * dpr; // resizing clears it and reallocates: only when it changes
+    canvas.height = height * dpr;
+    canvas.style.width = width + "px";
+    canvas.style.height = height + "px";
+  }
   const ctx = canvas.getContext("2d");
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
@@ -216,8 +254,8 @@ function drawChart(s) {
   const maxY = Math.max(s.unigram, ...pts.map((p) => p[1])) * 1.1 || 1;
   const X = (x) => left + (x / maxX) * W;
   const Y = (y) => top + H - (y / maxY) * H;
-  ctx.strokeStyle = css("--line");
-  ctx.fillStyle = css("--muted");
+  ctx.strokeStyle = colour("--line");
+  ctx.fillStyle = colour("--muted");
   ctx.font = "11px system-ui, sans-serif";
   ctx.lineWidth = 1;
   ctx.beginPath();
@@ -231,7 +269,7 @@ function drawChart(s) {
   }
   ctx.fillText(`windows (0–${maxX})`, left + W / 2 - 40, height - 6);
   // the unigram baseline, dashed
-  ctx.strokeStyle = css("--c-target");
+  ctx.strokeStyle = colour("--c-target");
   ctx.setLineDash([6, 4]);
   ctx.beginPath();
   ctx.moveTo(left, Y(s.unigram));
@@ -240,13 +278,13 @@ function drawChart(s) {
   ctx.setLineDash([]);
   ctx.fillText("unigram baseline", left + 6, Y(s.unigram) - 4);
   if (pts.length) {
-    ctx.strokeStyle = css("--c-bptt");
+    ctx.strokeStyle = colour("--c-bptt");
     ctx.lineWidth = 2;
     ctx.beginPath();
     pts.forEach(([x, y], i) => (i ? ctx.lineTo(X(x), Y(y)) : ctx.moveTo(X(x), Y(y))));
     ctx.stroke();
   }
-  canvas.dataset.points = String(pts.length);
+  putAttr(canvas, "data-points", String(pts.length));
 }
 
 function paintSample(s) {
@@ -260,8 +298,13 @@ function paintStrip(sees, step) {
   const strip = $("sees-strip");
   if (!sees) {
     strip.replaceChildren();
+    delete strip.dataset.key;
     return;
   }
+  // while training only the numbers change: the characters are rebuilt when they do
+  const key = JSON.stringify([sees.from, sees.columns.map((col) => col.char), step ? step.t : null]);
+  if (strip.dataset.key === key) return;
+  strip.dataset.key = key;
   strip.style.gridTemplateColumns = `${LABEL}px repeat(${sees.columns.length}, ${CELL}px)`;
   const spacer = document.createElement("span");
   spacer.className = "sees-spacer";
@@ -293,10 +336,12 @@ function drawMaps(sees, step) {
   const dpr = window.devicePixelRatio || 1;
   const setup = (canvas, rows, rowPx) => {
     const w = LABEL + L * CELL, h = rows * rowPx;
-    canvas.width = w * dpr;
-    canvas.height = h * dpr;
-    canvas.style.width = w + "px";
-    canvas.style.height = h + "px";
+    if (canvas.width !== Math.floor(w * dpr) || canvas.height !== Math.floor(h * dpr)) {
+      canvas.width = w * dpr;
+      canvas.height = h * dpr;
+      canvas.style.width = w + "px";
+      canvas.style.height = h + "px";
+    }
     const ctx = canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
@@ -304,7 +349,7 @@ function drawMaps(sees, step) {
     ctx.textBaseline = "middle";
     return ctx;
   };
-  const muted = css("--muted");
+  const muted = colour("--muted");
   const current = step && step.t !== null ? step.t : null;
   // probabilities: rows = vocabulary, darker = likelier; the true next character outlined
   let ctx = setup(probs, V, rowP);
@@ -324,7 +369,7 @@ function drawMaps(sees, step) {
     }
     const nxt = sees.columns[t].next;
     if (nxt !== null && (current === null || t <= current)) {
-      ctx.strokeStyle = css("--c-pred");
+      ctx.strokeStyle = colour("--c-pred");
       ctx.lineWidth = 2;
       ctx.strokeRect(LABEL + t * CELL + 1, nxt * rowP, CELL - 2, rowP - 1);
       outlined++;
@@ -353,16 +398,20 @@ function drawMaps(sees, step) {
 
 function shade(ctx, current, L, height) {
   // dim the columns not read yet while stepping
-  ctx.fillStyle = css("--panel") + "cc";
+  ctx.fillStyle = colour("--panel") + "cc";
   const x = LABEL + (current + 1) * CELL;
   ctx.fillRect(x, 0, (L - current - 1) * CELL, height);
-  ctx.strokeStyle = css("--focus");
+  ctx.strokeStyle = colour("--focus");
   ctx.lineWidth = 2;
   ctx.strokeRect(LABEL + current * CELL, 0, CELL, height);
 }
 
+let shownStep; // what the equation box shows: redrawn only when Step Forward's data changes
 function paintEquationLines(step) {
   const box = $("sees-equation");
+  const key = JSON.stringify(step || null);
+  if (key === shownStep) return;
+  shownStep = key;
   if (!step || !step.lines.length) {
     const p = document.createElement("p");
     p.className = "placeholder";
