@@ -108,7 +108,9 @@ def forward(params, xs, activation="tanh", targets=None):
     if isinstance(params, model.Params):
         f, _ = _activation(activation)
         return model._forward(params, xs, f, targets)
-    return _forward(params, xs, make_cell(params.CELL), targets)
+    trace = _forward(params, xs, make_cell(params.CELL), targets)
+    _remember_trace(params, xs, trace)  # h, c and the gates do not depend on the targets
+    return trace
 
 
 def _forward(params, xs, cell, targets=None):
@@ -141,10 +143,10 @@ def backward(params, xs, activation="tanh", targets=None):
     return g
 
 
-# The last forward trace `backward` made, for `reach` and `cell_state_reach` of the same
-# weights and inputs (the page asks for all three of one model). Kept with a copy of the weights
-# (they may be changed in place later) and compared by the exact bytes of every weight and input,
-# so -0.0 and 0.0, or two nans, are never taken for each other.
+# The last forward trace `forward` or `backward` made, for `reach` and `cell_state_reach` of the
+# same weights and inputs (the page asks for all three of one model). Kept with a copy of the
+# weights (they may be changed in place later) and compared by the exact bytes of every weight
+# and input, so -0.0 and 0.0, or two nans, are never taken for each other.
 _LAST = ["", [], [], None]  # cell, weights, inputs, trace
 
 
@@ -157,7 +159,7 @@ def _same_numbers(a, b):
 
 
 def _last_trace(params, xs):
-    """The trace `backward` last made if it was of these weights and inputs, else None."""
+    """The trace `forward` or `backward` last made if it was of these weights and inputs."""
     cell, weights, inputs, trace = _LAST
     if cell == params.CELL and _same_numbers(inputs, xs) and _same_numbers(weights, params.flat()):
         return trace

@@ -221,16 +221,24 @@ _last_model: list = [None, None]  # the last model's key and (gradients, reach)
 _last_trace: list = [None, None]  # the last forward-only trace's key and trace
 
 
+_last_reach: list = [None, None]  # the last reach computed without the gradients
+
+
 def _model_part(model: _Model):
     if _last_model[0] != model:
         grads = cells.backward(model.params, model.xs, model.activation, model.targets)
-        _last_model[:] = [model, (grads, cells.reach(model.params, model.xs, model.activation))]
+        if _last_reach[0] == model:
+            reach = _last_reach[1]
+        else:
+            reach = cells.reach(model.params, model.xs, model.activation)
+        _last_model[:] = [model, (grads, reach)]
     return _last_model[1]
 
 
 def _clear():
     _last_model[:] = [None, None]
     _last_trace[:] = [None, None]
+    _last_reach[:] = [None, None]
 
 
 _model_part.cache_clear = _clear  # tests and benchmarks time the work without the cache
@@ -254,6 +262,17 @@ def trace_part(params, xs, activation, targets=None):
     if _last_trace[0] != model:
         _last_trace[:] = [model, cells.forward(params, model.xs, activation, model.targets)]
     return _last_trace[1]
+
+
+def reach_part(params, xs, activation, targets=None):
+    """The memory reach alone, for a light snapshot that draws it (the unrolled network's
+    arrows) but not the gradients: from the last model_part when it is for these inputs."""
+    model = _Model(params, xs, activation, targets)
+    if _last_model[0] == model:
+        return _last_model[1][1]
+    if _last_reach[0] != model:
+        _last_reach[:] = [model, cells.reach(params, model.xs, activation)]
+    return _last_reach[1]
 
 
 # The views a snapshot can leave out (light=...): each is a part of the page the painter draws
@@ -319,12 +338,17 @@ def snapshot(
     T = len(xs)
     step = T if state.step is None else max(0, min(state.step, T))
     targets = state.targets()
-    if want & {"unrolled", "grad"}:  # they draw the reach and the gradients
+    # The reach chart draws the gradients and the reach; the unrolled network draws the reach,
+    # and for the LSTM the gradient along its c lane.
+    if "grad" in want or ("unrolled" in want and state.cell == "lstm"):
         grads, reach = model_part(state.params, xs, state.activation, targets)
         trace = grads.trace
     else:
-        grads = reach = None
+        grads = None
         trace = trace_part(state.params, xs, state.activation, targets)
+        reach = None
+        if "unrolled" in want:
+            reach = reach_part(state.params, xs, state.activation, targets)
     current = step - 1 if step > 0 else None
     gated = state.cell != "vanilla"
     if gated:
@@ -370,10 +394,10 @@ def snapshot(
         "h": hidden,
         "activation": "tanh" if gated else state.activation,
     }
+    if reach is not None:  # log-scale chart: zeros and non-finite values become gaps
+        charts["reach"] = [log_drawable(r) for r in reach]
     if grads is not None:
         grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
-        # log-scale chart: zeros and non-finite values become gaps
-        charts["reach"] = [log_drawable(r) for r in reach]
         charts["grad"] = [log_drawable(g) for g in grad_h]
         if trace.c:
             charts.update(gateview.cell_state_part(state.params, xs, grads))

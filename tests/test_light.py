@@ -87,10 +87,15 @@ def test_views_off_screen_are_not_computed(monkeypatch):
     _model_part.cache_clear()
     snapshot(state, views=("table", "equation", "seq", "hidden", "grid", "loss"))
     assert calls == []
-    snapshot(state, views=("unrolled",))
-    assert calls == ["b", "r"]
-    snapshot(state, views=("grad",))  # the same model: kept, not recomputed
-    assert calls == ["b", "r"]
+    snapshot(state, views=("unrolled",))  # the GRU's unrolled network draws the reach only
+    assert calls == ["r"]
+    snapshot(state, views=("grad",))  # the same model: the reach is kept, the gradients come
+    assert calls == ["r", "b"]
+    snapshot(state, views=("unrolled", "grad"))
+    assert calls == ["r", "b"]
+    lstm, _ = from_query("seq=sine&norm=1&n=3&cell=lstm")
+    snapshot(lstm, views=("unrolled",))  # its c lane draws the gradient along c
+    assert calls == ["r", "b", "b", "r"]
 
 
 def test_a_light_snapshot_of_a_bad_sequence_keeps_the_message():
