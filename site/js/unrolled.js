@@ -100,11 +100,21 @@ function carryWidth(v, logMax) {
   return v === null || v === undefined ? 0.5 : 0.8 + 5 * Math.max(0, 1 + (Math.log10(v) - logMax) / 8);
 }
 
+// Set an attribute or a text only when it changes: an animation frame then costs the browser
+// style, layout and paint only for what moved.
+function put(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+function write(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 function paintState(s, values, t, shown, cx, scale) {
   if (s.text) {
     const v = values[0][t];
-    s.node.setAttribute("fill", shown ? tint(v, scale) : "none");
-    s.text.textContent = shown ? label(v) : "";
+    put(s.node, "fill", shown ? tint(v, scale) : "none");
+    write(s.text, shown ? label(v) : "");
   } else {
     barPaths(values, t, shown, cx, s.top, scale).forEach((d, k) => {
       if (s.bars[k].getAttribute("d") !== d) s.bars[k].setAttribute("d", d);
@@ -130,8 +140,9 @@ export function paintUnrolled(p) {
   const n = c.h.length;
   const lane = Boolean(c.c);
   if (built !== `${T},${n},${lane}` || !root.contains(root.band)) buildUnrolled(root, T, n, lane);
-  root.band.style.display = p.current === null ? "none" : "";
-  if (p.current !== null) root.band.setAttribute("x", 46 + p.current * COL - 4);
+  const display = p.current === null ? "none" : "";
+  if (root.band.style.display !== display) root.band.style.display = display;
+  if (p.current !== null) put(root.band, "x", String(46 + p.current * COL - 4));
   const hScale = ["tanh", "sigmoid"].includes(c.activation) ? 1 : 3;
   const xMax = Math.max(1e-9, ...c.x.filter((v) => v !== null).map(Math.abs));
   const logMax = logMaxOf(c.reach);
@@ -139,14 +150,14 @@ export function paintUnrolled(p) {
   const cScale = Math.max(1, ...(lane ? c.c.flat().filter((v) => v !== null).map(Math.abs) : [1]));
   cells.forEach((cell, t) => {
     const shown = t < p.step;
-    cell.g.setAttribute("class", shown ? "step" : "future");
-    if (cell.carry) cell.carry.setAttribute("stroke-width", carryWidth(c.reach[t - 1], logMax).toFixed(2));
-    if (cell.cCarry) cell.cCarry.setAttribute("stroke-width", carryWidth(c.c_flow[t], cLogMax).toFixed(2));
-    cell.xNode.setAttribute("fill", tint(c.x[t], xMax));
-    cell.xText.textContent = label(c.x[t]);
+    put(cell.g, "class", shown ? "step" : "future");
+    if (cell.carry) put(cell.carry, "stroke-width", carryWidth(c.reach[t - 1], logMax).toFixed(2));
+    if (cell.cCarry) put(cell.cCarry, "stroke-width", carryWidth(c.c_flow[t], cLogMax).toFixed(2));
+    put(cell.xNode, "fill", tint(c.x[t], xMax));
+    write(cell.xText, label(c.x[t]));
     paintState(cell.h, c.h, t, shown, cell.cx, hScale);
     if (cell.c) paintState(cell.c, c.c, t, shown, cell.cx, cScale);
-    cell.yNode.setAttribute("fill", shown ? tint(c.y[t], xMax) : "none");
-    cell.yText.textContent = shown ? label(c.y[t]) : "";
+    put(cell.yNode, "fill", shown ? tint(c.y[t], xMax) : "none");
+    write(cell.yText, shown ? label(c.y[t]) : "");
   });
 }
