@@ -156,7 +156,7 @@ def by_hand(params, light=False):
     """Weights a person set with a slider, a box or a grid cell (the challenges ask for this)."""
     if not page.session.events or page.session.events[-1] != {"kind": "weights", "how": "hand"}:
         record("weights", how="hand")
-    change(light=light, params=params)
+    change(light=light, touched=("grid",), params=params)  # the weights are where the hand is
 
 
 @when("click", "#default-weights")
@@ -223,13 +223,13 @@ def on_reset(event):
 
 
 @when("click", "#train")
-async def on_train(event):
-    await run("bptt")
+def on_train(event):
+    start("bptt")
 
 
 @when("click", "#search")
-async def on_search(event):
-    await run("random")
+def on_search(event):
+    start("random")
 
 
 @when("click", "#stop")
@@ -263,21 +263,28 @@ def next_frame():
     )
 
 
-async def run(method):
-    """Drive one BPTT or search run a few steps per frame, repainting as the weights move."""
+def start(method):
+    """Start a BPTT or search run in the click's own task: the status, the buttons and the
+    address say it is running before anything else can happen; then it animates (run)."""
     try:
         page.session.state.xs()
     except ValueError:
         return  # the custom sequence's message is already on the page
     stop_run()
     page.session.run_id += 1
-    me = page.session.run_id
     page.session.running, page.session.warn, page.session.notices = method, False, ()
     page.session.status = "Training with BPTT…" if method == "bptt" else "Trying random weights…"
     page.session.state = replace(page.session.state, step=None)
-    settings = page.session.state
     later("panels.landscape")  # it follows every run, to draw its path once opened
     repaint()
+    asyncio.ensure_future(run(method, page.session.run_id, page.session.state))
+
+
+async def run(method, me, settings):
+    """Drive run number me (page.session.run_id) a few steps per frame from settings,
+    repainting as the weights move."""
+    if me != page.session.run_id:
+        return  # stopped, or a setting changed, before its first frame
     steps = steps_for(method)
     offset = page.session.history.evaluations(method)
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.

@@ -49,16 +49,17 @@ def start():
     return session
 
 
-def repaint(light=False):
+def repaint(light=False, touched=()):
     """Paint the main snapshot, then let every panel listener follow.
 
     light=True (a drag's input events, an animation's frames) computes and paints only the
-    views on screen; the painter then asks for a full repaint once the changes stop for a
-    moment, and when a view left out scrolls into sight (js/views.js)."""
+    views on screen, and the views in touched (where the control the person uses is, even before
+    the page has seen it scroll in); the painter then asks for a full repaint once the changes
+    stop for a moment, and when a view left out scrolls into sight (js/views.js)."""
     views = None
     if light:
         visible = window.RnnPage.visibleViews()
-        views = None if visible is None else [v for v in str(visible).split(",") if v]
+        views = None if visible is None else [*(v for v in str(visible).split(",") if v), *touched]
     window.RnnPage.paint(
         snapshot_json(
             session.state,
@@ -111,13 +112,13 @@ def start_over():
     session.status = ""
 
 
-def change(light=False, **settings):
+def change(light=False, touched=(), **settings):
     """Apply a person's change: it takes over from a running loop, then everything repaints
     (light=True, for a drag's input events: what is on screen now, the rest once it stops)."""
     stop_run()
     session.notices = ()
     session.state = replace(session.state, **settings)
-    repaint(light)
+    repaint(light, touched)
 
 
 def adopt(params, status=""):

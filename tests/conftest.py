@@ -138,6 +138,14 @@ def open_page(context, base_url, guard):
     guard.check()
 
 
+def settled(page):
+    """Bring the views a light repaint left for later up to date at once (js/views.js: a view
+    off screen follows 250 ms after a typed weight, or when scrolled to), before a test reads
+    one off screen right after an action."""
+    page.evaluate("window.RnnPage && window.RnnPage.settle && window.RnnPage.settle()")
+    return page
+
+
 def address(page) -> str:
     """The page's address hash ("#seq=…"), once a pending rewrite is written: the page rewrites
     the address at most a few times a second (js/index.js), so a test that reads it right after

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, address, screenshot
+from conftest import ROOT, address, screenshot, settled
 
 import rnn_py
 from rnn_py.state import default_params
@@ -40,11 +40,12 @@ def expected_rows(xs, params, activation, upto=None):
 
 
 def table(page):
-    return page.eval_on_selector_all("#timesteps-body tr", ROWS_JS)
+    return settled(page).eval_on_selector_all("#timesteps-body tr", ROWS_JS)
 
 
 def weights(page) -> dict:
     names = ("Input weight", "Hidden weight", "Output weight", "Hidden bias", "Output bias")
+    settled(page)
     return {name: float(page.get_by_role("slider", name=name).input_value()) for name in names}
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, settled
 from test_page import table
 from test_robust import page_state, type_into, wait_for_run
 
@@ -32,7 +32,7 @@ def expected_head(state):
 
 
 def equation(page):
-    return page.eval_on_selector_all("#live-equation .eq-line", EQUATION_JS)
+    return settled(page).eval_on_selector_all("#live-equation .eq-line", EQUATION_JS)
 
 
 def expected_equation(state):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import settled
 
 from rnn_py.state import from_query
 from rnn_py.view import History, snapshot_json
@@ -62,7 +63,7 @@ def same_view(a, b, path="snapshot"):
 
 
 def table_rows(page):
-    return page.evaluate(
+    return settled(page).evaluate(
         """() => [...document.querySelectorAll("#timesteps-body tr")].map(
              (tr) => [...tr.cells].map((cell) => cell.textContent))"""
     )

@@ -57,9 +57,10 @@ if ("IntersectionObserver" in window) {
   else watch();
 }
 
-// A slider let go (its "change" after the "input" events of a drag): bring everything up to date.
+// A slider let go (its "change" after the "input" events of a drag): everything is brought up to
+// date in the same task, so the drag's end leaves no view behind.
 document.addEventListener("change", (event) => {
-  if (event.target.matches?.("input[type=range]") && pending) settleIn(0);
+  if (event.target.matches?.("input[type=range]") && pending) settleNow();
 });
 
 // The views a light snapshot should hold, comma-separated, or null (not known yet: paint all).

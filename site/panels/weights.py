@@ -51,7 +51,7 @@ def _apply(box, text, light=False):
     events = page.session.events
     if not events or events[-1] != {"kind": "weights", "how": "hand"}:
         page.record("weights", how="hand")
-    page.change(light=light, params=params)
+    page.change(light=light, touched=("grid",), params=params)
 
 
 @when("change", "#weight-grid")
