@@ -311,10 +311,12 @@ def test_clipping_engages_where_the_page_says_it_does(open_page):
     assert f"stopped at epoch {figures['clip-page.diverges']}:" in status.text_content()
 
 
-# How many pixels of a chart's canvas have (nearly) the colour of a CSS variable.
-COLOUR_PIXELS_JS = """([selector, name]) => {
+# How many pixels of a chart's canvas (from a fraction of its width on) have (nearly) the colour
+# of a CSS variable.
+COLOUR_PIXELS_JS = """([selector, name, from = 0]) => {
   const canvas = document.querySelector(selector + ' canvas');
-  const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const x0 = Math.floor(canvas.width * from);
+  const px = canvas.getContext('2d').getImageData(x0, 0, canvas.width - x0, canvas.height).data;
   const probe = document.createElement('div'); probe.style.color = `var(${name})`;
   document.body.append(probe);
   const c = getComputedStyle(probe).color.match(/\\d+/g).map(Number); probe.remove();
@@ -327,8 +329,8 @@ COLOUR_PIXELS_JS = """([selector, name]) => {
 }"""
 
 
-def colour_pixels(page, selector, name):
-    return page.evaluate(COLOUR_PIXELS_JS, [selector, name])
+def colour_pixels(page, selector, name, start=0.0):
+    return page.evaluate(COLOUR_PIXELS_JS, [selector, name, start])
 
 
 def test_random_search_runs_and_draws_its_curve(open_page):

@@ -5,7 +5,7 @@ forecast and the true continuation, and the settings travel in the link."""
 from __future__ import annotations
 
 from conftest import address, screenshot
-from test_page import fmt, table
+from test_page import COLOUR_PIXELS_JS, colour_pixels, fmt, table
 
 import rnn_py
 from rnn_py.state import default_params
@@ -47,24 +47,9 @@ def set_steps(page, value):
 # Pixels of a CSS variable's colour in the right third of the sequence chart's canvas: with the
 # forecast on, t = 0..23 are drawn and the data (t ≤ 11) stay left of it, so only the forecast's
 # dashed line (--c-pred) and the true continuation (--c-target) can colour it.
-RIGHT_PIXELS_JS = """name => {
-  const canvas = document.querySelector('#chart-seq canvas');
-  const x0 = Math.floor(canvas.width * 2 / 3);
-  const px = canvas.getContext('2d').getImageData(x0, 0, canvas.width - x0, canvas.height).data;
-  const probe = document.createElement('div'); probe.style.color = `var(${name})`;
-  document.body.append(probe);
-  const c = getComputedStyle(probe).color.match(/\\d+/g).map(Number); probe.remove();
-  let count = 0;
-  for (let i = 0; i < px.length; i += 4) {
-    if (Math.abs(px[i] - c[0]) + Math.abs(px[i + 1] - c[1]) + Math.abs(px[i + 2] - c[2]) < 30
-        && px[i + 3] > 200) count++;
-  }
-  return count;
-}"""
-
-
 def right_pixels(page):
-    return [page.evaluate(RIGHT_PIXELS_JS, name) for name in ("--c-pred", "--c-target")]
+    """Pixels of the prediction's and the target's colours in the sequence chart's right third."""
+    return [colour_pixels(page, "#chart-seq", name, 2 / 3) for name in ("--c-pred", "--c-target")]
 
 
 def test_forecast_line_and_true_continuation_are_drawn(open_page):
@@ -72,7 +57,8 @@ def test_forecast_line_and_true_continuation_are_drawn(open_page):
     assert right_pixels(page) != [0, 0]  # without the forecast the data reach the right edge
     page.get_by_role("switch", name="Forecast").check()
     page.wait_for_function(
-        f"() => ({RIGHT_PIXELS_JS})('--c-pred') > 80 && ({RIGHT_PIXELS_JS})('--c-target') > 80",
+        f"""() => ['--c-pred', '--c-target'].every((name) =>
+             ({COLOUR_PIXELS_JS})(['#chart-seq', name, 2 / 3]) > 80)""",
         timeout=10_000,
     )
 
