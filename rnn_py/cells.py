@@ -206,6 +206,42 @@ def _backward(params, xs, cell, targets=None):
     return Gradients(tr.loss, grads, dh_all, tr, dc=dc_all if cell.has_c else None)
 
 
+def state_grads(params, xs, activation="tanh", targets=None):
+    """dh[t] = ∂L/∂h_t (and the LSTM's dc[t] = ∂L/∂c_t) by BPTT, without the weights' gradients:
+    what the page's gradient chart and the unrolled network's c lane draw. Gradients with
+    grads=None. dh and dc are exactly `backward`'s numbers: `_backward`'s steps back in the same
+    order, with step_back's grads=None; the forward pass is shared with `reach` when it was
+    just made for the same weights and inputs."""
+    if isinstance(params, model.Params):
+        return backward(params, xs, activation, targets)
+    xs = _check_sequence(xs)
+    check_params(params)
+    cell = make_cell(params.CELL)
+    tr = _last_trace(params, xs)
+    if tr is None:
+        tr = _forward(params, xs, cell, targets)
+        _remember_trace(params, xs, tr)
+    else:  # h, c and the gates are the same; the outputs' loss depends on the targets
+        tr = Trace(tr.z, tr.h, tr.y, loss_of(tr.y, xs, targets), c=tr.c, gates=tr.gates)
+    dys = output_grads(tr.y, xs, targets)
+    zeros = [0.0] * params.n
+    dh_all, dc_all = [None] * len(xs), [None] * len(xs)
+    dh_next, dc_next = zeros, zeros
+    for t in reversed(range(len(xs))):
+        dh = dh_all[t] = [w * dys[t] + d for w, d in zip(params.w_hy, dh_next)]
+        h_prev = tr.h[t - 1] if t > 0 else zeros
+        c_prev = tr.c[t - 1] if (cell.has_c and t > 0) else zeros
+        c = tr.c[t] if cell.has_c else None
+        _, dh_next, dc_prev = cell.step_back(
+            params, tr.gates[t], h_prev, c_prev, c, dh, dc_next, None
+        )
+        if cell.has_c:
+            o, tc = tr.gates[t]["o"], tr.gates[t]["tc"]
+            dc_all[t] = [d + e * ok * (1.0 - tk * tk) for d, e, ok, tk in zip(dc_next, dh, o, tc)]
+            dc_next = dc_prev
+    return Gradients(tr.loss, None, dh_all, tr, dc=dc_all if cell.has_c else None)
+
+
 def reach(params, xs, activation="tanh"):
     """‖∂h_{T−1}/∂h_t‖ for every t, through every path, for any cell (the Frobenius norm).
 

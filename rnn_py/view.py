@@ -53,6 +53,22 @@ def drawable(v: float | None) -> float | None:
     return v
 
 
+def all_drawable(values) -> bool:
+    """True when drawable(v) is v for every v in values (floats): one pass in C, not a call each."""
+    if not values:
+        return True
+    top = max(map(abs, values))  # a nan first makes top nan, and the comparison false
+    return top <= DISPLAY_LIMIT and math.isfinite(sum(values))  # a nan later makes the sum nan
+
+
+def _series(states, n, step, T, ok):
+    """Each of n units' series over time from states[t][unit], drawable, None from step on."""
+    if ok and states:
+        tail = [None] * (T - step)
+        return [[*unit[:step], *tail] for unit in zip(*states, strict=True)]
+    return [[drawable(states[t][i]) if t < step else None for t in range(T)] for i in range(n)]
+
+
 def log_drawable(v: float | None) -> float | None:
     """v if a log-scale chart can draw it (positive, not vanishingly small), else None."""
     v = drawable(v)
@@ -226,7 +242,7 @@ _last_reach: list = [None, None]  # the last reach computed without the gradient
 
 def _model_part(model: _Model):
     if _last_model[0] != model:
-        grads = cells.backward(model.params, model.xs, model.activation, model.targets)
+        grads = cells.state_grads(model.params, model.xs, model.activation, model.targets)
         if _last_reach[0] == model:
             reach = _last_reach[1]
         else:
@@ -245,8 +261,9 @@ _model_part.cache_clear = _clear  # tests and benchmarks time the work without t
 
 
 def model_part(params, xs, activation, targets=None):
-    """BPTT's gradients (with the forward trace) and the memory reach for these weights,
-    sequence and activation: the costly part of a snapshot (most of it at 8 units).
+    """BPTT's gradients along the states (dh, the LSTM's dc; with the forward trace; the weights'
+    own gradients only for the vanilla cell, whose loops make them anyway) and the memory reach
+    for these weights, sequence and activation: the costly part of a snapshot.
 
     The last result is kept, so a change that leaves the model alone (the learning rate, a
     Step Forward, the forecast) costs only the drawing data. Results are never modified."""
@@ -370,7 +387,8 @@ def snapshot(
     values = [*xs, *trace.y, *(v for h in trace.h for v in h)]
     if trace.c:
         values += [v for c in trace.c for v in c]
-    if any(drawable(v) is None for v in values):
+    ok = all_drawable(values)
+    if not ok:
         notices.append(
             "Some values are too large to draw (beyond ±10¹², or overflowed): the model is "
             "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
@@ -383,12 +401,11 @@ def snapshot(
     else:
         loss_text = "overflow: the loss is too large to compute"
 
-    shown = [drawable(v) for v in trace.y]
-    hidden = [[drawable(trace.h[t][i]) if t < step else None for t in range(T)]
-              for i in range(state.hidden)]  # fmt: skip
+    shown = list(trace.y) if ok else [drawable(v) for v in trace.y]
+    hidden = _series(trace.h, state.hidden, step, T, ok)
     charts = {
         "t": list(range(T)),
-        "x": [drawable(v) for v in xs],
+        "x": list(xs) if ok else [drawable(v) for v in xs],
         "target": [drawable(target_at(xs, targets, t)) for t in range(T)],
         "y": [v if t < step else None for t, v in enumerate(shown)],
         "h": hidden,
@@ -402,8 +419,7 @@ def snapshot(
         if trace.c:
             charts.update(gateview.cell_state_part(state.params, xs, grads))
     if trace.c:
-        charts["c"] = [[drawable(trace.c[t][i]) if t < step else None for t in range(T)]
-                       for i in range(state.hidden)]  # fmt: skip
+        charts["c"] = _series(trace.c, state.hidden, step, T, ok)
     equation_lines = []
     if current is not None and "equation" in want:
         equation_lines = equation(state, xs, trace, current, targets)

@@ -264,8 +264,8 @@ def next_frame():
 
 
 def start(method):
-    """Start a BPTT or search run in the click's own task: the status, the buttons and the
-    address say it is running before anything else can happen; then it animates (run)."""
+    """Start a BPTT or search run in the click's own task: the status and the buttons say it is
+    running before anything else can happen; then it animates (run)."""
     try:
         page.session.state.xs()
     except ValueError:
@@ -276,7 +276,7 @@ def start(method):
     page.session.status = "Training with BPTT…" if method == "bptt" else "Trying random weights…"
     page.session.state = replace(page.session.state, step=None)
     later("panels.landscape")  # it follows every run, to draw its path once opened
-    repaint()
+    repaint(light=True)  # like the run's frames; the run's end repaints everything
     asyncio.ensure_future(run(method, page.session.run_id, page.session.state))
 
 
@@ -320,12 +320,12 @@ async def run(method, me, settings):
                 return  # the person stopped it or changed a setting meanwhile
             if last is not None:
                 page.session.state = replace(page.session.state, params=best_params(method, last))
-            if animate and not finished:
+            if finished:
+                break  # the last frame is the full repaint below, with the run's summary
+            if animate:
                 began = time.perf_counter()
                 repaint(light=True)  # the views on screen; the rest once the run ends
                 painting = time.perf_counter() - began
-            elif finished:
-                repaint()
             # Wait for the browser's next animation frame: it draws this one and handles clicks
             # (Stop, sliders) meanwhile, and one repaint lands in each frame it shows.
             await (next_frame() if animate else asyncio.sleep(0))

@@ -69,7 +69,7 @@ def repaint(light=False, touched=()):
             status_warn=session.warn,
             notices=session.notices,
             views=views,
-            address=bool(window.RnnPage.addressDue()) if light else None,
+            address=(not session.running and bool(window.RnnPage.addressDue())) if light else None,
         )
     )
     for listener in listeners:

@@ -62,6 +62,26 @@ def test_gated_cells_match_numpy_with_a_target_only_at_the_end(cell):
         assert np.allclose(g.grads.to_dict()[name], value, rtol=1e-8, atol=1e-12)
 
 
+@pytest.mark.parametrize("cell", GATED)
+@pytest.mark.parametrize("n", [1, 3, 8])
+def test_state_gradients_are_exactly_backwards(cell, n):
+    """cells.state_grads (what the page draws: dh, dc) gives backward's numbers bit for bit,
+    with its own forward pass or the one reach just shared, with and without end-only targets;
+    the loss follows the targets even when the shared trace was made without them."""
+    for seed, targets in ((0, None), (1, "end"), (2, None)):
+        params, xs = _params(cell, n, seed, scale=3.0), _xs(seed, T=12)
+        targets = None if targets is None else [None] * 11 + [xs[0]]
+        full = cells.backward(params, xs, targets=targets)
+        cells.forward(params, [*xs[:-1], 0.25])  # another trace is the one kept: no sharing
+        alone = cells.state_grads(params, xs, targets=targets)
+        cells.forward(params, xs)  # the same inputs' trace is kept (without the targets)
+        shared = cells.state_grads(params, xs, targets=targets)
+        for got in (alone, shared):
+            assert got.grads is None and repr(got.loss) == repr(full.loss)
+            assert repr(got.dh) == repr(full.dh) and repr(got.dc) == repr(full.dc)
+            assert repr(got.trace.h) == repr(full.trace.h)
+
+
 @pytest.mark.parametrize("cell", [*GATED, "vanilla"])
 @pytest.mark.parametrize("n", [1, 3])
 def test_every_gradient_matches_central_differences(cell, n):

@@ -11,7 +11,15 @@ import pytest
 
 from rnn_py import cells, train_bptt
 from rnn_py.state import from_query
-from rnn_py.view import VIEWS, History, _model_part, snapshot, snapshot_json
+from rnn_py.view import (
+    VIEWS,
+    History,
+    _model_part,
+    all_drawable,
+    drawable,
+    snapshot,
+    snapshot_json,
+)
 
 # Which snapshot keys each view's painter reads (site/js/index.js, charts.js, unrolled.js).
 KEYS = {
@@ -78,9 +86,9 @@ def test_an_empty_light_snapshot_still_carries_the_status_and_loss():
 def test_views_off_screen_are_not_computed(monkeypatch):
     """The reach and backward pass run only for the views that draw them (unrolled, grad)."""
     calls = []
-    real_backward, real_reach = cells.backward, cells.reach
+    real_backward, real_reach = cells.state_grads, cells.reach
     monkeypatch.setattr(
-        cells, "backward", lambda *a, **k: calls.append("b") or real_backward(*a, **k)
+        cells, "state_grads", lambda *a, **k: calls.append("b") or real_backward(*a, **k)
     )
     monkeypatch.setattr(cells, "reach", lambda *a, **k: calls.append("r") or real_reach(*a, **k))
     state, _ = from_query("seq=sine&norm=1&n=3&cell=gru")
@@ -110,3 +118,48 @@ def test_a_light_snapshot_brings_the_address_only_when_asked():
     asked = snapshot(state, views=("unrolled",), address=True)
     assert asked["query"] == full["query"] and asked["full_query"] == full["full_query"]
     assert "query" not in snapshot(state, views=("unrolled",), address=False)
+
+
+@pytest.mark.parametrize(
+    ("values", "ok"),
+    [
+        ([], True),
+        ([0.5, -1e12, 1e12, 3], True),
+        ([0.5, 1e12 * (1 + 1e-15)], False),
+        ([float("nan"), 0.5], False),  # nan first: max() keeps it
+        ([0.5, float("nan")], False),  # nan later: max() skips it, the sum does not
+        ([0.5, float("inf")], False),
+        ([float("-inf"), 0.5], False),
+    ],
+)
+def test_all_drawable_agrees_with_drawable(values, ok):
+    assert all_drawable(values) is ok
+    assert ok == all(drawable(v) is not None for v in values)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "seq=sine&norm=1&n=3&cell=lstm&step=5",
+        "seq=sine&n=2&act=relu&w=1,1,30,0,0,30,1,1,0,0,0&len=64",  # explodes: gaps, a notice
+        "seq=sine&norm=1&n=2&cell=gru",
+    ],
+)
+def test_chart_series_are_the_drawable_values(query):
+    """The charts' x, y, h (and c) series are drawable(v) of every value, None after the step
+    shown, whether the whole snapshot is drawable (the fast path) or not."""
+    state, _ = from_query(query)
+    s = snapshot(state)
+    trace = cells.forward(state.params, state.xs(), state.activation, state.targets())
+    step, T = s["step"], s["T"]
+    assert s["charts"]["x"] == [drawable(v) for v in state.xs()]
+    assert s["charts"]["y"] == [drawable(v) if t < step else None for t, v in enumerate(trace.y)]
+    for key, states in (("h", trace.h), ("c", trace.c)):
+        if states is None:
+            continue
+        want = [[drawable(states[t][i]) if t < step else None for t in range(T)]
+                for i in range(state.hidden)]  # fmt: skip
+        assert s["charts"][key] == want
+    assert ("too large to draw" in " ".join(s["notices"])) == (
+        not all_drawable([*state.xs(), *trace.y, *(v for h in trace.h for v in h)])
+    )

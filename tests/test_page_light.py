@@ -89,3 +89,46 @@ def test_letting_go_of_a_slider_repaints_everything(open_page):
     assert state.params.w_hh == [[pytest.approx(1.2)]]
     expected = rnn_py.view.snapshot(state)["rows"][-1]
     assert page.locator("#timesteps-body tr").last.locator("th, td").all_inner_texts() == expected
+
+
+# Every paint and address write from a Train click until the run's summary is shown.
+RUN = """async () => {
+  const rnn = window.RnnPage, paint = rnn.paint, replace = history.replaceState;
+  const log = [];
+  rnn.paint = function (json) {
+    const p = JSON.parse(json);
+    log.push({ full: p.views === null, status: p.status, query: "query" in p });
+    return paint.apply(this, arguments);
+  };
+  history.replaceState = function () {
+    log.push({ address: true });
+    return replace.apply(this, arguments);
+  };
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const start = performance.now();
+  document.getElementById("train").click();
+  const stop = document.getElementById("stop");
+  while (performance.now() - start < 30000 && !stop.disabled) await frame();
+  rnn.paint = paint;
+  history.replaceState = replace;
+  return { log, ms: performance.now() - start };
+}"""
+
+
+def test_a_run_paints_light_frames_and_one_full_repaint_at_its_end(open_page):
+    """While a run animates, its frames paint only the views on screen and leave the address
+    alone (a full repaint or an address write mid-run would cost the animation frames); the run
+    ends with one full repaint carrying the summary and the address, which then holds the
+    trained weights."""
+    page = open_page("#seq=sine&norm=1&n=4&cell=gru")
+    page.wait_for_function("window.RnnPage.visibleViews() !== null")
+    before, _ = rnn_py.from_query(address(page))
+    got = page.evaluate(RUN)
+    paints = [e for e in got["log"] if "full" in e]
+    assert got["ms"] > 600 and len(paints) > 20, got["ms"]  # long enough for the old timers
+    *frames, last = paints
+    assert not any(e["full"] or e["query"] for e in frames), frames
+    assert last["full"] and last["query"] and "epochs" in last["status"]
+    assert "address" not in {k for e in got["log"][: got["log"].index(last)] for k in e}
+    state, _ = rnn_py.from_query(address(page))
+    assert state.hidden == 4 and state.cell == "gru" and state.params != before.params

@@ -95,6 +95,12 @@ let lastWrite = -Infinity;
 
 function flushAddress() {
   settle(); // a full repaint still due after light ones brings its address first
+  return writeAddress();
+}
+
+// The timer's write: the query the last light paint carried is current for the address (a
+// settle here would repaint every view each ADDRESS_MS during a drag or a run).
+function writeAddress() {
   clearTimeout(addressTimer);
   addressTimer = 0;
   if (pendingQuery !== null && location.hash.slice(1) !== pendingQuery) {
@@ -110,7 +116,7 @@ function address(query) {
   pendingQuery = query;
   if (!addressTimer) {
     const wait = Math.max(0, ADDRESS_MS - (performance.now() - lastWrite));
-    addressTimer = setTimeout(flushAddress, wait);
+    addressTimer = setTimeout(writeAddress, wait);
   }
 }
 
