@@ -18,7 +18,7 @@ made for the same weights and inputs, as the page asks for both.
 import math
 from array import array
 from itertools import repeat
-from operator import mul
+from operator import add, mul
 
 from . import gru, lstm, model
 from .cellbase import CellParams, gate_names
@@ -335,13 +335,14 @@ def _lstm_reach_rows(params, tr):
         gf = [cp * fk * (1.0 - fk) for cp, fk in zip(c_prev, f)]
         gc = [ik * (1.0 - gk * gk) for ik, gk in zip(i_, cc)]
         # column j of [W_ho; C]: what row j of W_hoᵀ and of Cᵀ multiply
+        # (gi·x + gf·y) + gc·z element by element, in C (map) rather than a loop in Python
         cols = [
-            [*col_o, *(a * x + b * y + c * z for a, x, b, y, c, z in zip(gi, ci, gf, cf, gc, cc_))]
+            [*col_o, *map(add, map(add, map(mul, gi, ci), map(mul, gf, cf)), map(mul, gc, cc_))]
             for col_o, (ci, cf, cc_) in zip(cols_o, cols_ifc)
         ]
         new_j, new_d = [], []
         for dh, dc in zip(J, D):
-            dc = [a + e * b for a, e, b in zip(dc, dh, through_h)]
+            dc = list(map(add, dc, map(mul, dh, through_h)))
             new_j.append(_dots(cols, [*map(mul, dh, go), *dc]))
             new_d.append(list(map(mul, dc, f)))
         J = out[t - 1] = new_j

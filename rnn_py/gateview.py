@@ -156,20 +156,20 @@ def equation_text(lines) -> list[str]:
 # ---- the LSTM's cell state lane and its reach --------------------------------------------------
 
 
-def cell_state_part(params, xs, grads) -> dict:
-    """The LSTM's extra chart series: c_t per unit ("c"), the cell-state reach ‖∂c_{T−1}/∂c_t‖
-    along c alone ("reach_c", log scale), and "c_flow"[t] = ‖∂L/∂c_t ⊙ f_t‖, the gradient that
-    flows back along the c lane from c_t to c_{t−1} (None at t = 0)."""
+def cell_state_part(params, xs, grads, reach=True) -> dict:
+    """The LSTM's extra series from its gradients: the cell-state reach ‖∂c_{T−1}/∂c_t‖
+    along c alone ("reach_c", log scale; left out with reach=False), and "c_flow"[t] =
+    ‖∂L/∂c_t ⊙ f_t‖, the gradient that flows back along the c lane from c_t to c_{t−1} (None at
+    t = 0)."""
     trace, T = grads.trace, len(xs)
     flow = [None]
     for t in range(1, T):
         along = list(map(mul, grads.dc[t], trace.gates[t]["f"]))
         flow.append(log_drawable(math.sqrt(sum(map(mul, along, along)))))
-    return {
-        "c": [list(unit) for unit in zip(*trace.c, strict=True)],
-        "reach_c": [log_drawable(r) for r in cells.cell_state_reach(params, xs)],
-        "c_flow": flow,
-    }
+    part = {"c_flow": flow}
+    if reach:
+        part["reach_c"] = [log_drawable(r) for r in cells.cell_state_reach(params, xs)]
+    return part
 
 
 # ---- the forget-gate presets -------------------------------------------------------------------

@@ -413,11 +413,11 @@ def snapshot(
     }
     if reach is not None:  # log-scale chart: zeros and non-finite values become gaps
         charts["reach"] = [log_drawable(r) for r in reach]
-    if grads is not None:
+    if grads is not None and "grad" in want:
         grad_h = [math.sqrt(sum(d * d for d in dh)) for dh in grads.dh]
         charts["grad"] = [log_drawable(g) for g in grad_h]
-        if trace.c:
-            charts.update(gateview.cell_state_part(state.params, xs, grads))
+    if grads is not None and trace.c:  # the reach chart's c series; the unrolled c lane's flow
+        charts.update(gateview.cell_state_part(state.params, xs, grads, "grad" in want))
     if trace.c:
         charts["c"] = _series(trace.c, state.hidden, step, T, ok)
     equation_lines = []
