@@ -334,7 +334,9 @@ def snapshot(
         "status": status,
         "status_warn": status_warn,
         "weights": state.params.to_dict(),
-        "cells": weight_cells(state.params) if "grid" in want else [],
+        # the grid's cells, in full snapshots only: a light one's changes never change the
+        # grid's shape, and its values are in "weights" (js/weights.js)
+        "cells": weight_cells(state.params) if views is None else [],
         "n": state.hidden,
         "cell": state.cell,
         "roles": _roles(state.cell),

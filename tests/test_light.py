@@ -23,7 +23,9 @@ from rnn_py.view import (
 
 # Which snapshot keys each view's painter reads (site/js/index.js, charts.js, unrolled.js).
 KEYS = {
-    "grid": lambda s: (s["weights"], s["cells"]),
+    # the grid's values (js/weights.js reads each cell's value from "weights"); its cells, which
+    # only build the grid, come in full snapshots (test_the_grid_is_built_from_full_snapshots)
+    "grid": lambda s: s["weights"],
     "table": lambda s: (s["rows"], s["forecast_from"], s["columns"]),
     "equation": lambda s: s["equation"],
     "seq": lambda s: {k: s["charts"].get(k) for k in ("t", "x", "target", "y", "forecast")},
@@ -54,6 +56,21 @@ def _history():
     for step in train_bptt(state.params, state.xs(), state.activation, lr=0.05, epochs=5):
         history.add(step)
     return history
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_grid_is_built_from_full_snapshots(query):
+    """A full snapshot lists every grid cell, whose value is the one the painter finds in the
+    weights by its param and index; a light one lists none (it never changes the grid's shape)."""
+    state, _ = from_query(query)
+    full = json.loads(snapshot_json(state))
+    assert [c["value"] for c in full["cells"]] == state.params.flat()
+    for c in full["cells"]:
+        value = full["weights"][c["param"]]
+        for i in c["index"]:
+            value = value[i]
+        assert value == c["value"], c
+    assert json.loads(snapshot_json(state, views=("grid",)))["cells"] == []
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -46,7 +46,9 @@ function paint(json) {
     remember(p);
   }
   paintSettings(p.settings);
-  if (shows(p, "grid")) paintWeights(p.weights, p.n, p.cells, p.cell, p.roles);
+  // (a light paint that would have to build the grid leaves it to the full repaint)
+  const views = shows(p, "grid") && !paintWeights(p.weights, p.n, p.cells, p.cell, p.roles)
+    ? p.views.filter((name) => name !== "grid") : p.views;
   const custom = $("custom");
   $("custom-msg").textContent = p.error;
   custom.setAttribute("aria-invalid", p.error ? "true" : "false");
@@ -80,7 +82,7 @@ function paint(json) {
     $("open-full").href = "./#" + p.full_query;
   }
   if (full) settingsChanged();
-  painted(p.views);
+  painted(views);
 }
 
 // ---- the address -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ const PER_PIXEL = 0.01; // what dragging one pixel up adds
 const THRESHOLD = 3; // pixels a pointer moves before a press becomes a drag
 const SCALE = 2; // |w| ≥ 2 is full colour
 
-let grid = null; // { n, cell, boxes: [{ box, key }], byKey: Map(key -> box), values: Map(key -> v) }
+let grid = null; // { n, cell, boxes: [{ box, key, param, index }], byKey: Map(key -> box), values: Map(key -> v) }
 
 // Cells use the unrolled network's colours (blue negative, orange positive), a little lighter
 // so that the number written on them stays readable in both colour schemes.
@@ -155,7 +155,7 @@ function build(cells, n, cellName = "vanilla", roles = {}) {
     const box = makeBox(cell);
     box.tabIndex = -1;
     byKey.set(key, box);
-    boxes.push({ box, key });
+    boxes.push({ box, key, param: cell.param, index: cell.index });
   }
   const at = (param, ...index) => byKey.get(param + ":" + index.join(","));
   const parts = [];
@@ -194,6 +194,12 @@ function fit() {
   }
 }
 
+// One weight's value in the weights (Params.to_dict): w[param], then [i], then [j].
+const valueAt = (w, param, index) => index.reduce((value, i) => value[i], w[param]);
+
+// cells (rnn_py.grid.weight_cells) describe the grid; a light snapshot sends none, since its
+// changes (a drag, a typed weight, a run's frame) never change the grid's shape, and the values
+// come from w. Returns false when the grid would have to be built and there are no cells.
 export function paintWeights(w, n, cells, cellName = "vanilla", roles = {}) {
   const scalar = n === 1 && cellName === "vanilla"; // a gated cell always gets the grids
   $("scalar-weights").hidden = !scalar;
@@ -205,21 +211,22 @@ export function paintWeights(w, n, cells, cellName = "vanilla", roles = {}) {
       setValue($(name), values[name]);
       setValue($(name + "-num"), round(values[name]));
     }
-    return;
+    return true;
   }
   if (!grid || grid.n !== n || grid.cell !== cellName || !$("weight-grid").contains(grid.boxes[0].box)) {
+    if (!cells.length) return false;
     build(cells, n, cellName, roles);
   }
   else if (wasHidden) fit();
-  cells.forEach((cell, k) => {
-    const { box, key } = grid.boxes[k];
-    const v = cell.value;
+  for (const { box, key, param, index } of grid.boxes) {
+    const v = valueAt(w, param, index);
     const text = shown(v, box);
-    if (grid.values.get(key) === v && box.value === text) return; // nothing to redraw
+    if (grid.values.get(key) === v && box.value === text) continue; // nothing to redraw
     setValue(box, text); // also after an edit that left the weight as it was (7 → 5 when at 5)
     if (grid.values.get(key) !== v) box.style.setProperty("--tint", cellTint(v));
     grid.values.set(key, v);
-  });
+  }
+  return true;
 }
 
 // ---- focus, dragging ---------------------------------------------------------------------------
