@@ -159,4 +159,4 @@ def with_cell(params, name: str, index, value: float):
         d[name][index[0]][index[1]] = number + 0.0
     else:
         d[name][index[0]] = number + 0.0
-    return type(params).from_dict(d)
+    return type(params)(**d)  # a fresh copy of numbers already checked: no from_dict needed
