@@ -428,3 +428,28 @@ def test_only_an_embed_sends_and_challenges_count_without_their_panel(
         assert page.evaluate("seen.find((m) => m.type === 'ready').panel") == "reach"
     finally:
         server.shutdown()
+
+
+def test_the_unrolled_network_shows_where_it_scrolls_on(open_page):
+    """Wider than its panel, the unrolled network scrolls sideways, and a shade at the edge
+    says there is more that way: at the right while it starts, at the left once at the end.
+    (The figure is hidden for the pictures, so that only the scroll box's shades are seen.)"""
+    from test_site import decode_png
+
+    page = open_page("?embed=1&panel=network#seq=sine&n=1")
+    page.set_viewport_size({"width": 360, "height": 640})
+    box = page.locator(".unrolled-scroll")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth + 100")
+    box.evaluate("e => { e.querySelector('svg').style.visibility = 'hidden'; }")
+
+    def edges():
+        width, height, pixel = decode_png(box.screenshot())
+        y = height // 2
+        return [sum(pixel(x, y)[:3]) for x in (1, width // 2, width - 2)]
+
+    left, middle, right = edges()
+    assert left == middle and right < middle - 30, (left, middle, right)
+    box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    page.wait_for_timeout(100)
+    left, middle, right = edges()
+    assert right == middle and left < middle - 30, (left, middle, right)
