@@ -15,6 +15,7 @@ from pyscript import document, window
 
 import rnn_py
 from rnn_py.gateview import preset_settings
+from rnn_py.pace import Pace
 from rnn_py.state import (
     LR_RANGE,
     MAX_HIDDEN,
@@ -35,7 +36,8 @@ from rnn_py.train import RUN_LENGTH  # evaluations per Train or Search click, th
 from rnn_py.view import run_summary, timesteps_csv
 
 PER_FRAME = 4  # steps drawn per frame at most: a small run animates over 75 frames, about 1.5 s
-FRAME = 0.010  # seconds of Python per animation frame, training and repaint together
+FRAME = 0.010  # seconds of Python per animation frame, training and repaint together, at most
+MIN_FRAME = 0.005  # … and at least, after dropped frames (rnn_py.pace)
 LABELS = {
     "w_xh": "Input weight",
     "w_hh": "Hidden weight",
@@ -289,19 +291,21 @@ async def run(method, me, settings):
     offset = page.session.history.evaluations(method)
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.
     # Animated, a frame holds at most PER_FRAME steps, and only as many as fit in FRAME beside
-    # the last frame's repaint (at least one), so a frame's work stays under one display frame.
+    # the last frame's repaint (at least one), so a frame's work stays under one display frame;
+    # after a dropped frame a little less (down to MIN_FRAME), then back up (rnn_py.pace).
     # Where the repaint alone takes longer than FRAME (a slow or busy machine), steps may take as
     # long as its overshoot: the animation drops frames either way, and the run ends sooner.
     animate = not window.RnnPage.reducedMotion()
     per_frame = PER_FRAME if animate else RUN_LENGTH
     painting = 0.0  # the last light repaint's time
+    pace = Pace(FRAME, MIN_FRAME)  # less Python a frame after a dropped one
     first = last = None
     clipped = 0
     finished = False
     try:
         while not finished:
             start = time.perf_counter()  # the frame's start
-            budget = abs(FRAME - painting) if animate else 0.04
+            budget = abs(pace.frame(start) - painting) if animate else 0.04
             for i, step in enumerate(steps, 1):
                 first = first or step
                 last = step
