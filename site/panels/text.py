@@ -206,13 +206,15 @@ def _work(work, previous, now):
     return min(FRAME_WORK, work + 0.0001)
 
 
-def _report(spent):
+def _report(spent, split):
     """How the training frames spent their time, for bench/bench_page_text.py (the medians,
     in ms): the windows' own, the painting's (Python's data, the JSON, the drawing), how late
-    in its frame Python started, and the working time a frame had."""
+    in its frame Python started, and the working time a frame had; and how many frames ended
+    with a window partly done."""
     if spent:
         figures = document.getElementById("text-stage").dataset
         figures.frames = str(len(spent))
+        figures.split = str(split)  # frames that ended with a window partly done
         for name, column in (("windowsMs", 0), ("paintMs", 1), ("lateMs", 2), ("workMs", 3)):
             values = sorted(row[column] for row in spent)
             setattr(figures, name, f"{values[len(values) // 2]:.2f}")
@@ -358,6 +360,7 @@ async def run_training(target=None, replay=False):
     frame_at = None  # the frame's start (its requestAnimationFrame time, ms)
     work = FRAME_WORK
     spent = []  # per frame, ms: windows, painting, late, working time (bench_page_text.py)
+    split = 0  # frames that ended with a window partly done
     stage, sees_panel = document.getElementById("text-stage"), document.getElementById("text-sees")
     deadline = before = 0.0
 
@@ -395,6 +398,7 @@ async def run_training(target=None, replay=False):
             # after this step returns, in the same task)
             took = time.perf_counter() - trained + getattr(stage, "paintMs", 0) / 1000
             painting = _estimate(painting or None, took)
+            split += model.partial
             if len(spent) < 4000:
                 spent.append((1000 * (trained - start), 1000 * took, 1000 * late, 1000 * work))
             if done:
@@ -413,7 +417,7 @@ async def run_training(target=None, replay=False):
         if session.run_id == me:
             session.running = None
         text.running = None
-        _report(spent)
+        _report(spent, split)
     if model.status == "diverged":
         text.status, text.warn = model.message or "Training diverged.", True
     else:
