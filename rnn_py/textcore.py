@@ -16,6 +16,11 @@ arranged for plain Python:
 
 Shapes: n hidden units, V characters, G gates (vanilla 1, GRU 3, LSTM 4). Gradients come back
 as one flat list in the order of TextParams.flat.
+
+A window can run in pieces (`window_steps`, `Optimizer.steps`): generators that pause after
+every time step forward and back, every row of the weight gradients and every slice of the
+update, so that a page can spread one window over several frames; `window` runs the same
+generator to its end in one go, and the numbers are the same however it is split.
 """
 
 import math
