@@ -6,7 +6,9 @@ characters).
     python3 bench/bench_page_text.py [windows]
 
 A link with trained=N makes the page replay N windows at start-up; the page reports the rate,
-its slowest single window, and how its frames were spent (medians, ms): training's windows,
+its slowest single piece of work (a window runs in pieces: a time step forward or back, a row
+of the gradient, a slice of the update; one window may span frames), how many frames ended with
+a window partly done, and how its frames were spent (medians, ms): training's windows,
 painting (Python's data and JSON plus text.js's drawing) and how late in the frame Python
 started (the browser's drawing of the frame before, and PyScript's scheduling), and the
 budget the frame had for all of it (lowered after dropped frames). No assertions:
@@ -44,8 +46,8 @@ def main() -> None:
     url = f"http://127.0.0.1:{server.server_port}/"
     text = tx.PRESETS["rhyme"]
     print(f"{windows} windows of 25 characters on the nursery rhyme ({len(set(text))} distinct)")
-    print(f"{'cell':8} {'n':>3} {'chars/s':>8} {'slowest window':>15} {'tasks > 50 ms':>14} "
-          f"{'longest task':>13} {'frames':>7} {'windows':>8} {'paint':>6} "
+    print(f"{'cell':8} {'n':>3} {'chars/s':>8} {'slowest piece':>14} {'tasks > 50 ms':>14} "
+          f"{'longest task':>13} {'frames':>7} {'split':>6} {'windows':>8} {'paint':>6} "
           f"{'late':>6} {'budget':>7}")  # fmt: skip
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=build.chromium_path(), args=ARGS)
@@ -62,8 +64,9 @@ def main() -> None:
             figures = page.evaluate("({...document.getElementById('text-stage').dataset})")
             long = page.evaluate("__long")
             longest = max(long, default=0)
-            print(f"{cell:8} {n:>3} {figures['rate']:>8} {figures['slowest'] + ' ms':>15} "
+            print(f"{cell:8} {n:>3} {figures['rate']:>8} {figures['slowest'] + ' ms':>14} "
                   f"{len(long):>14} {longest:>10.0f} ms {figures.get('frames', '—'):>7} "
+                  f"{figures.get('split', '—'):>6} "
                   f"{figures.get('windowsMs', '—'):>8} {figures.get('paintMs', '—'):>6} "
                   f"{figures.get('lateMs', '—'):>6} {figures.get('workMs', '—'):>7}")  # fmt: skip
             context.close()

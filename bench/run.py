@@ -625,10 +625,11 @@ def memory(context, page):
     return js, None if wasm is None else wasm / 2**20
 
 
-def interactions(browser, url):
-    """Handling time per event at every size, the animations, memory and the landscape."""
+def interactions(browser, url, cells=True):
+    """Handling time per event at every size, the animations, memory and the landscape (with
+    cells=False only the text task's rows)."""
     rows = []
-    for cell in CELLS:
+    for cell in CELLS if cells else ():
         for label, query, slider, typed, budget in SIZES:
             name = f"{cell}, {label}"
             if cell != "vanilla":
@@ -982,7 +983,11 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--imports", action="store_true", help="print main.py's import profile (one cold start)"
     )
-    parser.add_argument("--skip", default="", help="comma list: cold,repeat,interact,work")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma list: cold,repeat,interact,work; cells (of interact: only the text rows)",
+    )
     parser.add_argument(
         "--site", type=Path, help="measure this already built site folder instead of building"
     )
@@ -1108,7 +1113,8 @@ def main(argv=None) -> None:
                     ),
                 ]
             if "interact" not in skip:
-                rows += ["Interaction, animations and memory", *interactions(browser, url)]
+                cells = "cells" not in skip
+                rows += ["Interaction, animations and memory", *interactions(browser, url, cells)]
             if "work" not in skip:
                 rows += ["Python throughput (best of 3)", *throughput(browser, url)]
             imports = import_profile(browser, url) if args.imports else None

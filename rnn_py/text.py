@@ -204,6 +204,7 @@ def train_text(
     optimizer="adam",
     activation="tanh",
     windows=None,
+    pieces=False,
 ):
     """Truncated BPTT over the text, one TextStep per window, as min-char-rnn trains.
 
@@ -213,6 +214,9 @@ def train_text(
     θ ← θ − lr·g and "adam" takes Adam's step (as train_bptt does). The state (h, c) is carried
     from window to window and reset to zero at the end of the text, where the next epoch starts.
     windows=None trains until the caller stops asking. Arguments are checked at once.
+    pieces=True also yields None between the pieces of a window's work (a time step forward or
+    back, a row of the gradient, a slice of the update: textcore.window_steps), for a page that
+    spreads a window over several frames; the TextSteps are the same.
 
     >>> text = "abcabcabcabc"
     >>> p = text_params("vanilla", 4, 3, seed=0)
@@ -243,7 +247,9 @@ def train_text(
     if not all(abs(w) <= PARAM_LIMIT for w in params.flat()):
         raise ValueError("The starting weights must be finite numbers between -1e6 and 1e6.")
     data = vocab.encode(text)
-    return _text_steps(params, data, seq_length, float(lr), clip, optimizer, activation, windows)
+    return _text_steps(
+        params, data, seq_length, float(lr), clip, optimizer, activation, windows, pieces
+    )
 
 
 def _check_fit(params, vocab):
@@ -256,7 +262,7 @@ def _check_fit(params, vocab):
         )
 
 
-def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, windows):
+def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, windows, pieces):
     cell, n, V = params.CELL, params.n, params.vocab_size
     theta = params.flat()
     update = textcore.Optimizer(optimizer, lr, len(theta))
@@ -269,7 +275,11 @@ def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, wind
         end = min(p + seq_length, N - 1)
         xs, ys = data[p:end], data[p + 1 : end + 1]
         h_in, c_in = h, c
-        loss, grads, h, c = textcore.window(packed, xs, ys, h_in, c_in, activation)
+        if pieces:
+            work = textcore.window_steps(packed, xs, ys, h_in, c_in, activation)
+            loss, grads, h, c = yield from work
+        else:
+            loss, grads, h, c = textcore.window(packed, xs, ys, h_in, c_in, activation)
         problem, clipped = None, False
         if not loss <= LOSS_LIMIT:  # also true for nan
             problem = "loss"
@@ -278,9 +288,13 @@ def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, wind
         else:
             if limit is not None:
                 grads, clipped = textcore.clip_values(grads, limit)
-            new = update(theta, grads)
+            if pieces:
+                yield  # the checks and the clipping were a piece
+            new = (yield from update.steps(theta, grads)) if pieces else update(theta, grads)
             if max(new) <= PARAM_LIMIT and min(new) >= -PARAM_LIMIT:
                 theta = new
+                if pieces:
+                    yield
                 params = TextParams.from_flat(cell, n, V, theta)
                 packed = textcore.Packed(params)
             else:

@@ -16,6 +16,11 @@ arranged for plain Python:
 
 Shapes: n hidden units, V characters, G gates (vanilla 1, GRU 3, LSTM 4). Gradients come back
 as one flat list in the order of TextParams.flat.
+
+A window can run in pieces (`window_steps`, `Optimizer.steps`): generators that pause after
+every time step forward and back, every row of the weight gradients and every slice of the
+update, so that a page can spread one window over several frames; `window` runs the same
+generator to its end in one go, and the numbers are the same however it is split.
 """
 
 import math
@@ -43,8 +48,7 @@ else:
 
 def outer_sum(As, Bs):
     """Σ_t A_t ⊗ B_t (rows = entries of A, columns = entries of B), as dot products along t."""
-    columns = list(zip(*Bs, strict=True))
-    return [matvec(columns, a) for a in zip(*As, strict=True)]
+    return finish(_outer_rows(As, Bs))
 
 
 def softmax(logits):
@@ -125,6 +129,14 @@ def window(P, xs, ys, h, c, activation="tanh"):
     """One window of truncated BPTT: the mean cross-entropy (nats) of predicting ys[t] after
     reading xs[t], from the state (h, c); its gradient (flat); and the state after the window.
     The gradient stops at (h, c): nothing flows into earlier windows."""
+    return finish(window_steps(P, xs, ys, h, c, activation))
+
+
+def window_steps(P, xs, ys, h, c, activation="tanh"):
+    """`window` a piece at a time, for a page that must draw its frames meanwhile: a generator
+    that yields None after every time step forward, every step back and every row of the
+    weight gradients, and returns what `window` returns (loss, gradient, h, c). It keeps its
+    own state, so the numbers are the same however it is paused and resumed."""
     if P.cell == "lstm":
         return _lstm(P, xs, ys, h, c)
     if P.cell == "gru":
@@ -132,26 +144,42 @@ def window(P, xs, ys, h, c, activation="tanh"):
     return _vanilla(P, xs, ys, h, activation)
 
 
-def _readout(P, hs, ys, inv):
-    """Logits, probabilities and the loss of every step; dy_t = (p_t − onehot(y_t)) / T."""
-    Why, by = P.Why, P.by
-    loss, dys = 0.0, []
-    for h, y in zip(hs, ys, strict=True):
-        logits = list(map(add, matvec(Why, h), by))
-        top = max(logits)
-        e = [_exp(v - top) for v in logits]
-        s = sum(e)
-        loss += top + _log(s) - logits[y]  # −log p_y = log-sum-exp − l_y
-        scale = inv / s
-        dy = [v * scale for v in e]
-        dy[y] -= inv
-        dys.append(dy)
-    return loss * inv, dys
+def finish(steps):
+    """Run a generator of pieces to its end: what it returns."""
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        return done.value
+
+
+def _readout(P, h, y, inv):
+    """Step t's part of the loss, −log p_t[y] = log-sum-exp − l_y (the caller adds these up in
+    the order of t and multiplies by inv = 1/T), and dy_t = (p_t − onehot(y)) / T."""
+    logits = list(map(add, matvec(P.Why, h), P.by))
+    top = max(logits)
+    e = [_exp(v - top) for v in logits]
+    s = sum(e)
+    scale = inv / s
+    dy = [v * scale for v in e]
+    dy[y] -= inv
+    return top + _log(s) - logits[y], dy
+
+
+def _outer_rows(As, Bs):
+    """`outer_sum`, yielding None after every row; returns the rows."""
+    columns = list(zip(*Bs, strict=True))
+    rows = []
+    for a in zip(*As, strict=True):
+        rows.append(matvec(columns, a))
+        yield
+    return rows
 
 
 def _readout_grads(dys, hs):
-    """∂L/∂W_hy = Σ_t dy_t ⊗ h_t and ∂L/∂b_y = Σ_t dy_t."""
-    return outer_sum(dys, hs), [sum(col) for col in zip(*dys, strict=True)]
+    """∂L/∂W_hy = Σ_t dy_t ⊗ h_t and ∂L/∂b_y = Σ_t dy_t, a row at a time (see _outer_rows)."""
+    dWhy = yield from _outer_rows(dys, hs)
+    return dWhy, [sum(col) for col in zip(*dys, strict=True)]
 
 
 def _flat(P, gX, dWh_rows, db, dWhy, dby):
@@ -169,20 +197,27 @@ def _flat(P, gX, dWh_rows, db, dWhy, dby):
     return out
 
 
+# The three cells' windows, as generators (see window_steps): forward with the readout of every
+# step, then backward, then the weight gradients as dot products along time.
+
+
 def _vanilla(P, xs, ys, h, activation):
     f, df = _activation(activation)
     tanh = activation == "tanh"
     XB, Wh, Wback = P.XB, P.Wh, P.Wback
     T = len(xs)
     inv = 1.0 / T
-    hs, zs = [h], []
-    for k in xs:
+    hs, zs, dys, loss = [h], [], [], 0.0
+    for k, y in zip(xs, ys, strict=True):
         # z_t = W_xh[:, k] + b_h + W_hh·h_{t−1},  h_t = f(z_t)
         z = list(map(add, XB[k], matvec(Wh, h)))
         h = list(map(f, z))
         zs.append(z)
         hs.append(h)
-    loss, dys = _readout(P, hs[1:], ys, inv)
+        part, dy = _readout(P, h, y, inv)
+        loss += part
+        dys.append(dy)
+        yield
     gX = [[0.0] * P.n for _ in range(P.V)]
     dzs = [None] * T
     dz = [0.0] * P.n  # dz_T = 0: nothing comes after the window
@@ -197,10 +232,11 @@ def _vanilla(P, xs, ys, h, activation):
         dzs[t] = dz
         k = xs[t]
         gX[k] = list(map(add, gX[k], dz))  # ∂L/∂W_xh[:, k] += dz_t
-    dWh = outer_sum(dzs, hs[:-1])
+        yield
+    dWh = yield from _outer_rows(dzs, hs[:-1])
     db = [sum(col) for col in zip(*dzs, strict=True)]
-    dWhy, dby = _readout_grads(dys, hs[1:])
-    return loss, _flat(P, gX, dWh, db, dWhy, dby), hs[-1], None
+    dWhy, dby = yield from _readout_grads(dys, hs[1:])
+    return loss * inv, _flat(P, gX, dWh, db, dWhy, dby), hs[-1], None
 
 
 def _gru(P, xs, ys, h):
@@ -208,8 +244,8 @@ def _gru(P, xs, ys, h):
     XB, Wh, Wc, WcT, Wback = P.XB, P.Wh, P.Wc, P.WcT, P.Wback
     T = len(xs)
     inv = 1.0 / T
-    hs, cache = [h], []
-    for k in xs:
+    hs, cache, dys, loss = [h], [], [], 0.0
+    for k, y in zip(xs, ys, strict=True):
         xb = XB[k]
         # r_t, z_t = σ(W_x[:, k] + b + W_h·h_{t−1}) for the two gates at once
         s = sigmoid_list(list(map(add, xb[:n2], matvec(Wh, h))))
@@ -221,7 +257,10 @@ def _gru(P, xs, ys, h):
         h = [zi * hi + (1.0 - zi) * ci for zi, hi, ci in zip(z, h, hc, strict=True)]
         cache.append((r, z, hc, rh))
         hs.append(h)
-    loss, dys = _readout(P, hs[1:], ys, inv)
+        part, dy = _readout(P, h, y, inv)
+        loss += part
+        dys.append(dy)
+        yield
     gX = [[0.0] * (3 * n) for _ in range(P.V)]
     drz, dhs = [None] * T, [None] * T
     da, dh_next = [0.0] * n2, [0.0] * n  # nothing comes after the window
@@ -242,10 +281,12 @@ def _gru(P, xs, ys, h):
         gX[k] = list(map(add, gX[k], da + da_h))
         # ∂L/∂h_{t−1} = dh ⊙ z + drh ⊙ r + W_hrᵀ·da_r + W_hzᵀ·da_z (the last two: next turn)
         dh_next = [d * zi + e * ri for d, zi, e, ri in zip(dh, z, drh, r, strict=True)]
-    dWh = outer_sum(drz, hs[:-1]) + outer_sum(dhs, [c[3] for c in cache])
+        yield
+    dWh = yield from _outer_rows(drz, hs[:-1])
+    dWh += yield from _outer_rows(dhs, [c[3] for c in cache])
     db = [sum(col) for col in zip(*drz, strict=True)] + [sum(col) for col in zip(*dhs, strict=True)]
-    dWhy, dby = _readout_grads(dys, hs[1:])
-    return loss, _flat(P, gX, dWh, db, dWhy, dby), hs[-1], None
+    dWhy, dby = yield from _readout_grads(dys, hs[1:])
+    return loss * inv, _flat(P, gX, dWh, db, dWhy, dby), hs[-1], None
 
 
 def _lstm(P, xs, ys, h, c):
@@ -253,8 +294,8 @@ def _lstm(P, xs, ys, h, c):
     XB, Wh, Wback = P.XB, P.Wh, P.Wback
     T = len(xs)
     inv = 1.0 / T
-    hs, cs, cache = [h], [c], []
-    for k in xs:
+    hs, cs, cache, dys, loss = [h], [c], [], [], 0.0
+    for k, y in zip(xs, ys, strict=True):
         a = list(map(add, XB[k], matvec(Wh, h)))
         s = sigmoid_list(a[:n3])  # i_t, f_t, o_t
         i, f, o = s[:n], s[n:n2], s[n2:]
@@ -266,7 +307,10 @@ def _lstm(P, xs, ys, h, c):
         cache.append((i, f, o, g, tc))
         hs.append(h)
         cs.append(c)
-    loss, dys = _readout(P, hs[1:], ys, inv)
+        part, dy = _readout(P, h, y, inv)
+        loss += part
+        dys.append(dy)
+        yield
     gX = [[0.0] * (4 * n) for _ in range(P.V)]
     das = [None] * T
     da, dc_next = [0.0] * (4 * n), [0.0] * n  # nothing comes after the window
@@ -285,10 +329,11 @@ def _lstm(P, xs, ys, h, c):
         das[t] = da
         k = xs[t]
         gX[k] = list(map(add, gX[k], da))
-    dWh = outer_sum(das, hs[:-1])
+        yield
+    dWh = yield from _outer_rows(das, hs[:-1])
     db = [sum(col) for col in zip(*das, strict=True)]
-    dWhy, dby = _readout_grads(dys, hs[1:])
-    return loss, _flat(P, gX, dWh, db, dWhy, dby), hs[-1], cs[-1]
+    dWhy, dby = yield from _readout_grads(dys, hs[1:])
+    return loss * inv, _flat(P, gX, dWh, db, dWhy, dby), hs[-1], cs[-1]
 
 
 # The updates, on flat lists, with the same arithmetic as train._update_rule (bit for bit).
@@ -304,6 +349,9 @@ def clip_values(values, limit):
     return [limit if v > limit else low if v < low else v for v in values], True
 
 
+UPDATE_SLICE = 2048  # entries per piece of Optimizer.steps
+
+
 class Optimizer:
     """θ ← θ − lr·g ("gd"), or Adam's bias-corrected step ("adam") with its moments inside."""
 
@@ -312,17 +360,41 @@ class Optimizer:
         self.m, self.v = [0.0] * size, [0.0] * size
 
     def __call__(self, theta, g):
-        lr = self.lr
+        return finish(self.steps(theta, g, max(1, len(theta))))
+
+    def steps(self, theta, g, size=UPDATE_SLICE):
+        """The update a slice of `size` entries at a time (each entry's arithmetic is its own,
+        so the numbers are those of one pass): yields None after each slice, returns the new θ.
+        The moments change when the last slice is done."""
+        lr, count = self.lr, len(theta)
+        new = []
         if self.kind == "gd":
-            return [w - lr * d for w, d in zip(theta, g, strict=True)]
+            for a in range(0, count, size):
+                w_, g_ = _cut(theta, a, size), _cut(g, a, size)
+                new += [w - lr * d for w, d in zip(w_, g_, strict=True)]
+                yield
+            return new
         b1, b2, eps, sqrt = ADAM_BETA1, ADAM_BETA2, ADAM_EPS, math.sqrt
         a1, a2 = 1.0 - b1, 1.0 - b2
-        self.t += 1
-        c1, c2 = 1.0 - b1**self.t, 1.0 - b2**self.t
-        # m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²
-        m = self.m = [b1 * x + a1 * d for x, d in zip(self.m, g, strict=True)]
-        v = self.v = [b2 * x + a2 * d * d for x, d in zip(self.v, g, strict=True)]
-        # θ ← θ − lr·(m / c1) / (√(v / c2) + ε)
-        return [
-            w - lr * (x / c1) / (sqrt(y / c2) + eps) for w, x, y in zip(theta, m, v, strict=True)
-        ]
+        t = self.t + 1
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        ms, vs = [], []
+        for a in range(0, count, size):
+            w_, g_ = _cut(theta, a, size), _cut(g, a, size)
+            # m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²
+            m = [b1 * x + a1 * d for x, d in zip(_cut(self.m, a, size), g_, strict=True)]
+            v = [b2 * x + a2 * d * d for x, d in zip(_cut(self.v, a, size), g_, strict=True)]
+            # θ ← θ − lr·(m / c1) / (√(v / c2) + ε)
+            new += [
+                w - lr * (x / c1) / (sqrt(y / c2) + eps) for w, x, y in zip(w_, m, v, strict=True)
+            ]
+            ms += m
+            vs += v
+            yield
+        self.t, self.m, self.v = t, ms, vs
+        return new
+
+
+def _cut(values, at, size):
+    """values[at : at + size], without a copy when that is all of them."""
+    return values if at == 0 and size >= len(values) else values[at : at + size]

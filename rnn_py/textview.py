@@ -71,6 +71,7 @@ class TextModel:
     whole_at: int = -1  # the windows count `whole` belongs to
     status: str = "running"  # "running" until training diverges
     message: str = ""
+    partial: bool = False  # a window is partly done (in `steps`): not counted, not shown
 
 
 def new_model(state) -> TextModel:
@@ -84,19 +85,32 @@ def new_model(state) -> TextModel:
     )  # fmt: skip
 
 
-def advance(model: TextModel):
-    """Train one more window; returns its TextStep (None once training has diverged)."""
+def advance(model: TextModel, stop=None):
+    """Train until one more window is done; returns its TextStep (None once training has
+    diverged). stop, when given, is asked between the pieces of the window's work (train_text's
+    pieces: a time step forward or back, a row of the gradient, a slice of the update); when it
+    says True, advance returns None with the window partly done (model.partial), and the next
+    call goes on from there. A partly done window changes nothing the page shows or counts: the
+    weights, the windows, the characters and the loss curve change when it is done, with the
+    same numbers however it was split."""
     if model.status != "running":
         return None
     if model.steps is None:
         model.steps = iter(
             tx.train_text(model.params, model.text, seq_length=model.seq_length, lr=model.lr,
-                          clip=model.clip, optimizer=model.optimizer, activation=ACTIVATION)
+                          clip=model.clip, optimizer=model.optimizer, activation=ACTIVATION,
+                          pieces=True)
         )  # fmt: skip
-    step = next(model.steps, None)
-    if step is None:
+    for step in model.steps:
+        if step is not None:
+            break
+        model.partial = True
+        if stop is not None and stop():
+            return None
+    else:
         model.status = "done"
         return None
+    model.partial = False
     model.windows += 1
     model.chars += step.length
     if step.status == "diverged":

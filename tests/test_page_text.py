@@ -231,3 +231,63 @@ def test_a_text_link_replays_the_training_exactly(open_page, base_url):
     assert page.locator(READY).count() == 1
     assert re.search(r"\d", page.locator("#text-loss").text_content())
     assert math.isfinite(bits)
+
+
+def test_the_largest_lstm_trains_a_window_over_several_frames(open_page):
+    """LSTM, 32 units, windows of 95 characters (the whole default text): one window is more
+    work than a frame has, so the page trains it in pieces over several frames, painting in
+    each. A window cut short (Stop; a change of setting and back) is not counted and goes on at
+    the next Train; Reset drops it. After each, the weights are CPython's after the same number
+    of whole windows."""
+    page = open_page("#task=text&tcell=lstm&tn=32&tlen=100")
+    train = page.get_by_role("button", name="Train", exact=True)
+    loss = page.locator("#text-loss")
+
+    def train_until(count):
+        train.click()
+        page.wait_for_function(f"+document.getElementById('text-loss').dataset.windows >= {count}",
+                               timeout=TRAIN_TIMEOUT)  # fmt: skip
+        assert page.locator("#text-stage").get_attribute("data-state") == "busy"
+
+    def hidden(n):
+        page.fill("#text-hidden", str(n))
+        page.locator("#text-hidden").blur()
+        page.wait_for_function(f"location.hash.includes('tn={n}')")
+
+    def same_as_cpython(at_least):
+        bits = whole(page)
+        state = state_of(page)
+        assert (state.text_cell, state.text_hidden, state.seq_length) == ("lstm", 32, 100)
+        assert state.trained == windows(page) >= at_least
+        model = expected_model(state)
+        assert bits == pytest.approx(tx.bits_per_char(model.params, state.text), rel=CLOSE)
+        assert f"Trained {state.trained:,} windows" in page.locator("#text-status").text_content()
+        return state.trained
+
+    train_until(2)
+    screenshot(page, "text-lstm32-training-1280")
+    page.get_by_role("button", name="Stop").click()
+    trained = same_as_cpython(2)
+    # frames that ended with a window partly done: the windows spanned frames
+    assert int(page.locator("#text-stage").get_attribute("data-split")) > 0
+
+    # A change of setting mid-window takes over; the network comes back with its part-window
+    page.set_viewport_size({"width": 390, "height": 900})
+    train_until(trained + 1)
+    screenshot(page, "text-lstm32-training-390")
+    hidden(31)
+    page.wait_for_function("document.getElementById('text-loss').dataset.windows === '0'")
+    hidden(32)
+    trained = windows(page)
+    train_until(trained + 1)
+    page.get_by_role("button", name="Stop").click()
+    trained = same_as_cpython(trained + 1)
+
+    # Reset mid-window: a fresh network, whose first window is CPython's first
+    train_until(trained + 1)
+    page.locator("#text-reset").click()
+    page.wait_for_function("document.getElementById('text-loss').dataset.windows === '0'")
+    train_until(1)
+    page.get_by_role("button", name="Stop").click()
+    same_as_cpython(1)
+    assert loss.get_attribute("data-windows") == str(state_of(page).trained)

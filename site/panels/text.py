@@ -2,8 +2,8 @@
 Train / Stop / Reset, Sample and What the network sees. rnn_py.text trains and samples,
 rnn_py.textview turns a model into data, js/panels/text.js draws it (imported the first time
 text mode is chosen). Work runs in pieces between frames, so the page never freezes: sampling
-SLICE seconds per frame, training the windows that fit in a frame after its painting
-(FRAME_WORK); a link's trained=N replays N windows the same way.
+SLICE seconds per frame, training the pieces of windows that fit in a frame after its painting
+(FRAME_WORK; a window may span frames); a link's trained=N replays N windows the same way.
 """
 
 import asyncio
@@ -23,10 +23,11 @@ SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
 # A frame at 60 Hz lasts 16.7 ms. Python resumes after a frame's requestAnimationFrame in a task
 # of its own (the browser has drawn that frame by then); training's work in a frame (its windows,
 # then the loss line and curve sent and drawn) ends FRAME_WORK after the frame began, so that the
-# next one starts on time, with the rest as room for a busy machine. The windows are what is
-# left after the painting, measured as training goes. A dropped frame (a gap of more than 1.5
-# frames, on a busy machine) lowers that time by a millisecond, down to MIN_WORK; frames on time
-# raise it again, slowly.
+# next one starts on time, with the rest as room for a busy machine. The windows get what is
+# left after the painting, measured as training goes, in pieces (a time step forward or back, a
+# row of the gradient, a slice of the update: tv.advance), so one window may span frames. A
+# dropped frame (a gap of more than 1.5 frames, on a busy machine) lowers that time by a
+# millisecond, down to MIN_WORK; frames on time raise it again, slowly.
 FRAME = 1000 / 60  # ms
 FRAME_WORK = 0.014
 MIN_WORK = 0.008
@@ -147,15 +148,17 @@ async def _reach_soon():
     page.panel("text", {"mode": "text", "reach": result})
 
 
-def paint(full=False, sees=True):
-    """Send the text panel what changed: always the loss line; with full the settings too."""
+def paint(full=False, sees=True, loss=True):
+    """Send the text panel what changed: the status, the loss line (unless loss=False: a
+    training frame that finished no window); with full the settings too."""
     state, model = page.session.state, text.model
     if state.mode != "text" or model is None:
         return
-    summary = tv.summary(model, state)
-    summary["vocab_raw"] = model.vocab.chars
-    data = {"mode": "text", "summary": summary, "running": text.running, "status": text.status,
-            "warn": text.warn, "text_error": text.text_error}  # fmt: skip
+    data = {"mode": "text", "running": text.running, "status": text.status, "warn": text.warn,
+            "text_error": text.text_error}  # fmt: skip
+    if loss or full:
+        data["summary"] = tv.summary(model, state)
+        data["summary"]["vocab_raw"] = model.vocab.chars
     if full:
         a, _ = tv.stretch_bounds(model, state.text_from)
         start = state.sample_start if state.sample_start in model.vocab.chars else model.text[0]
@@ -203,13 +206,15 @@ def _work(work, previous, now):
     return min(FRAME_WORK, work + 0.0001)
 
 
-def _report(spent):
+def _report(spent, split):
     """How the training frames spent their time, for bench/bench_page_text.py (the medians,
     in ms): the windows' own, the painting's (Python's data, the JSON, the drawing), how late
-    in its frame Python started, and the working time a frame had."""
+    in its frame Python started, and the working time a frame had; and how many frames ended
+    with a window partly done."""
     if spent:
         figures = document.getElementById("text-stage").dataset
         figures.frames = str(len(spent))
+        figures.split = str(split)  # frames that ended with a window partly done
         for name, column in (("windowsMs", 0), ("paintMs", 1), ("lateMs", 2), ("workMs", 3)):
             values = sorted(row[column] for row in spent)
             setattr(figures, name, f"{values[len(values) // 2]:.2f}")
@@ -334,8 +339,10 @@ def on_reset(event):
 
 async def run_training(target=None, replay=False):
     """Train window after window until Stop, a change, divergence or (replaying a link) the
-    target number of windows: in each frame the windows that fit in FRAME_WORK after painting,
-    at least one. Only how the windows are spread over frames depends on the machine."""
+    target number of windows: in each frame as many pieces of windows (tv.advance) as fit in
+    FRAME_WORK after painting, at least one; a window left partly done at the end of a frame
+    goes on in the next. Only how the work is spread over frames depends on the machine: the
+    numbers are those of whole windows."""
     if text.running or text.text_error:
         return
     page.stop_run()
@@ -349,25 +356,34 @@ async def run_training(target=None, replay=False):
     page.panel("text", {"mode": "text", "reach": None})  # recomputed once training stops
     text.warn = False
     first, clock, slowest = model.chars, time.perf_counter(), 0.0
-    painting, unit = 0.0, None  # seconds: a frame's painting, one window (running estimates)
+    painting, piece = 0.0, 0.0  # seconds: a frame's painting, a piece of work (estimates)
     frame_at = None  # the frame's start (its requestAnimationFrame time, ms)
     work = FRAME_WORK
     spent = []  # per frame, ms: windows, painting, late, working time (bench_page_text.py)
+    split = 0  # frames that ended with a window partly done
     stage, sees_panel = document.getElementById("text-stage"), document.getElementById("text-sees")
+    deadline = before = 0.0
+
+    def out_of_time():
+        """Between two pieces: stop when the next might not end before the deadline (the
+        estimate follows the longest piece lately, decaying slowly)."""
+        nonlocal before, piece, slowest
+        now = time.perf_counter()
+        took, before = now - before, now
+        slowest = max(slowest, took)
+        piece = max(took, 0.98 * piece)
+        return now + piece > deadline
+
     try:
         while True:
-            start = now = time.perf_counter()
+            start = before = time.perf_counter()
             late = 0.0 if frame_at is None else (window.performance.now() - frame_at) / 1000
             deadline = start + work - min(late, work) - painting
-            while True:  # windows while the next one fits
-                if target is not None and model.windows >= target:
+            windows = model.windows
+            while target is None or model.windows < target:  # pieces while the next one fits
+                if tv.advance(model, out_of_time) is None or model.status != "running":
                     break
-                if tv.advance(model) is None or model.status != "running":
-                    break
-                last, now = time.perf_counter() - now, time.perf_counter()
-                slowest = max(slowest, last)
-                unit = _estimate(unit, last)
-                if now + unit > deadline:
+                if out_of_time():  # (the window's last piece, timed too)
                     break
             seconds = time.perf_counter() - clock
             rate = (model.chars - first) / seconds if seconds else 0
@@ -377,11 +393,12 @@ async def run_training(target=None, replay=False):
             text.status = f"{what} ({rate:,.0f} characters per second)."
             done = model.status != "running" or (target is not None and model.windows >= target)
             trained = time.perf_counter()
-            paint(sees=False)
+            paint(sees=False, loss=model.windows != windows)
             # Python's part of painting, and the drawing's as text.js last timed it (it draws
             # after this step returns, in the same task)
             took = time.perf_counter() - trained + getattr(stage, "paintMs", 0) / 1000
             painting = _estimate(painting or None, took)
+            split += model.partial
             if len(spent) < 4000:
                 spent.append((1000 * (trained - start), 1000 * took, 1000 * late, 1000 * work))
             if done:
@@ -400,13 +417,13 @@ async def run_training(target=None, replay=False):
         if session.run_id == me:
             session.running = None
         text.running = None
-        _report(spent)
+        _report(spent, split)
     if model.status == "diverged":
         text.status, text.warn = model.message or "Training diverged.", True
     else:
         text.status = (f"Trained {model.windows:,} windows ({model.chars:,} characters); "
                        "measuring the loss on the whole text…")  # fmt: skip
-        # figures for bench/bench_page_text.py: characters per second, the slowest window (ms)
+        # figures for bench/bench_page_text.py: characters per second, the slowest piece (ms)
         figures = document.getElementById("text-stage").dataset
         figures.rate, figures.slowest = str(round(rate)), f"{1000 * slowest:.1f}"
     if text.model is not model:  # a change took over: the address follows the new network
