@@ -17,6 +17,7 @@ from pyscript import document, window
 
 from rnn_py import text as tx
 from rnn_py import textview as tv
+from rnn_py.pace import Pace
 from rnn_py.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
 
 SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
@@ -27,8 +28,7 @@ SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
 # left after the painting, measured as training goes, in pieces (a time step forward or back, a
 # row of the gradient, a slice of the update: tv.advance), so one window may span frames. A
 # dropped frame (a gap of more than 1.5 frames, on a busy machine) lowers that time by a
-# millisecond, down to MIN_WORK; frames on time raise it again, slowly.
-FRAME = 1000 / 60  # ms
+# millisecond, down to MIN_WORK; frames on time raise it again, slowly (rnn_py.pace).
 FRAME_WORK = 0.014
 MIN_WORK = 0.008
 SEES_EVERY = 1.0  # seconds between heatmap updates while training (when on screen)
@@ -196,16 +196,6 @@ def _estimate(before, seconds):
     return 0.75 * before + 0.25 * seconds
 
 
-def _work(work, previous, now):
-    """The next frame's working time: less after a dropped frame, a little more after one on
-    time (previous and now: two frames' start times in ms)."""
-    if previous is None:
-        return work
-    if now - previous > 1.5 * FRAME:
-        return max(MIN_WORK, work - 0.001)
-    return min(FRAME_WORK, work + 0.0001)
-
-
 def _report(spent, split):
     """How the training frames spent their time, for bench/bench_page_text.py (the medians,
     in ms): the windows' own, the painting's (Python's data, the JSON, the drawing), how late
@@ -358,6 +348,7 @@ async def run_training(target=None, replay=False):
     first, clock, slowest = model.chars, time.perf_counter(), 0.0
     painting, piece = 0.0, 0.0  # seconds: a frame's painting, a piece of work (estimates)
     frame_at = None  # the frame's start (its requestAnimationFrame time, ms)
+    pace = Pace(FRAME_WORK, MIN_WORK)  # less work a frame after a dropped one (rnn_py.pace)
     work = FRAME_WORK
     spent = []  # per frame, ms: windows, painting, late, working time (bench_page_text.py)
     split = 0  # frames that ended with a window partly done
@@ -403,14 +394,15 @@ async def run_training(target=None, replay=False):
                 spent.append((1000 * (trained - start), 1000 * took, 1000 * late, 1000 * work))
             if done:
                 break
-            previous, frame_at = frame_at, await next_frame()
-            work = _work(work, previous, frame_at)
+            frame_at = await next_frame()
+            work = pace.frame(frame_at / 1000)
             if me != session.run_id:
                 break
             on_screen = getattr(sees_panel, "inView", True)  # text.js keeps it
             if on_screen and time.perf_counter() - text.sees_time > SEES_EVERY:
                 paint(sees=True)  # the heatmaps in a frame of their own, not after windows
                 frame_at = await next_frame()
+                work = pace.frame(frame_at / 1000)
                 if me != session.run_id:
                     break
     finally:
