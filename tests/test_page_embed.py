@@ -392,9 +392,12 @@ def test_a_host_on_another_origin_hears_ready_height_and_challenge_solved(
         page.wait_for_timeout(300)
         assert frame.locator("html").evaluate("() => location.hash").count("act=sigmoid") == 1
         assert frame.get_by_role("combobox", name="Sequence").input_value() == "sine"
-        # the README's listener sized the frame to the reported height
-        heights = [m["height"] for m in seen if m["type"] in ("ready", "height")]
-        page.wait_for_function(f"document.getElementById('rnn').height == {heights[-1]}")
+        # the README's listener sized the frame to the height reported last (a later report,
+        # as the panel settles, may come after `seen` was read above)
+        page.wait_for_function(
+            """() => document.getElementById("rnn").height ==
+                 seen.filter((m) => m.type === "ready" || m.type === "height").at(-1).height"""
+        )
     finally:
         server.shutdown()
 

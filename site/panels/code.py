@@ -46,8 +46,8 @@ def _send_listing(wanted):
 
 def _follow_data(state):
     """What the painter marks from: in text mode, Step Forward's character and the text run."""
-    if state.mode != "text":
-        return {"kind": "follow"}
+    if state.mode != "text":  # a run's frames paint light: its state comes with this message
+        return {"kind": "follow", "running": page.session.running}
     t = text_panel.text
     return {"kind": "follow", "text": {"t": t.step, "running": t.running,
                                        "seq_length": state.seq_length}}  # fmt: skip

@@ -88,6 +88,7 @@ function lineFor(equation, symbol) {
 }
 
 let textMode = null; // in text mode: {t, running, seq_length} from site/panels/code.py
+let run = null; // in numbers mode: "bptt", "random" or null, from Python (a run paints light)
 
 function followText(status) {
   const { t, running, seq_length: T } = textMode;
@@ -118,11 +119,11 @@ function follow() {
   } else if (!p || !p.ok) {
     mark([], null);
     status.textContent = "No sequence to run: fix the custom values above.";
-  } else if (p.running === "bptt") {
+  } else if (run === "bptt") {
     mark(["train"], null);
     status.textContent = "Training with BPTT: every epoch runs the forward pass, then _backward " +
       `calls step_back for t = ${p.T - 1} down to 0. Marked: the lines of the backward pass.`;
-  } else if (p.running === "random") {
+  } else if (run === "random") {
     mark(["step", "forward-loss"], null);
     status.textContent = "Random Search: each try runs only the forward pass and its loss " +
       "(marked); it never computes a gradient.";
@@ -145,6 +146,9 @@ function sub(t) {
 
 export function paint(data) {
   if (data.kind === "listing") build(data);
-  else textMode = data.text || null;
+  else {
+    textMode = data.text || null;
+    run = data.running ?? null;
+  }
   follow();
 }
