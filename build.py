@@ -316,7 +316,7 @@ STDLIB_USED = """
     encodings.aliases encodings.ascii encodings.cp437 encodings.latin_1 encodings.utf_8 enum
     fnmatch functools genericpath glob heapq html importlib importlib._abc
     importlib._bootstrap importlib._bootstrap_external importlib.abc importlib.machinery
-    importlib.util inspect io ipaddress json json.decoder json.encoder json.scanner keyword
+    importlib.util inspect io json json.decoder json.encoder json.scanner keyword
     linecache locale logging lzma ntpath opcode operator os pathlib pathlib._os posixpath
     pyodide pyodide._package_loader pyodide._state pyodide.code pyodide.common pyodide.ffi
     pyodide.webloop random re re._casefix re._compiler re._constants re._parser reprlib
@@ -441,15 +441,22 @@ def trim_lock_file(out: Path) -> None:
     lock.write_text(json.dumps({"info": info, "packages": {}}) + "\n")
 
 
-# One import moved into the one function that needs it: PyScript imports html (for html.escape),
-# whose module-level import of html.entities (a 0.04 MB table, which only html.unescape reads)
-# would otherwise be in every cold visit. html.entities is then left out like any unused module.
+# Imports moved into the one function that needs them, so that these modules are left out like
+# any unused module. PyScript imports html (for html.escape), whose module-level import of
+# html.entities (a 0.04 MB table) only html.unescape reads; rnn_py.state imports urllib.parse
+# (parse_qsl, quote), whose import of ipaddress (0.02 MB gzip, about 10 ms at every start in the
+# page) only a bracketed host in urlsplit() needs.
 LAZY_IMPORTS = {
     "html/__init__.py": (
         "from html.entities import html5 as _html5\n",
         "def _replace_charref(s):\n",
         "    from html.entities import html5 as _html5  # build.py: imported when first needed\n",
-    )
+    ),
+    "urllib/parse.py": (
+        "import ipaddress\n",
+        "def _check_bracketed_host(hostname):\n",
+        "    import ipaddress  # build.py: imported when first needed\n",
+    ),
 }
 
 

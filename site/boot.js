@@ -69,6 +69,10 @@ function laterArchive(pyodide, bytes = prefetched) {
 }
 
 function fetchLater() {
+  const later = runtime.pyimport("_rnn_later");
+  const loaded = later.loaded; // an import at start (a text link) may have needed it already
+  later.destroy();
+  if (loaded) return;
   fetch(here(LATER))
     .then((response) => {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
