@@ -5,7 +5,7 @@ them). The page opens on the numbers task; this keeps the text network off its f
 
 MAX_CHARS = 2000  # the longest text a person can train on
 DEFAULT_SEQ_LENGTH = 25  # characters per BPTT window
-MAX_HIDDEN_TEXT = 32  # the text network's hidden units at most (rnn_py.textmodel checks it)
+MAX_HIDDEN_TEXT = 32  # a link's hidden units at most: textmodel.MAX_HIDDEN_TEXT (test_state.py)
 
 PRESETS = {
     "hello": "hello world\n" * 8,
