@@ -496,9 +496,16 @@ def write_stdlib(out: Path, later: set[str]) -> None:
     wanted |= {n.rsplit(".", i)[0] for n in list(wanted) for i in range(1, n.count(".") + 1)}
     kept, left_out = [], set()
     with zipfile.ZipFile(out / STDLIB) as whole:
+        packages = {n[:-11] for n in whole.namelist() if n.endswith("/__init__.py")}  # a/b/
         for info in whole.infolist():
             if info.is_dir() or not info.filename.endswith(".py"):
-                kept.append(info)  # folders and the few small data files
+                # Folders and the few small data files, but none inside a package left out:
+                # zipimport would take its folder for an empty namespace package and import that
+                # (no __init__ run) instead of letting _stdlib_net find the real one.
+                parts = info.filename.rstrip("/").split("/")
+                folders = ("/".join(parts[:i]) + "/" for i in range(1, len(parts) + info.is_dir()))
+                if all(f not in packages or f[:-1].replace("/", ".") in wanted for f in folders):
+                    kept.append(info)
                 continue
             name = info.filename[:-3].replace("/", ".").removesuffix(".__init__")
             if name in wanted:

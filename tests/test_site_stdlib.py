@@ -41,6 +41,12 @@ def test_the_small_archive_holds_what_the_page_imports_and_names_the_rest(site_d
         assert name.encode() in net
     left_out = modules(whole) - kept
     assert len(left_out) > 100
+    # Nothing of a left-out package, not even its folder or a data file: zipimport would make
+    # an empty namespace package of it.
+    assert {"email", "tomllib", "importlib.metadata", "ctypes"} <= left_out
+    for name in small.namelist():
+        folders = name.rstrip("/").split("/")[: -1 if not name.endswith("/") else None]
+        assert not {".".join(folders[: i + 1]) for i in range(len(folders))} & left_out, name
     # Bytecode, compiled by Pyodide's own Python, unless Node.js could not run (then source).
     assert all(n.endswith(".pyc") for n in small.namelist() if n.endswith((".py", ".pyc")))
 
@@ -178,6 +184,17 @@ text = email.mime.text.MIMEText("ok").get_payload()
     # html.entities and ipaddress are left out too (build.py's LAZY_IMPORTS): html.unescape
     # and a bracketed host in urlsplit still find them.
     assert result == [True, "ok", 2, "e9", "é&", "::1"]
+    # A left-out package is the real one, its __init__ run (not an empty namespace package
+    # made from a folder left behind): importlib.invalidate_caches() imports importlib.metadata.
+    packages = page.evaluate(
+        """() => window.__interpreter.runPython(`
+import email, http, importlib, tomllib
+importlib.invalidate_caches()
+(email.message_from_string("Subject: hi")["Subject"], http.HTTPStatus.OK.value,
+ tomllib.loads("a = 1")["a"], importlib.import_module("importlib.metadata").version.__name__)
+`).toJs()"""
+    )
+    assert packages == ["hi", 200, 1, "version"]
     again = page.evaluate("() => window.__interpreter.runPython('import colorsys; 1')")
     assert again == 1
     assert sum(url.endswith("/python_stdlib.zip") for url in fetched) == 1
