@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -238,6 +239,8 @@ def write_archive(out: Path) -> set[str]:
     with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for name in sorted(members):
             put(z, name, members[name].read_bytes())
+        for name, data in sorted(pyscript_sources(out).items()):
+            put(z, "pyscript/" + name, data)
     first = first_screen()
     buffers = {ARCHIVE: io.BytesIO(), LATER_ARCHIVE: io.BytesIO()}
     now, later = (zipfile.ZipFile(buffers[name], "w") for name in (ARCHIVE, LATER_ARCHIVE))
@@ -245,6 +248,10 @@ def write_archive(out: Path) -> set[str]:
     with zipfile.ZipFile(io.BytesIO(compile_zip(out, sources.getvalue(), "beside"))) as compiled:
         for info in compiled.infolist():
             data = compiled.read(info)
+            if info.filename.startswith("pyscript/"):  # bytecode only: PyScript writes the source
+                if info.filename.endswith(".pyc"):
+                    put(now, info.filename, data)
+                continue
             if not info.filename.endswith(".pyc"):
                 put(later, info.filename, data)
                 continue
@@ -259,6 +266,31 @@ def write_archive(out: Path) -> set[str]:
     for name, buffer in buffers.items():
         (out / name).write_bytes(buffer.getvalue())
     return {module_name(m) for m in members} - first
+
+
+# PyScript's Python package, which PyScript writes into the page's folder at every start and
+# Python then compiled from source (sys.dont_write_bytecode): the modules it imports before
+# main.py runs. Their bytecode goes into ARCHIVE as pyscript/__pycache__/x.cpython-3XX.pyc.
+PYSCRIPT_MODULES = """__init__ context display events fetch ffi flatted storage util websocket
+    workers""".split()  # noqa: SIM905
+
+
+def pyscript_sources(out: Path) -> dict[str, bytes]:
+    """PyScript's own modules (PYSCRIPT_MODULES), read from the string literals of its core
+    bundle, {"x.py": source}. A literal that does not read as JSON is left out (Python then
+    compiles that module in the page, as before); the bytecode is checked against the source
+    PyScript writes (COMPILE_MJS), so a wrong reading costs time, never behaviour."""
+    found = {}
+    for bundle in sorted((out / "vendor" / "pyscript").glob("core-*.js")):
+        text = bundle.read_text()
+        for name in PYSCRIPT_MODULES:
+            match = re.search(rf'"{name}\.py":"((?:[^"\\]|\\.)*)"', text)
+            if match:
+                try:
+                    found[name + ".py"] = json.loads(f'"{match[1]}"').encode()
+                except ValueError:
+                    continue
+    return found
 
 
 def stamped(name: str) -> zipfile.ZipInfo:
@@ -376,6 +408,7 @@ same folder once the page is idle, or on the first import of one of its modules.
 """
 
 import os
+import shutil
 import sys
 from importlib.machinery import FileFinder, PathFinder
 from importlib.util import cache_from_source
@@ -391,6 +424,9 @@ def arrived(root):
     global loaded
     if loaded:
         return
+    pyscript = os.path.join(root, "pyscript")
+    if not os.path.exists(os.path.join(pyscript, "__init__.py")):  # no PyScript (the console's
+        shutil.rmtree(pyscript, ignore_errors=True)  # worker): no stray package of its bytecode
     for folder, _, names in os.walk(root):
         for name in names:
             source = os.path.join(folder, name[:-1])
@@ -563,7 +599,10 @@ with zipfile.ZipFile("/work/in.zip") as src, zipfile.ZipFile("/work/out.zip", "w
             # its docstrings, which the Code panel and the notebook show).
             level = 2 if mode == "replace" else -1
             code = compile(data, prefix + info.filename, "exec", dont_inherit=True, optimize=level)
-            pyc = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), False))
+            # PyScript's own package (build.py: pyscript_sources) is checked against the
+            # source PyScript writes at start: any difference, and Python compiles that instead.
+            checked = info.filename.startswith("pyscript/")
+            pyc = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), checked))
             if mode == "beside":
                 out.writestr(info, data, zipfile.ZIP_DEFLATED, 9)
                 name = importlib.util.cache_from_source(info.filename)

@@ -54,9 +54,12 @@ def test_the_small_archive_holds_what_the_page_imports_and_names_the_rest(site_d
 def test_our_first_archive_is_the_first_screens_bytecode_and_the_later_one_the_rest(site_dir):
     first = set(zipfile.ZipFile(site_dir / build.ARCHIVE).namelist())
     later = set(zipfile.ZipFile(site_dir / build.LATER_ARCHIVE).namelist())
-    # The first screen's modules as sourceless bytecode (x.pyc), nothing else.
+    # The first screen's modules as sourceless bytecode (x.pyc), nothing else; and PyScript's
+    # own modules' bytecode beside the source it writes at start (build.pyscript_sources).
     assert {"rnn_py/__init__.pyc", "rnn_py/model.pyc", "page.pyc", "page_main.pyc"} <= first
-    assert all(name.endswith(".pyc") and "__pycache__" not in name for name in first)
+    pyscript = {name for name in first if name.startswith("pyscript/__pycache__/")}
+    assert {name.split("/")[-1].split(".")[0] for name in pyscript} == set(build.PYSCRIPT_MODULES)
+    assert all(name.endswith(".pyc") and "__pycache__" not in name for name in first - pyscript)
     assert "rnn_py/source.pyc" not in first and "panels/landscape.pyc" not in first
     assert "rnn_py/units.pyc" not in first  # rnn_py.race and the like: imported on first use
     # Every source file is in the later archive; each module's bytecode is in exactly one.
@@ -117,6 +120,19 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base
     assert {"rnn_py.state", "rnn_py.textsettings", "panels.task"} <= imported
     assert not {"rnn_py.text", "rnn_py.textmodel", "rnn_py.textview", "panels.text"} & imported
     assert "urllib.parse" in imported and "ipaddress" not in imported
+    # PyScript's own modules ran from the archive's bytecode: it is that of the source PyScript
+    # wrote (a checked .pyc: Python would otherwise have compiled the source again).
+    checked = page.evaluate(
+        """() => window.__interpreter.runPython(`
+import importlib.util, os, sys
+mods = [m for n, m in sys.modules.items() if n.split(".")[0] == "pyscript"
+        and getattr(m, "__file__", None)]
+{m.__name__: os.path.exists(m.__spec__.cached) and open(m.__spec__.cached, "rb").read()[8:16]
+ == importlib.util.source_hash(open(m.__file__, "rb").read()) for m in mods}
+`).toJs()"""
+    )
+    names = {"pyscript" if n == "__init__" else f"pyscript.{n}" for n in build.PYSCRIPT_MODULES}
+    assert {name: checked.get(name) for name in names} == dict.fromkeys(names, True)
     # At idle: the panels after ready, and text mode, ready for the first switch to it.
     for name in ("panels.landscape", "panels.text"):
         page.wait_for_function(
