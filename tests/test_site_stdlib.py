@@ -102,6 +102,8 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base
              if (document.documentElement.dataset.pyReady === undefined) return;
              observer.disconnect();
              window.__atReady = performance.getEntriesByType("resource").map((r) => r.name);
+             window.__mainPy = performance.getEntriesByType("resource")
+               .filter((r) => r.name.endsWith("/main.py")).map((r) => r.initiatorType);
              window.__modulesAtReady = window.__interpreter.runPython(
                "import sys; ' '.join(sorted(sys.modules))");
            }).observe(document, { subtree: true, attributes: true,
@@ -116,6 +118,8 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base
     at_ready = page.evaluate("window.__atReady")
     assert any(url.endswith("/rnn-page.zip") for url in at_ready)
     assert not any(url.endswith("/rnn-page-later.zip") for url in at_ready)
+    # main.py is requested once, by its preload while the page is read (PyScript used that).
+    assert page.evaluate("window.__mainPy") == ["link"]
     imported = set(page.evaluate("window.__modulesAtReady").split())
     assert {"rnn_py.state", "rnn_py.textsettings", "panels.task"} <= imported
     assert not {"rnn_py.text", "rnn_py.textmodel", "rnn_py.textview", "panels.text"} & imported
