@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -238,6 +239,8 @@ def write_archive(out: Path) -> set[str]:
     with zipfile.ZipFile(sources, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for name in sorted(members):
             put(z, name, members[name].read_bytes())
+        for name, data in sorted(pyscript_sources(out).items()):
+            put(z, "pyscript/" + name, data)
     first = first_screen()
     buffers = {ARCHIVE: io.BytesIO(), LATER_ARCHIVE: io.BytesIO()}
     now, later = (zipfile.ZipFile(buffers[name], "w") for name in (ARCHIVE, LATER_ARCHIVE))
@@ -245,6 +248,10 @@ def write_archive(out: Path) -> set[str]:
     with zipfile.ZipFile(io.BytesIO(compile_zip(out, sources.getvalue(), "beside"))) as compiled:
         for info in compiled.infolist():
             data = compiled.read(info)
+            if info.filename.startswith("pyscript/"):  # bytecode only: PyScript writes the source
+                if info.filename.endswith(".pyc"):
+                    put(now, info.filename, data)
+                continue
             if not info.filename.endswith(".pyc"):
                 put(later, info.filename, data)
                 continue
@@ -259,6 +266,31 @@ def write_archive(out: Path) -> set[str]:
     for name, buffer in buffers.items():
         (out / name).write_bytes(buffer.getvalue())
     return {module_name(m) for m in members} - first
+
+
+# PyScript's Python package, which PyScript writes into the page's folder at every start and
+# Python then compiled from source (sys.dont_write_bytecode): the modules it imports before
+# main.py runs. Their bytecode goes into ARCHIVE as pyscript/__pycache__/x.cpython-3XX.pyc.
+PYSCRIPT_MODULES = """__init__ context display events fetch ffi flatted storage util websocket
+    workers""".split()  # noqa: SIM905
+
+
+def pyscript_sources(out: Path) -> dict[str, bytes]:
+    """PyScript's own modules (PYSCRIPT_MODULES), read from the string literals of its core
+    bundle, {"x.py": source}. A literal that does not read as JSON is left out (Python then
+    compiles that module in the page, as before); the bytecode is checked against the source
+    PyScript writes (COMPILE_MJS), so a wrong reading costs time, never behaviour."""
+    found = {}
+    for bundle in sorted((out / "vendor" / "pyscript").glob("core-*.js")):
+        text = bundle.read_text()
+        for name in PYSCRIPT_MODULES:
+            match = re.search(rf'"{name}\.py":"((?:[^"\\]|\\.)*)"', text)
+            if match:
+                try:
+                    found[name + ".py"] = json.loads(f'"{match[1]}"').encode()
+                except ValueError:
+                    continue
+    return found
 
 
 def stamped(name: str) -> zipfile.ZipInfo:
@@ -316,7 +348,7 @@ STDLIB_USED = """
     encodings.aliases encodings.ascii encodings.cp437 encodings.latin_1 encodings.utf_8 enum
     fnmatch functools genericpath glob heapq html importlib importlib._abc
     importlib._bootstrap importlib._bootstrap_external importlib.abc importlib.machinery
-    importlib.util inspect io ipaddress json json.decoder json.encoder json.scanner keyword
+    importlib.util inspect io json json.decoder json.encoder json.scanner keyword
     linecache locale logging lzma ntpath opcode operator os pathlib pathlib._os posixpath
     pyodide pyodide._package_loader pyodide._state pyodide.code pyodide.common pyodide.ffi
     pyodide.webloop random re re._casefix re._compiler re._constants re._parser reprlib
@@ -376,6 +408,7 @@ same folder once the page is idle, or on the first import of one of its modules.
 """
 
 import os
+import shutil
 import sys
 from importlib.machinery import FileFinder, PathFinder
 from importlib.util import cache_from_source
@@ -391,6 +424,9 @@ def arrived(root):
     global loaded
     if loaded:
         return
+    pyscript = os.path.join(root, "pyscript")
+    if not os.path.exists(os.path.join(pyscript, "__init__.py")):  # no PyScript (the console's
+        shutil.rmtree(pyscript, ignore_errors=True)  # worker): no stray package of its bytecode
     for folder, _, names in os.walk(root):
         for name in names:
             source = os.path.join(folder, name[:-1])
@@ -441,15 +477,22 @@ def trim_lock_file(out: Path) -> None:
     lock.write_text(json.dumps({"info": info, "packages": {}}) + "\n")
 
 
-# One import moved into the one function that needs it: PyScript imports html (for html.escape),
-# whose module-level import of html.entities (a 0.04 MB table, which only html.unescape reads)
-# would otherwise be in every cold visit. html.entities is then left out like any unused module.
+# Imports moved into the one function that needs them, so that these modules are left out like
+# any unused module. PyScript imports html (for html.escape), whose module-level import of
+# html.entities (a 0.04 MB table) only html.unescape reads; rnn_py.state imports urllib.parse
+# (parse_qsl, quote), whose import of ipaddress (0.02 MB gzip, about 10 ms at every start in the
+# page) only a bracketed host in urlsplit() needs.
 LAZY_IMPORTS = {
     "html/__init__.py": (
         "from html.entities import html5 as _html5\n",
         "def _replace_charref(s):\n",
         "    from html.entities import html5 as _html5  # build.py: imported when first needed\n",
-    )
+    ),
+    "urllib/parse.py": (
+        "import ipaddress\n",
+        "def _check_bracketed_host(hostname):\n",
+        "    import ipaddress  # build.py: imported when first needed\n",
+    ),
 }
 
 
@@ -489,9 +532,16 @@ def write_stdlib(out: Path, later: set[str]) -> None:
     wanted |= {n.rsplit(".", i)[0] for n in list(wanted) for i in range(1, n.count(".") + 1)}
     kept, left_out = [], set()
     with zipfile.ZipFile(out / STDLIB) as whole:
+        packages = {n[:-11] for n in whole.namelist() if n.endswith("/__init__.py")}  # a/b/
         for info in whole.infolist():
             if info.is_dir() or not info.filename.endswith(".py"):
-                kept.append(info)  # folders and the few small data files
+                # Folders and the few small data files, but none inside a package left out:
+                # zipimport would take its folder for an empty namespace package and import that
+                # (no __init__ run) instead of letting _stdlib_net find the real one.
+                parts = info.filename.rstrip("/").split("/")
+                folders = ("/".join(parts[:i]) + "/" for i in range(1, len(parts) + info.is_dir()))
+                if all(f not in packages or f[:-1].replace("/", ".") in wanted for f in folders):
+                    kept.append(info)
                 continue
             name = info.filename[:-3].replace("/", ".").removesuffix(".__init__")
             if name in wanted:
@@ -549,7 +599,10 @@ with zipfile.ZipFile("/work/in.zip") as src, zipfile.ZipFile("/work/out.zip", "w
             # its docstrings, which the Code panel and the notebook show).
             level = 2 if mode == "replace" else -1
             code = compile(data, prefix + info.filename, "exec", dont_inherit=True, optimize=level)
-            pyc = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), False))
+            # PyScript's own package (build.py: pyscript_sources) is checked against the
+            # source PyScript writes at start: any difference, and Python compiles that instead.
+            checked = info.filename.startswith("pyscript/")
+            pyc = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), checked))
             if mode == "beside":
                 out.writestr(info, data, zipfile.ZIP_DEFLATED, 9)
                 name = importlib.util.cache_from_source(info.filename)

@@ -25,8 +25,20 @@ from .sequences import (
 )
 from .state import DemoState, from_query, to_query
 from .train import LOSS_LIMIT, PARAM_LIMIT, Step, clip, random_search, train_bptt
-from .units import best_losses, exact_fibonacci, loss_curves, race
 from .view import History, snapshot, snapshot_json
+
+_UNITS = ("best_losses", "exact_fibonacci", "loss_curves", "race")
+
+
+def __getattr__(name):
+    """The Memory panel's names (rnn_py.units), imported on first use: the page's first screen,
+    which imports this package, does not need them."""
+    if name not in _UNITS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import units
+
+    return getattr(units, name)
+
 
 __all__ = [
     "ACTIVATIONS",

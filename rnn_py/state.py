@@ -22,7 +22,7 @@ from .forecast import MAX_STEPS as MAX_FORECAST
 from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' cells, rnn_py.grid)
 from .model import ACTIVATIONS, Params
 from .sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
-from .text import DEFAULT_SEQ_LENGTH, MAX_CHARS, MAX_HIDDEN_TEXT, PRESETS, check_text
+from .textsettings import DEFAULT_SEQ_LENGTH, MAX_CHARS, MAX_HIDDEN_TEXT, PRESETS
 from .train import OPTIMIZERS, PARAM_LIMIT
 
 # How many challenges rnn_py.lessons has (challenge=N in a link): a number here, so that the
@@ -393,6 +393,8 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         except ValueError as error:
             notices.append(f"{error} Using the default weights instead.")
     if "text" in values:
+        from .text import check_text  # the text network: only a text link needs it
+
         try:
             values["text"] = check_text(values["text"])  # line breaks as "\n"
         except ValueError as error:

@@ -35,43 +35,12 @@ from .textmodel import (
     reach_steps,
     text_params,
 )
+from .textsettings import DEFAULT_SEQ_LENGTH, MAX_CHARS, PRESET_LABELS, PRESETS
 from .train import LOSS_LIMIT, OPTIMIZERS, PARAM_LIMIT
 
-MAX_CHARS = 2000
-DEFAULT_SEQ_LENGTH = 25
 DEFAULT_LR = 0.03  # for Adam; plain gradient descent wants larger steps
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.1, 2.0
 SMOOTHING = 0.9  # smooth_loss ← 0.9·smooth_loss + 0.1·loss, window by window
-
-PRESETS = {
-    "hello": "hello world\n" * 8,
-    "rhyme": (
-        "Twinkle, twinkle, little star,\n"
-        "How I wonder what you are!\n"
-        "Up above the world so high,\n"
-        "Like a diamond in the sky.\n"
-        "Twinkle, twinkle, little star,\n"
-        "How I wonder what you are!\n"
-    ),
-    "python": (
-        "def fib(n):\n"
-        "    a, b = 0, 1\n"
-        "    for _ in range(n):\n"
-        "        a, b = b, a + b\n"
-        "    return a\n"
-        "\n"
-        "\n"
-        "for i in range(10):\n"
-        "    print(i, fib(i))\n"
-    ),
-    "abc": "abc" * 40,
-}
-PRESET_LABELS = {
-    "hello": "hello world",
-    "rhyme": "Nursery rhyme",
-    "python": "A few lines of Python",
-    "abc": "abcabc…",
-}
 
 # Characters that would reorder how everything after them is displayed.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

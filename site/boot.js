@@ -47,9 +47,12 @@ function wholeStdlib(pyodide, path) {
 // rnn-page-later.zip: our modules the first screen does not import and every source file
 // (build.py). It is fetched once the page is ready and the browser idle, and unpacked beside
 // rnn-page.zip (the working directory, where PyScript put that); an import that needs it
-// sooner (a panel opened at once) fetches it there and then, synchronously.
+// sooner (a panel opened at once) fetches it there and then, synchronously, unless it is in
+// already. A link to the text task, whose modules are in it and which main.py imports while
+// it starts (panels.task), fetches it at once, beside the runtime.
 let runtime = null;
-let prefetched = null; // the archive's bytes, once the idle fetch has them
+let prefetched = null; // the archive's bytes, once a fetch has them
+let fetching = null; // that fetch
 const LATER = "./rnn-page-later.zip";
 
 function laterArchive(pyodide, bytes = prefetched) {
@@ -68,19 +71,31 @@ function laterArchive(pyodide, bytes = prefetched) {
   return root;
 }
 
+function prefetchLater() {
+  fetching ??= fetch(here(LATER)).then((response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.arrayBuffer().then((buffer) => (prefetched = new Uint8Array(buffer)));
+  });
+  return fetching;
+}
+
 function fetchLater() {
-  fetch(here(LATER))
-    .then((response) => {
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.arrayBuffer();
-    })
-    .then((buffer) => {
-      prefetched = new Uint8Array(buffer);
+  const later = runtime.pyimport("_rnn_later");
+  const loaded = later.loaded; // an import at start (a text link) may have needed it already
+  later.destroy();
+  if (loaded) return;
+  prefetchLater()
+    .then(() => {
       const later = runtime.pyimport("_rnn_later");
       if (!later.loaded) later.arrived(laterArchive(runtime));
       later.destroy();
     })
     .catch((error) => console.info("rnn-page-later.zip: fetched on first use instead:", error.message));
+}
+
+// The address as page.py reads it (the query, then the hash): task=text opens the text task.
+if (/(^|&)task=text(&|$)/.test(location.search.slice(1) + "&" + location.hash.slice(1))) {
+  prefetchLater().catch(() => {}); // on failure, the import fetches it itself
 }
 
 export { version };

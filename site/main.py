@@ -449,8 +449,8 @@ async def on_import_weights(event):
 import panels.code  # noqa: E402, F401 (the Code panel and the notebook download)
 import panels.embed  # noqa: E402, F401 (one-panel embeds, open=, messages to the host page)
 import panels.forecast  # noqa: E402, F401 (the Forecast switch and steps)
+import panels.task  # noqa: E402, F401 (the Task select; text mode's handlers on first use)
 import panels.teachers  # noqa: E402, F401 (the For teachers panel: links and embeds)
-import panels.text  # noqa: E402, F401 (text mode: your own text, a character-level RNN)
 from panels import weights  # noqa: E402, F401 (binds the weight grids)
 
 LATER = {  # a <details> panel: the module with its handlers

@@ -10,6 +10,7 @@ from conftest import READY, start_server
 from test_page import expected_rows, table
 
 import rnn_py
+from rnn_py.embed import CONTROLS, PANELS
 from rnn_py.state import default_params
 
 
@@ -60,7 +61,12 @@ def test_classroom_link_hides_controls_and_starts_at_a_step(open_page):
 
 def test_teacher_panel_builds_a_classroom_link(open_page):
     page = open_page()
+    # Its choices are made when it first opens (not on the first screen): one per control.
+    assert page.locator("#teach-hide input").count() == 0
     page.get_by_text("For teachers: a classroom link").click()
+    page.locator("#teach-hide input").first.wait_for()
+    assert page.locator("#teach-hide input").count() == len(CONTROLS)
+    assert page.locator("#teach-panel option").count() == 1 + len(PANELS)
     page.locator("#teach-hide").get_by_label("Train (BPTT)").check()
     page.locator("#teach-hide").get_by_label("Weights").check()
     step = page.get_by_label("Start at step")

@@ -33,12 +33,20 @@ def test_the_small_archive_holds_what_the_page_imports_and_names_the_rest(site_d
     kept = modules(small)
     assert {"asyncio", "dataclasses", "json", "inspect", "_stdlib_net"} <= kept
     assert "calendar" not in kept and "email" not in kept
+    # urllib.parse imports ipaddress only in the function that needs it (build.LAZY_IMPORTS).
+    assert "urllib.parse" in kept and "ipaddress" not in kept
     net = small.read("_stdlib_net.pyc" if "_stdlib_net.pyc" in small.namelist() else
                      "_stdlib_net.py")  # fmt: skip
     for name in ("calendar", "email", "email.mime.text", "encodings.cp1252"):
         assert name.encode() in net
     left_out = modules(whole) - kept
     assert len(left_out) > 100
+    # Nothing of a left-out package, not even its folder or a data file: zipimport would make
+    # an empty namespace package of it.
+    assert {"email", "tomllib", "importlib.metadata", "ctypes"} <= left_out
+    for name in small.namelist():
+        folders = name.rstrip("/").split("/")[: -1 if not name.endswith("/") else None]
+        assert not {".".join(folders[: i + 1]) for i in range(len(folders))} & left_out, name
     # Bytecode, compiled by Pyodide's own Python, unless Node.js could not run (then source).
     assert all(n.endswith(".pyc") for n in small.namelist() if n.endswith((".py", ".pyc")))
 
@@ -46,10 +54,14 @@ def test_the_small_archive_holds_what_the_page_imports_and_names_the_rest(site_d
 def test_our_first_archive_is_the_first_screens_bytecode_and_the_later_one_the_rest(site_dir):
     first = set(zipfile.ZipFile(site_dir / build.ARCHIVE).namelist())
     later = set(zipfile.ZipFile(site_dir / build.LATER_ARCHIVE).namelist())
-    # The first screen's modules as sourceless bytecode (x.pyc), nothing else.
+    # The first screen's modules as sourceless bytecode (x.pyc), nothing else; and PyScript's
+    # own modules' bytecode beside the source it writes at start (build.pyscript_sources).
     assert {"rnn_py/__init__.pyc", "rnn_py/model.pyc", "page.pyc", "page_main.pyc"} <= first
-    assert all(name.endswith(".pyc") and "__pycache__" not in name for name in first)
+    pyscript = {name for name in first if name.startswith("pyscript/__pycache__/")}
+    assert {name.split("/")[-1].split(".")[0] for name in pyscript} == set(build.PYSCRIPT_MODULES)
+    assert all(name.endswith(".pyc") and "__pycache__" not in name for name in first - pyscript)
     assert "rnn_py/source.pyc" not in first and "panels/landscape.pyc" not in first
+    assert "rnn_py/units.pyc" not in first  # rnn_py.race and the like: imported on first use
     # Every source file is in the later archive; each module's bytecode is in exactly one.
     sources = {name for name in later if name.endswith(".py")}
     assert sources == set(build.archive_members())
@@ -63,6 +75,24 @@ def test_our_first_archive_is_the_first_screens_bytecode_and_the_later_one_the_r
     ) - build.first_screen()
 
 
+# The text task's network and its handlers: the page opens on the numbers (panels.task imports
+# them the first time the page is in text mode, or at the first idle moment).
+TEXT_STACK = ("rnn_py/text", "rnn_py/textmodel", "rnn_py/textcore", "rnn_py/textview",
+              "panels/text")  # fmt: skip
+
+
+def test_the_text_task_is_not_on_the_first_screen(site_dir):
+    first = set(zipfile.ZipFile(site_dir / build.ARCHIVE).namelist())
+    later = zipfile.ZipFile(site_dir / build.LATER_ARCHIVE).namelist()
+    for name in TEXT_STACK:
+        assert name + ".pyc" not in first, name
+        folder, _, file = name.rpartition("/")
+        assert any(n.startswith(f"{folder}/__pycache__/{file}.") for n in later), name
+    # What reading and writing a text link needs is there: its limits and presets.
+    assert {"rnn_py/textsettings.pyc", "rnn_py/state.pyc", "panels/task.pyc"} <= first
+    assert not {name.replace("/", ".") for name in TEXT_STACK} & build.first_screen()
+
+
 def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base_url, guard):
     """The page is ready before it asks for rnn-page-later.zip; its panels' modules then import
     from it, and the Code panel reads the running source from it."""
@@ -72,6 +102,10 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base
              if (document.documentElement.dataset.pyReady === undefined) return;
              observer.disconnect();
              window.__atReady = performance.getEntriesByType("resource").map((r) => r.name);
+             window.__mainPy = performance.getEntriesByType("resource")
+               .filter((r) => r.name.endsWith("/main.py")).map((r) => r.initiatorType);
+             window.__modulesAtReady = window.__interpreter.runPython(
+               "import sys; ' '.join(sorted(sys.modules))");
            }).observe(document, { subtree: true, attributes: true,
                                   attributeFilter: ["data-py-ready"] });"""
     )
@@ -84,10 +118,31 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base
     at_ready = page.evaluate("window.__atReady")
     assert any(url.endswith("/rnn-page.zip") for url in at_ready)
     assert not any(url.endswith("/rnn-page-later.zip") for url in at_ready)
-    page.wait_for_function(
-        """() => window.__interpreter.runPython("import sys; 'panels.landscape' in sys.modules")""",
-        timeout=30_000,
+    # main.py is requested once, by its preload while the page is read (PyScript used that).
+    assert page.evaluate("window.__mainPy") == ["link"]
+    imported = set(page.evaluate("window.__modulesAtReady").split())
+    assert {"rnn_py.state", "rnn_py.textsettings", "panels.task"} <= imported
+    assert not {"rnn_py.text", "rnn_py.textmodel", "rnn_py.textview", "panels.text"} & imported
+    assert "urllib.parse" in imported and "ipaddress" not in imported
+    # PyScript's own modules ran from the archive's bytecode: it is that of the source PyScript
+    # wrote (a checked .pyc: Python would otherwise have compiled the source again).
+    checked = page.evaluate(
+        """() => window.__interpreter.runPython(`
+import importlib.util, os, sys
+mods = [m for n, m in sys.modules.items() if n.split(".")[0] == "pyscript"
+        and getattr(m, "__file__", None)]
+{m.__name__: os.path.exists(m.__spec__.cached) and open(m.__spec__.cached, "rb").read()[8:16]
+ == importlib.util.source_hash(open(m.__file__, "rb").read()) for m in mods}
+`).toJs()"""
     )
+    names = {"pyscript" if n == "__init__" else f"pyscript.{n}" for n in build.PYSCRIPT_MODULES}
+    assert {name: checked.get(name) for name in names} == dict.fromkeys(names, True)
+    # At idle: the panels after ready, and text mode, ready for the first switch to it.
+    for name in ("panels.landscape", "panels.text"):
+        page.wait_for_function(
+            f"""() => window.__interpreter.runPython("import sys; '{name}' in sys.modules")""",
+            timeout=30_000,
+        )
     page.locator("#code-panel summary").click()
     listing = page.locator("#code-listing")
     listing.get_by_text("def step", exact=False).first.wait_for(timeout=30_000)
@@ -97,6 +152,35 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base
     )
     assert fetched == 1
     guard.check()
+
+
+def test_a_text_link_opens_in_text_mode_fetching_the_later_archive_once(open_page):
+    """A link to the text task imports text mode while the page starts, from rnn-page-later.zip:
+    boot.js fetches it at once, beside the runtime (no synchronous request when main.py imports
+    text mode), and not again when the browser is idle."""
+    page = open_page("#task=text&tn=4&tlen=10")
+    assert page.evaluate("document.body.classList.contains('task-text')")
+    assert page.locator("#task").input_value() == "text"
+    page.locator("#text-vocab span").first.wait_for()
+    assert page.locator("#text-train").is_enabled()
+    assert page.locator("#text-hidden").input_value() == "4"
+    # Past boot.js's idle moment (it fetched the archive there when nothing had needed it).
+    page.evaluate(
+        """() => new Promise((done) => requestIdleCallback(
+                   () => requestIdleCallback(done, { timeout: 2000 }), { timeout: 2000 }))"""
+    )
+    fetched = page.evaluate(
+        """() => performance.getEntriesByType("resource")
+                 .filter((r) => r.name.endsWith("/rnn-page-later.zip"))
+                 .map((r) => r.initiatorType)"""
+    )
+    assert fetched == ["fetch"]
+    # Back to the numbers and to text again, with the Task select.
+    page.get_by_role("combobox", name="Task").select_option("numbers")
+    page.wait_for_function("!document.body.classList.contains('task-text')")
+    page.get_by_role("combobox", name="Task").select_option("text")
+    page.wait_for_function("document.body.classList.contains('task-text')")
+    page.wait_for_function("location.hash.includes('task=text')")
 
 
 def test_a_left_out_module_imports_from_the_whole_library_once(context, base_url, guard):
@@ -114,14 +198,26 @@ def test_a_left_out_module_imports_from_the_whole_library_once(context, base_url
     assert not any(url.endswith("/python_stdlib.zip") for url in fetched)  # not at start
     result = page.evaluate(
         """() => window.__interpreter.runPython(`
-import calendar, email.mime.text, html, statistics
+import calendar, email.mime.text, html, statistics, urllib.parse
 text = email.mime.text.MIMEText("ok").get_payload()
 (calendar.isleap(2024), text, statistics.median([3, 1, 2]), "é".encode("cp1252").hex(),
- html.unescape("&eacute;&amp;"))
+ html.unescape("&eacute;&amp;"), urllib.parse.urlsplit("http://[::1]:8000/").hostname)
 `).toJs()"""
     )
-    # html.entities is left out too (build.py's LAZY_IMPORTS): html.unescape still finds it.
-    assert result == [True, "ok", 2, "e9", "é&"]
+    # html.entities and ipaddress are left out too (build.py's LAZY_IMPORTS): html.unescape
+    # and a bracketed host in urlsplit still find them.
+    assert result == [True, "ok", 2, "e9", "é&", "::1"]
+    # A left-out package is the real one, its __init__ run (not an empty namespace package
+    # made from a folder left behind): importlib.invalidate_caches() imports importlib.metadata.
+    packages = page.evaluate(
+        """() => window.__interpreter.runPython(`
+import email, http, importlib, tomllib
+importlib.invalidate_caches()
+(email.message_from_string("Subject: hi")["Subject"], http.HTTPStatus.OK.value,
+ tomllib.loads("a = 1")["a"], importlib.import_module("importlib.metadata").version.__name__)
+`).toJs()"""
+    )
+    assert packages == ["hi", 200, 1, "version"]
     again = page.evaluate("() => window.__interpreter.runPython('import colorsys; 1')")
     assert again == 1
     assert sum(url.endswith("/python_stdlib.zip") for url in fetched) == 1

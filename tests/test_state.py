@@ -186,3 +186,15 @@ def test_history_continues_across_runs():
         history.add(step)
     best = [loss for _, loss in history.random]
     assert best == sorted(best, reverse=True)
+
+
+def test_a_text_link_takes_exactly_the_hidden_units_the_text_network_takes():
+    """A link's limit (rnn_py.textsettings, read without the text network) is the network's."""
+    from rnn_py import textmodel, textview
+
+    most = textmodel.MAX_HIDDEN_TEXT
+    state, notices = from_query(f"task=text&tn={most}")
+    assert notices == [] and state.text_hidden == most
+    assert textview.new_model(state).params.n == most
+    state, notices = from_query(f"task=text&tn={most + 1}")
+    assert state.text_hidden < most + 1 and "Hidden units" in " ".join(notices)

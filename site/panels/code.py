@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import page
 from page import when
-from panels import text as text_panel
+from panels import task
 from pyscript import document, window
 
 
@@ -48,7 +48,7 @@ def _follow_data(state):
     """What the painter marks from: in text mode, Step Forward's character and the text run."""
     if state.mode != "text":  # a run's frames paint light: its state comes with this message
         return {"kind": "follow", "running": page.session.running}
-    t = text_panel.text
+    t = task.text_panel().text
     return {"kind": "follow", "text": {"t": t.step, "running": t.running,
                                        "seq_length": state.seq_length}}  # fmt: skip
 
@@ -63,7 +63,8 @@ def _follow(session):
 
 
 page.listeners.append(_follow)
-text_panel.followers.append(lambda: _follow(page.session))
+# After every paint of text mode too (Step Forward's character), once text mode is imported.
+task.on_text_panel(lambda text_panel: text_panel.followers.append(lambda: _follow(page.session)))
 
 
 @when("toggle", "#code-panel")

@@ -31,7 +31,10 @@ def _checked(fieldset_id):
 
 def _fill_choices():
     """A box per control a link can hide and per panel it can open; an option per panel an
-    embed can show."""
+    embed can show: made the first time the panel opens (some 200 calls into the page, which
+    the first screen does not need)."""
+    if document.querySelector("#teach-hide input"):
+        return
     _boxes("teach-hide", CONTROLS)
     _boxes("teach-open", {name: CONTROLS[name].removesuffix(" panel") for name in OPENABLE})
     select = document.getElementById("teach-panel")
@@ -70,6 +73,7 @@ def on_teachers(event):
 
 @when("toggle", "#teachers")
 def on_teachers_open(event):
+    _fill_choices()
     teacher_link()
 
 
@@ -98,4 +102,5 @@ def on_preview(event):
     event.target.textContent = "Update preview"
 
 
-_fill_choices()
+if document.getElementById("teachers").open:  # opened before this module bound its handlers
+    _fill_choices()

@@ -1,5 +1,6 @@
-"""Handlers of text mode: the Task choice, your text and its presets, the text network's settings,
-Train / Stop / Reset, Sample and What the network sees. rnn_py.text trains and samples,
+"""Handlers of text mode: your text and its presets, the text network's settings, Train / Stop /
+Reset, Sample and What the network sees (imported by panels.task, with the Task choice, the
+first time the page is in text mode). rnn_py.text trains and samples,
 rnn_py.textview turns a model into data, js/panels/text.js draws it (imported the first time
 text mode is chosen). Work runs in pieces between frames, so the page never freezes: sampling
 SLICE seconds per frame, training the pieces of windows that fit in a frame after its painting
@@ -220,12 +221,7 @@ def _step_data():
 page.listeners.append(follow)
 
 
-# ---- the Task and the text ------------------------------------------------------------------
-
-
-@when("change", "#task")
-def on_task(event):
-    page.change(mode=event.target.value)
+# ---- the text (the Task select is panels.task's) ----------------------------------------------
 
 
 @when("input", "#text-input")
