@@ -71,6 +71,46 @@ function laterArchive(pyodide, bytes = prefetched) {
   return root;
 }
 
+// The idle arrival of rnn-page-later.zip without a long task: the archive's files are written
+// one at a time, each inflated by the browser's DecompressionStream between tasks (unpackArchive
+// does it all in one task of 20–100 ms here). Where the browser has no DecompressionStream
+// ("deflate-raw"), or the archive is not the plain zip build.py writes, unpackArchive does it.
+async function unzipGently(pyodide, bytes) {
+  const root = pyodide.FS.cwd();
+  try {
+    if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let end = bytes.length - 22; // the end of central directory record, found from the end
+    while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
+    if (end < 0) throw new Error("not a zip");
+    const names = new TextDecoder();
+    const files = [];
+    for (let i = 0, at = view.getUint32(end + 16, true); i < view.getUint16(end + 10, true); i++) {
+      if (view.getUint32(at, true) !== 0x02014b50) throw new Error("bad central directory");
+      const method = view.getUint16(at + 10, true), size = view.getUint32(at + 20, true);
+      const nameLength = view.getUint16(at + 28, true);
+      const name = names.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+      if (method !== 0 && method !== 8) throw new Error("unknown compression");
+      files.push({ name, method, size, header: view.getUint32(at + 42, true) });
+      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    }
+    for (const { name, method, size, header } of files) {
+      if (name.endsWith("/") || name.split("/").includes("..")) continue;
+      const start = header + 30 + view.getUint16(header + 26, true) + view.getUint16(header + 28, true);
+      const packed = bytes.subarray(start, start + size);
+      const data = method === 0 ? packed : new Uint8Array(await new Response(
+        new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer());
+      const path = `${root}/${name}`;
+      pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      pyodide.FS.writeFile(path, data);
+    }
+  } catch (error) {
+    console.info("rnn-page-later.zip: unpacked at once:", error.message);
+    return laterArchive(pyodide, bytes);
+  }
+  return root;
+}
+
 function prefetchLater() {
   fetching ??= fetch(here(LATER)).then((response) => {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -85,9 +125,10 @@ function fetchLater() {
   later.destroy();
   if (loaded) return;
   prefetchLater()
-    .then(() => {
+    .then((bytes) => unzipGently(runtime, bytes))
+    .then((root) => {
       const later = runtime.pyimport("_rnn_later");
-      if (!later.loaded) later.arrived(laterArchive(runtime));
+      if (!later.loaded) later.arrived(root); // (unless an import needed it meanwhile)
       later.destroy();
     })
     .catch((error) => console.info("rnn-page-later.zip: fetched on first use instead:", error.message));

@@ -93,9 +93,12 @@ def test_the_text_task_is_not_on_the_first_screen(site_dir):
     assert not {name.replace("/", ".") for name in TEXT_STACK} & build.first_screen()
 
 
-def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base_url, guard):
+def test_the_later_archive_comes_after_ready_and_brings_the_source(
+    context, base_url, guard, site_dir
+):
     """The page is ready before it asks for rnn-page-later.zip; its panels' modules then import
-    from it, and the Code panel reads the running source from it."""
+    from it, and the Code panel reads the running source from it. At idle its files are written
+    one at a time (boot.js, unzipGently: no long task), each exactly as in the archive."""
     context.add_init_script(EXPOSE_INTERPRETER)
     context.add_init_script(
         """new MutationObserver((_, observer) => {
@@ -112,6 +115,8 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(context, base
     page = context.new_page()
     page.route("**/*", guard.route)
     page.on("console", guard.console)
+    said = []
+    page.on("console", lambda message: said.append(message.text))
     page.on("pageerror", lambda error: guard.errors.append(f"pageerror: {error}"))
     page.goto(base_url)
     page.wait_for_function("window.__atReady !== undefined", timeout=60_000)
@@ -151,6 +156,18 @@ mods = [m for n, m in sys.modules.items() if n.split(".")[0] == "pyscript"
                  .filter((name) => name.endsWith("/rnn-page-later.zip")).length"""
     )
     assert fetched == 1
+    # written file by file, not by unpackArchive, and every byte as the archive has it
+    assert not [text for text in said if "unpacked at once" in text], said
+    with zipfile.ZipFile(site_dir / build.LATER_ARCHIVE) as archive:
+        want = {info.filename: info.CRC for info in archive.infolist()}
+    got = page.evaluate(
+        """(names) => window.__interpreter.runPython(`
+import zlib
+{name: zlib.crc32(open(name, "rb").read()) for name in ${JSON.stringify(names)}}
+`).toJs()""",
+        sorted(want),
+    )
+    assert got == want
     guard.check()
 
 
