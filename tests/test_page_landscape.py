@@ -268,10 +268,18 @@ def test_progressive_and_superseded(open_page):
     }""")
     page.locator("#landscape-panel > summary").click()
     page.wait_for_function("() => window.__seen.some(v => v > 0.05 && v < 0.5)", timeout=60_000)
-    # A change of activation mid-way starts over; the old computation stops.
-    reached = page.locator("#ls-progress").evaluate("b => b.value")
+    # A change of activation mid-way starts over (a new computation's "start" message: the bar
+    # goes back to 0, however quickly the new computation then moves on); the old one stops.
+    page.evaluate("""() => {
+        const rnn = window.RnnPage, panel = rnn.panel;
+        window.__starts = 0;
+        rnn.panel = function (name, json) {
+            if (name === "landscape" && JSON.parse(json).kind === "start") window.__starts++;
+            return panel.apply(this, arguments);
+        };
+    }""")
     page.get_by_role("combobox", name="Activation").select_option(label="ReLU")
-    page.wait_for_function(f"() => document.getElementById('ls-progress').value < {reached}")
+    page.wait_for_function("() => window.__starts >= 1")
     # Closed mid-way, it stops computing; opened again, it starts over and finishes.
     page.wait_for_function("() => document.getElementById('ls-progress').value > 0.02")
     page.locator("#landscape-panel > summary").click()
