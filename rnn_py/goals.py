@@ -65,26 +65,25 @@ def _xs(state):
         return None
 
 
-def _loss(state):
-    """The loss of the current weights on the current sequence (None if there is none)."""
+def _now(what, state):
+    """_measured(what) for the current weights on the current sequence (None if there is none)."""
     xs = _xs(state)
     if xs is None:
         return None
     return _measured(
-        "loss", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
+        what, state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
         state.cell, _targets(state),
     )  # fmt: skip
+
+
+def _loss(state):
+    """The loss of the current weights on the current sequence (None if there is none)."""
+    return _now("loss", state)
 
 
 def _reach_at_0(state):
     """‖∂h_{T−1}/∂h_0‖ for the current settings (None if there is no sequence or it is nan)."""
-    xs = _xs(state)
-    if xs is None:
-        return None
-    return _measured(
-        "reach", state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
-        state.cell, _targets(state),
-    )  # fmt: skip
+    return _now("reach", state)
 
 
 def _targets(state):

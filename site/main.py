@@ -304,8 +304,8 @@ async def run(method, me, settings):
     finished = False
     try:
         while not finished:
-            start = time.perf_counter()  # the frame's start
-            budget = abs(pace.frame(start) - painting) if animate else 0.04
+            frame_start = time.perf_counter()
+            budget = abs(pace.frame(frame_start) - painting) if animate else 0.04
             for i, step in enumerate(steps, 1):
                 first = first or step
                 last = step
@@ -314,7 +314,7 @@ async def run(method, me, settings):
                 if (
                     step.status != "running"
                     or i == per_frame
-                    or time.perf_counter() - start > budget
+                    or time.perf_counter() - frame_start > budget
                 ):
                     break
             else:

@@ -45,8 +45,10 @@ def _send_listing(wanted):
 
 
 def _follow_data(state):
-    """What the painter marks from: in text mode, Step Forward's character and the text run."""
-    if state.mode != "text":  # a run's frames paint light: its state comes with this message
+    """What the painter marks from: in numbers mode the running method (a run's frames paint
+    light, so the last full snapshot predates the run); in text mode, Step Forward's character
+    and the text run."""
+    if state.mode != "text":
         return {"kind": "follow", "running": page.session.running}
     t = task.text_panel().text
     return {"kind": "follow", "text": {"t": t.step, "running": t.running,
