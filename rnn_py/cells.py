@@ -7,8 +7,9 @@ mirror `step_back`. This module runs a whole sequence through whichever cell the
 to (`forward`, `backward`) without asking which one it is; the vanilla cell keeps its own tight
 loops in `model`, which this dispatches to. `reach` carries each gated cell's per-step Jacobian
 back from the gate values of the forward pass (the same numbers its `step_back` would send back
-from unit vectors, without the weights' gradients), reusing the trace of the `backward` just
-made for the same weights and inputs, as the page asks for both.
+from unit vectors, without the weights' gradients; `jacobians`), reusing the trace of the
+`backward` just made for the same weights and inputs; `state_grads_and_reach` gives what the
+page draws, the gradients along the states and the reach, from one forward pass and one sweep.
 
     y_t = W_hy·h_t + b_y,  h_{−1} = c_{−1} = 0,  L = mean squared error of y_t against its target
 """
@@ -17,10 +18,8 @@ made for the same weights and inputs, as the page asks for both.
 
 import math
 from array import array
-from itertools import repeat
-from operator import add, mul
 
-from . import gru, lstm, model
+from . import gru, jacobians, lstm, model
 from .cellbase import CellParams, gate_names
 from .model import Gradients, Trace, _activation, _check_sequence, dot, loss_of, output_grads
 
@@ -209,47 +208,20 @@ def _backward(params, xs, cell, targets=None):
 def state_grads(params, xs, activation="tanh", targets=None):
     """dh[t] = ∂L/∂h_t (and the LSTM's dc[t] = ∂L/∂c_t) by BPTT, without the weights' gradients:
     what the page's gradient chart and the unrolled network's c lane draw. Gradients with
-    grads=None. dh and dc are exactly `backward`'s numbers: `_backward`'s steps back in the same
-    order, with step_back's grads=None; the forward pass is shared with `reach` when it was
-    just made for the same weights and inputs."""
-    if isinstance(params, model.Params):
-        return backward(params, xs, activation, targets)
-    xs = _check_sequence(xs)
-    check_params(params)
-    cell = make_cell(params.CELL)
-    tr = _last_trace(params, xs)
-    if tr is None:
-        tr = _forward(params, xs, cell, targets)
-        _remember_trace(params, xs, tr)
-    else:  # h, c and the gates are the same; the outputs' loss depends on the targets
-        tr = Trace(tr.z, tr.h, tr.y, loss_of(tr.y, xs, targets), c=tr.c, gates=tr.gates)
-    dys = output_grads(tr.y, xs, targets)
-    zeros = [0.0] * params.n
-    dh_all, dc_all = [None] * len(xs), [None] * len(xs)
-    dh_next, dc_next = zeros, zeros
-    for t in reversed(range(len(xs))):
-        dh = dh_all[t] = [w * dys[t] + d for w, d in zip(params.w_hy, dh_next)]
-        h_prev = tr.h[t - 1] if t > 0 else zeros
-        c_prev = tr.c[t - 1] if (cell.has_c and t > 0) else zeros
-        c = tr.c[t] if cell.has_c else None
-        _, dh_next, dc_prev = cell.step_back(
-            params, tr.gates[t], h_prev, c_prev, c, dh, dc_next, None
-        )
-        if cell.has_c:
-            o, tc = tr.gates[t]["o"], tr.gates[t]["tc"]
-            dc_all[t] = [d + e * ok * (1.0 - tk * tk) for d, e, ok, tk in zip(dc_next, dh, o, tc)]
-            dc_next = dc_prev
-    return Gradients(tr.loss, None, dh_all, tr, dc=dc_all if cell.has_c else None)
+    grads=None (the vanilla cell's are `backward`'s, weights' gradients and all). For a gated
+    cell the loss's gradient is carried back by the same sweep as `state_grads_and_reach`'s, so
+    the page draws the same numbers whichever it called: `backward`'s up to the last bits."""
+    return _state_sweep(params, xs, activation, targets, reach=False)[0]
 
 
 def reach(params, xs, activation="tanh"):
     """‖∂h_{T−1}/∂h_t‖ for every t, through every path, for any cell (the Frobenius norm).
 
     For a gated cell the Jacobian ∂h_{T−1}/∂h_t (holding c_t fixed for the LSTM) is carried back
-    one step at a time, J_{t−1} = J_t·∂h_t/∂h_{t−1} (with the LSTM's c_t beside h_t), from the
-    gate values of the forward pass; each row is what the cell's own `step_back` would send back
-    from a unit vector at h_{T−1}, without the weights' gradients. For the vanilla cell it is
-    `model.memory_reach`. Overflow gives inf, not an exception."""
+    one step at a time from the gate values of the forward pass (`jacobians`); each row is what
+    the cell's own `step_back` would send back from a unit vector at h_{T−1}, without the
+    weights' gradients. For the vanilla cell it is `model.memory_reach`. Overflow gives inf, not
+    an exception."""
     if isinstance(params, model.Params):
         return model.memory_reach(params, xs, activation)
     xs = _check_sequence(xs)
@@ -257,97 +229,36 @@ def reach(params, xs, activation="tanh"):
     tr = _last_trace(params, xs)
     if tr is None:
         tr = _forward(params, xs, make_cell(params.CELL))
-    rows = _lstm_reach_rows(params, tr) if params.CELL == "lstm" else _gru_reach_rows(params, tr)
-    return [math.sqrt(sum(sum(map(mul, row, row)) for row in J)) for J in rows]
+    return list(map(math.sqrt, _SWEEPS[params.CELL](params, tr)[0]))
 
 
-# The reach's matrix products: [col·v for col in columns], with math.sumprod where the Python
-# has it (3.12 and the page's Pyodide), else sum(map(mul, …)).
-_sumprod = getattr(math, "sumprod", None)
-if _sumprod is not None:
-
-    def _dots(columns, v):
-        return list(map(_sumprod, columns, repeat(v)))
-
-else:
-
-    def _dots(columns, v):
-        return [sum(map(mul, col, v)) for col in columns]
+def state_grads_and_reach(params, xs, activation="tanh", targets=None):
+    """(Gradients, reach): `state_grads` and `reach` together, as the page draws them, from one
+    forward pass and, for a gated cell, one sweep back (`jacobians`) that carries the loss's
+    gradient beside the reach's rows. The forward pass is shared with `forward` or `backward`
+    when one was just made for the same weights and inputs."""
+    return _state_sweep(params, xs, activation, targets, reach=True)
 
 
-def _columns(*matrices):
-    """The columns of the matrices stacked on top of each other (rows = units fed)."""
-    return [list(col) for col in zip(*(row for m in matrices for row in m), strict=True)]
+def _state_sweep(params, xs, activation, targets, reach):
+    if isinstance(params, model.Params):
+        grads = backward(params, xs, activation, targets)
+        return grads, model.memory_reach(params, xs, activation) if reach else None
+    xs = _check_sequence(xs)
+    check_params(params)
+    tr = _last_trace(params, xs)
+    if tr is None:
+        tr = _forward(params, xs, make_cell(params.CELL), targets)
+        _remember_trace(params, xs, tr)
+    else:  # h, c and the gates are the same; the outputs' loss depends on the targets
+        tr = Trace(tr.z, tr.h, tr.y, loss_of(tr.y, xs, targets), c=tr.c, gates=tr.gates)
+    dys = output_grads(tr.y, xs, targets)
+    squares, dh, *dc = _SWEEPS[params.CELL](params, tr, dys, reach=reach)
+    grads = Gradients(tr.loss, None, dh, tr, dc=dc[0] if dc else None)
+    return grads, list(map(math.sqrt, squares)) if reach else None
 
 
-def _gru_reach_rows(params, tr):
-    """J_t = ∂h_{T−1}/∂h_t for t = 0 … T−1 (rows = units of h_{T−1}), for the GRU.
-
-    Row by row this is `gru.Cell.step_back` with grads=None: with dh a row of J_t,
-        dh_{t−1} = dh ⊙ z + e ⊙ r + W_hzᵀ·(dh ⊙ α) + W_hrᵀ·(e ⊙ s),  e = W_hhᵀ·(dh ⊙ β),
-    α = (h_{t−1} − h̃) ⊙ z(1 − z), β = (1 − z) ⊙ (1 − h̃²), s = h_{t−1} ⊙ r(1 − r); the
-    per-step factors go into the columns once, so each row is two rounds of dot products."""
-    n, T = params.n, len(tr.h)
-    cols_hh, cols_hz, cols_hr = (_columns(w) for w in (params.w_hh, params.w_hz, params.w_hr))
-    J = [[1.0 if i == k else 0.0 for i in range(n)] for k in range(n)]
-    out = [None] * T
-    out[T - 1] = J
-    for t in range(T - 1, 0, -1):
-        g, h_prev = tr.gates[t], tr.h[t - 1]
-        r, z, hc = g["r"], g["z"], g["hc"]
-        alpha = [(hp - hk) * zk * (1.0 - zk) for hp, hk, zk in zip(h_prev, hc, z)]
-        beta = [(1.0 - zk) * (1.0 - hk * hk) for zk, hk in zip(z, hc)]
-        s = [hp * rk * (1.0 - rk) for hp, rk in zip(h_prev, r)]
-        # e_j = column j of diag(β)·W_hh, times dh
-        cols_e = [list(map(mul, beta, col)) for col in cols_hh]
-        # dh_{t−1}[j] = column j of [diag(α)·W_hz + diag(z); diag(s)·W_hr + diag(r)], times [dh; e]
-        cols_back = []
-        for j, (col_z, col_r) in enumerate(zip(cols_hz, cols_hr)):
-            col = [*map(mul, alpha, col_z), *map(mul, s, col_r)]
-            col[j] += z[j]
-            col[n + j] += r[j]
-            cols_back.append(col)
-        J = out[t - 1] = [_dots(cols_back, [*dh, *_dots(cols_e, dh)]) for dh in J]
-    return out
-
-
-def _lstm_reach_rows(params, tr):
-    """J_t = ∂h_{T−1}/∂h_t (c_t held fixed) for t = 0 … T−1, for the LSTM.
-
-    Each row carries (dh, dc) back as `lstm.Cell.step_back` does with grads=None, starting from
-    (unit vector, 0) at T−1: dc ← dc + dh ⊙ o(1 − tanh²c_t), then
-        dh_{t−1} = W_hoᵀ·(dh ⊙ tanh(c_t) o(1 − o)) + Cᵀ·dc,   dc_{t−1} = dc ⊙ f,
-    where C = ∂c_t/∂h_{t−1} = diag(c̃ i(1 − i))·W_hi + diag(c_{t−1} f(1 − f))·W_hf
-    + diag(i(1 − c̃²))·W_hc, made once per step for all n rows."""
-    n, T = params.n, len(tr.h)
-    cols_o = _columns(params.w_ho)
-    cols_ifc = list(zip(_columns(params.w_hi), _columns(params.w_hf), _columns(params.w_hc)))
-    J = [[1.0 if i == k else 0.0 for i in range(n)] for k in range(n)]
-    D = [[0.0] * n for _ in range(n)]  # ∂h_{T−1}/∂c_t, row by row
-    out = [None] * T
-    out[T - 1] = J
-    for t in range(T - 1, 0, -1):
-        g, c_prev = tr.gates[t], tr.c[t - 1]
-        i_, f, o, cc, tc = g["i"], g["f"], g["o"], g["cc"], g["tc"]
-        through_h = [ok * (1.0 - tk * tk) for ok, tk in zip(o, tc)]
-        go = [tk * ok * (1.0 - ok) for tk, ok in zip(tc, o)]
-        gi = [gk * ik * (1.0 - ik) for gk, ik in zip(cc, i_)]
-        gf = [cp * fk * (1.0 - fk) for cp, fk in zip(c_prev, f)]
-        gc = [ik * (1.0 - gk * gk) for ik, gk in zip(i_, cc)]
-        # column j of [W_ho; C]: what row j of W_hoᵀ and of Cᵀ multiply
-        # (gi·x + gf·y) + gc·z element by element, in C (map) rather than a loop in Python
-        cols = [
-            [*col_o, *map(add, map(add, map(mul, gi, ci), map(mul, gf, cf)), map(mul, gc, cc_))]
-            for col_o, (ci, cf, cc_) in zip(cols_o, cols_ifc)
-        ]
-        new_j, new_d = [], []
-        for dh, dc in zip(J, D):
-            dc = list(map(add, dc, map(mul, dh, through_h)))
-            new_j.append(_dots(cols, [*map(mul, dh, go), *dc]))
-            new_d.append(list(map(mul, dc, f)))
-        J = out[t - 1] = new_j
-        D = new_d
-    return out
+_SWEEPS = {"gru": jacobians.gru, "lstm": jacobians.lstm}
 
 
 def cell_state_reach(params, xs):

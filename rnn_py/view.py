@@ -242,11 +242,11 @@ _last_reach: list = [None, None]  # the last reach computed without the gradient
 
 def _model_part(model: _Model):
     if _last_model[0] != model:
-        grads = cells.state_grads(model.params, model.xs, model.activation, model.targets)
+        args = model.params, model.xs, model.activation, model.targets
         if _last_reach[0] == model:
-            reach = _last_reach[1]
+            grads, reach = cells.state_grads(*args), _last_reach[1]
         else:
-            reach = cells.reach(model.params, model.xs, model.activation)
+            grads, reach = cells.state_grads_and_reach(*args)
         _last_model[:] = [model, (grads, reach)]
     return _last_model[1]
 

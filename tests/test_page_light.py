@@ -132,3 +132,43 @@ def test_a_run_paints_light_frames_and_one_full_repaint_at_its_end(open_page):
     assert "address" not in {k for e in got["log"][: got["log"].index(last)] for k in e}
     state, _ = rnn_py.from_query(address(page))
     assert state.hidden == 4 and state.cell == "gru" and state.params != before.params
+
+
+# One input event on the Hidden weight slider at T = 64, read the last step's y label (off to
+# the right of the sideways scroll); then scroll to the end and read it again once the scroll
+# event has come. The full repaint that follows light ones is held back (onSettle) so the
+# step can only have been painted by coming into sight.
+SCROLL_IN = """async (value) => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const y = () => [...document.querySelectorAll("#unrolled g")].at(-1)
+    .querySelectorAll("text")[2].textContent;
+  window.RnnPage.onSettle(() => {});
+  const box = document.querySelector(".unrolled-scroll");
+  const before = y();
+  const slider = document.getElementById("w_hh");
+  slider.value = String(value);
+  slider.dispatchEvent(new Event("input", { bubbles: true }));
+  const light = y();
+  box.scrollLeft = box.scrollWidth;
+  await frame();
+  await frame();
+  return { before, light, scrolled: y(), pending: window.RnnPage.addressPending() };
+}"""
+
+
+def test_a_light_paint_paints_the_steps_in_sight_and_the_rest_as_they_scroll_in(open_page):
+    """At T = 64 the unrolled network is wider than its box: a drag's light paint repaints
+    the steps in sight (a frame's worth of work), and a step off to the side is brought up
+    to date when it scrolls in, without waiting for the full repaint."""
+    page = open_page("#seq=sine&norm=1&len=64")
+    page.wait_for_function("window.RnnPage.visibleViews() !== null")
+    page.wait_for_function("document.querySelector('.unrolled-scroll').scrollWidth > 2000")
+    state, _ = rnn_py.from_query(address(page))
+    old = rnn_py.forward(state.params, state.xs(), "tanh").y[-1]
+    new_params = with_weight(state.params, "w_hh", 0.95)
+    new = rnn_py.forward(new_params, state.xs(), "tanh").y[-1]
+    assert f"{old:.2f}" != f"{new:.2f}"
+    got = page.evaluate(SCROLL_IN, 0.95)
+    assert got["before"] == got["light"] == f"{old:.2f}"  # off to the side: left for later
+    assert got["scrolled"] == f"{new:.2f}"  # painted as it came into sight
+    assert got["pending"]  # and not by the full repaint, which has not come

@@ -127,6 +127,58 @@ const logMaxOf = (series) => {
   return kept.length ? Math.log10(Math.max(...kept)) : 0;
 };
 
+// A light paint (a drag's events, a run's frames) repaints only the steps in sight in the
+// sideways scroll, and one step either side; the rest are marked stale, painted from the last
+// paint's data when they scroll in, and by the full repaint that follows the light ones. The
+// box's scroll offset and width come from its scroll events and a ResizeObserver, so a paint
+// never has to wait for the page's layout to read them.
+const sight = { left: 0, width: 0 }; // width 0: not measured yet, paint every step
+let last = null; // the last paint's data and scales, for stale steps that scroll in
+let watched = null;
+
+function watch(box) {
+  if (!box || watched === box) return;
+  watched = box;
+  box.addEventListener("scroll", () => {
+    sight.left = box.scrollLeft;
+    paintStale();
+  }, { passive: true });
+  if ("ResizeObserver" in window) {
+    new ResizeObserver(([entry]) => {
+      sight.width = entry.contentRect.width;
+      paintStale();
+    }).observe(box);
+  }
+}
+
+function inSight(t) {
+  if (!sight.width) return true;
+  const x = 46 + t * COL;
+  return x + 2 * COL > sight.left && x - COL < sight.left + sight.width;
+}
+
+function paintStale() {
+  if (!last) return;
+  cells.forEach((cell, t) => {
+    if (cell.stale && inSight(t)) paintStep(last, cell, t);
+  });
+}
+
+function paintStep(d, cell, t) {
+  const { p, c } = d;
+  const shown = t < p.step;
+  cell.stale = false;
+  put(cell.g, "class", shown ? "step" : "future");
+  if (cell.carry) put(cell.carry, "stroke-width", carryWidth(c.reach[t - 1], d.logMax).toFixed(2));
+  if (cell.cCarry) put(cell.cCarry, "stroke-width", carryWidth(c.c_flow[t], d.cLogMax).toFixed(2));
+  put(cell.xNode, "fill", tint(c.x[t], d.xMax));
+  write(cell.xText, label(c.x[t]));
+  paintState(cell.h, c.h, t, shown, cell.cx, d.hScale);
+  if (cell.c) paintState(cell.c, c.c, t, shown, cell.cx, d.cScale);
+  put(cell.yNode, "fill", shown ? tint(c.y[t], d.xMax) : "none");
+  write(cell.yText, shown ? label(c.y[t]) : "");
+}
+
 export function paintUnrolled(p) {
   const root = $("unrolled");
   const c = p.charts;
@@ -134,8 +186,10 @@ export function paintUnrolled(p) {
     root.replaceChildren();
     cells = [];
     built = "";
+    last = null;
     return;
   }
+  watch(root.parentElement);
   const T = p.T;
   const n = c.h.length;
   const lane = Boolean(c.c);
@@ -143,21 +197,18 @@ export function paintUnrolled(p) {
   const display = p.current === null ? "none" : "";
   if (root.band.style.display !== display) root.band.style.display = display;
   if (p.current !== null) put(root.band, "x", String(46 + p.current * COL - 4));
-  const hScale = ["tanh", "sigmoid"].includes(c.activation) ? 1 : 3;
-  const xMax = Math.max(1e-9, ...c.x.filter((v) => v !== null).map(Math.abs));
-  const logMax = logMaxOf(c.reach);
-  const cLogMax = logMaxOf(c.c_flow);
-  const cScale = Math.max(1, ...(lane ? c.c.flat().filter((v) => v !== null).map(Math.abs) : [1]));
+  last = {
+    p,
+    c,
+    hScale: ["tanh", "sigmoid"].includes(c.activation) ? 1 : 3,
+    xMax: Math.max(1e-9, ...c.x.filter((v) => v !== null).map(Math.abs)),
+    logMax: logMaxOf(c.reach),
+    cLogMax: logMaxOf(c.c_flow),
+    cScale: Math.max(1, ...(lane ? c.c.flat().filter((v) => v !== null).map(Math.abs) : [1])),
+  };
+  const all = !p.views; // a full paint brings every step up to date
   cells.forEach((cell, t) => {
-    const shown = t < p.step;
-    put(cell.g, "class", shown ? "step" : "future");
-    if (cell.carry) put(cell.carry, "stroke-width", carryWidth(c.reach[t - 1], logMax).toFixed(2));
-    if (cell.cCarry) put(cell.cCarry, "stroke-width", carryWidth(c.c_flow[t], cLogMax).toFixed(2));
-    put(cell.xNode, "fill", tint(c.x[t], xMax));
-    write(cell.xText, label(c.x[t]));
-    paintState(cell.h, c.h, t, shown, cell.cx, hScale);
-    if (cell.c) paintState(cell.c, c.c, t, shown, cell.cx, cScale);
-    put(cell.yNode, "fill", shown ? tint(c.y[t], xMax) : "none");
-    write(cell.yText, shown ? label(c.y[t]) : "");
+    if (all || inSight(t)) paintStep(last, cell, t);
+    else cell.stale = true;
   });
 }
