@@ -558,26 +558,3 @@ def timesteps_csv(state: DemoState) -> str:
             target = None if truth is None else truth[j + 1]
             line(T + j, fc.x[j], fc.h[j], blank, fc.y[j], target, "forecast")
     return "\n".join(lines) + "\n"
-
-
-def run_summary(method, first, last, clipped, task=False):
-    """The line the page announces when a run ends: first and last are its first and last
-    Step, clipped how many of its epochs had a gradient entry clipped; task says the losses are
-    each epoch's batch (the long-lag task).
-
-    >>> from rnn_py import Params, make_sequence, train_bptt
-    >>> steps = list(train_bptt(Params.scalar(0.5, 1.5, 1.0), make_sequence("sine", 12),
-    ...                         "linear", lr=0.05, epochs=300))
-    >>> run_summary("bptt", steps[0], steps[-1], sum(s.clipped for s in steps))
-    'BPTT: 300 epochs, loss 111.8 → 0.106. Clipping engaged in 2 of them.'
-    """
-    if last.status == "diverged":
-        return last.message
-    if method == "bptt":
-        text = f"BPTT: {last.evaluations} epochs, loss {first.loss:.4g} → {last.loss:.4g}."
-        if task:
-            text = text[:-1] + " (each epoch's batch)."
-        if clipped:
-            text += f" Clipping engaged in {clipped} of them."
-        return text
-    return f"Random Search: {last.evaluations} random tries, best loss {last.best_loss:.4g}."

@@ -16,6 +16,7 @@ from pyscript import document, window
 import rnn_py
 from rnn_py.gateview import preset_settings
 from rnn_py.pace import Pace
+from rnn_py.runtext import run_progress, run_summary
 from rnn_py.state import (
     LR_RANGE,
     MAX_HIDDEN,
@@ -33,7 +34,7 @@ from rnn_py.state import (
     with_weight,
 )
 from rnn_py.train import RUN_LENGTH  # evaluations per Train or Search click, the same for both
-from rnn_py.view import run_summary, timesteps_csv
+from rnn_py.view import timesteps_csv
 
 PER_FRAME = 4  # steps drawn per frame at most: a small run animates over 75 frames, about 1.5 s
 FRAME = 0.010  # seconds of Python per animation frame, training and repaint together, at most
@@ -326,6 +327,10 @@ async def run(method, me, settings):
                 page.session.state = replace(page.session.state, params=best_params(method, last))
             if finished:
                 break  # the last frame is the full repaint below, with the run's summary
+            if last is not None:  # beside the buttons, wherever the charts are
+                window.RnnPage.runProgress(
+                    last.evaluations, RUN_LENGTH, run_progress(method, last, RUN_LENGTH)
+                )
             if animate:
                 began = time.perf_counter()
                 repaint(light=True)  # the views on screen; the rest once the run ends

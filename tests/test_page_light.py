@@ -172,3 +172,42 @@ def test_a_light_paint_paints_the_steps_in_sight_and_the_rest_as_they_scroll_in(
     assert got["before"] == got["light"] == f"{old:.2f}"  # off to the side: left for later
     assert got["scrolled"] == f"{new:.2f}"  # painted as it came into sight
     assert got["pending"]  # and not by the full repaint, which has not come
+
+
+# Click Train and read, every frame until the run ends, the reading beside the run buttons.
+PROGRESS = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const box = document.getElementById("run-progress");
+  const seen = [];
+  document.getElementById("train").click();
+  const stop = document.getElementById("stop");
+  const start = performance.now();
+  while (performance.now() - start < 60000 && !stop.disabled) {
+    await frame();
+    if (!box.hidden) {
+      seen.push([document.getElementById("run-bar").value, document.getElementById("run-bar").max,
+                 document.getElementById("run-numbers").textContent]);
+    }
+  }
+  return { seen, hidden: box.hidden, status: document.getElementById("train-status").textContent };
+}"""
+
+
+def test_a_run_shows_how_far_it_is_beside_its_buttons(open_page):
+    """At 8 LSTM units the charts are far above the Train button: while a run goes, a bar and
+    the epoch's loss show beside the buttons (the same numbers as rnn_py's own run), and they go
+    when the run ends, leaving its summary."""
+    page = open_page("#seq=sine&norm=1&n=8&cell=lstm")
+    page.wait_for_function("window.RnnPage.visibleViews() !== null")
+    start, _ = rnn_py.from_query(address(page))
+    got = page.evaluate(PROGRESS)
+    steps = list(rnn_py.train_bptt(start.params, start.xs(), start.activation, lr=start.lr,
+                                   clip=5.0, epochs=300, optimizer=start.optimizer))  # fmt: skip
+    assert len(got["seen"]) >= 10, got["seen"]
+    done = [value for value, _, _ in got["seen"]]
+    assert done == sorted(done) and done[-1] > done[0] and done[-1] < 300
+    for value, total, text in got["seen"]:
+        assert total == 300
+        assert text == f"Epoch {value} of 300 · loss {steps[value - 1].loss:.4g}"
+    assert got["hidden"]
+    assert got["status"].startswith(f"BPTT: 300 epochs, loss {steps[0].loss:.4g}")

@@ -66,6 +66,7 @@ function paint(json) {
     }));
   }
   const running = p.running;
+  if (!running) $("run-progress").hidden = true; // runProgress shows it while a run goes
   $("stop").disabled = !running;
   $("train").disabled = running === "random" || !p.ok;
   $("search").disabled = running === "bptt" || !p.ok;
@@ -173,6 +174,14 @@ window.RnnPage = {
   paint, ready, message, download, downloadCharts, copy, panel, loadPanel, arrive, tellHost, preview,
   flushAddress, addressPending: () => pendingQuery !== null || settlePending(), addressDue,
   visibleViews, onSettle, settle,
+  // A run's reading beside its buttons (Python's run loop, each frame): the bar and the numbers.
+  runProgress: (done, total, text) => {
+    const bar = $("run-bar");
+    bar.max = total;
+    bar.value = done;
+    $("run-numbers").textContent = text;
+    $("run-progress").hidden = false;
+  },
   failed: (text) => window.RnnStart.failed(text),
   reducedMotion: () => matchMedia("(prefers-reduced-motion: reduce)").matches,
   // The browser's next idle moment. Safari has no requestIdleCallback (a short timeout stands in),
