@@ -86,10 +86,10 @@ def lstm(params, tr, dys=None, reach=True):
         gf = [cp * fk * (1.0 - fk) for cp, fk in zip(c_prev, f)]
         gc = [ik * (1.0 - gk * gk) for ik, gk in zip(i_, cc)]
         # column j of Cᵀ: (gi·W_hi[:, j] + gf·W_hf[:, j]) + gc·W_hc[:, j], all j in one pass
-        c_t = list(map(add, map(add, map(mul, gi * n, w_hi), map(mul, gf * n, w_hf)),
-                       map(mul, gc * n, w_hc)))  # fmt: skip
+        c_cols = list(map(add, map(add, map(mul, gi * n, w_hi), map(mul, gf * n, w_hf)),
+                          map(mul, gc * n, w_hc)))  # fmt: skip
         # column j of [W_ho; C]: what row j of W_hoᵀ and of Cᵀ multiply
-        cols = [[*col_o, *c_t[s : s + n]] for col_o, s in zip(cols_o, starts)]
+        cols = [[*col_o, *c_cols[s : s + n]] for col_o, s in zip(cols_o, starts)]
         DC = list(map(add, D, map(mul, J, through_h * n)))
         A = list(map(mul, J, go * n))
         J = []
