@@ -214,6 +214,14 @@ def test_the_grid_is_one_tab_stop_with_arrow_keys_between_cells(open_page):
     page.keyboard.press("Shift+Tab")
     assert focused_label(page) == "W_hh[3,4]"
     assert page.evaluate(f"{tab_stops}.map(e => e.getAttribute('aria-label'))") == ["W_hh[3,4]"]
+    # Cells at rest paint on their own (contain: paint); the focused one is left free, so its
+    # focus ring, drawn outside its box, is not clipped.
+    ring = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+          const rest = getComputedStyle(document.querySelector('#weight-grid input:not(:focus)'));
+          return [s.contain, s.outlineStyle, parseFloat(s.outlineWidth), rest.contain]; }"""
+    )
+    assert ring[0] == "none" and ring[1] != "none" and ring[2] > 0 and ring[3] == "paint", ring
 
 
 def test_typing_then_arrows_edit_the_text(open_page):
