@@ -83,7 +83,7 @@ function paint(json) {
     $("open-full").href = "./#" + p.full_query;
   }
   if (full) settingsChanged();
-  painted(views);
+  painted(views, Boolean(running));
 }
 
 // ---- the address -------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Which parts of the page are on screen, so that a drag's input events and an animation's frames
 // compute and paint only those ("light" snapshots, rnn_py.view.VIEWS). Every view left out is
-// marked stale; a full repaint follows once the light paints stop for SETTLE_MS, at once when a
-// slider is let go, and when a stale view scrolls into sight (Python registers it: onSettle).
+// marked stale; a full repaint follows once the light paints stop for SETTLE_MS (not during a
+// run, which ends with one), at once when a slider is let go, and when a stale view scrolls into
+// sight (Python registers it: onSettle).
 const VIEWS = {
   grid: "#weights-panel",
   unrolled: "#unrolled-figure",
@@ -68,8 +69,10 @@ export function visibleViews() {
   return known ? [...onScreen].join(",") : null;
 }
 
-// Called by the painter with the snapshot's views (null: a full snapshot).
-export function painted(views) {
+// Called by the painter with the snapshot's views (null: a full snapshot) and whether a run is
+// going. A run's frames never arm the timer: a frame that comes late (a busy machine) is not
+// the changes stopping, and the run ends with a full repaint of its own.
+export function painted(views, running = false) {
   if (views === null || views === undefined) {
     pending = false;
     stale.clear();
@@ -79,7 +82,10 @@ export function painted(views) {
   }
   pending = true;
   for (const name of Object.keys(VIEWS)) if (!views.includes(name)) stale.add(name);
-  settleIn(SETTLE_MS);
+  if (running) {
+    clearTimeout(timer);
+    timer = 0;
+  } else settleIn(SETTLE_MS);
 }
 
 export const shows = (p, name) => !p.views || p.views.includes(name);
