@@ -108,6 +108,29 @@ def test_training_then_a_slider_does_not_count_as_by_hand(open_page):
     count(page, 0)
 
 
+# The moment the page is ready, before the challenges panel (which loads with the later
+# archive) has arrived, a person takes the Output bias slider.
+TAKE_A_CONTROL = """new MutationObserver((_, observer) => {
+  if (!document.documentElement?.dataset.pyReady) return;
+  observer.disconnect();
+  document.getElementById("b_y").focus();
+  window.__scrolled = window.scrollY;
+}).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-py-ready"] });"""
+
+
+def test_a_link_s_challenge_does_not_take_a_control_a_person_has_taken(open_page, context):
+    """A challenge=N link focuses its challenge when the panel arrives, unless the person has
+    already taken a control: keyboard presses on a slider taken at once must all land there."""
+    context.add_init_script(TAKE_A_CONTROL)
+    page = open_page(LINEAR + "&challenge=1")
+    page.locator("#challenge-1.focus").wait_for()  # the panel arrived and marked its challenge
+    assert page.evaluate("document.activeElement.id") == "b_y"
+    assert page.evaluate("window.scrollY") == page.evaluate("window.__scrolled")
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    assert float(page.get_by_role("slider", name="Output bias").input_value()) == pytest.approx(0.2)
+
+
 def test_a_link_opens_the_panel_at_its_challenge_and_keeps_it(open_page):
     page = open_page("#challenge=4")
     panel = page.locator(PANEL)

@@ -62,7 +62,12 @@ export function paint(data) {
     for (const parts of items.values()) parts.li.classList.remove("focus");
     const li = $(`challenge-${data.focus}`);
     li.classList.add("focus");
-    li.scrollIntoView({ block: "start" });
-    li.querySelector("h3").focus({ preventScroll: true });
+    // The panel arrives a moment after the page is ready: a person who has already taken a
+    // control keeps it (and their scroll); the challenge is still marked.
+    const active = document.activeElement;
+    if (!active || active === document.body || active === document.documentElement) {
+      li.scrollIntoView({ block: "start" });
+      li.querySelector("h3").focus({ preventScroll: true });
+    }
   }
 }
