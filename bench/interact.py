@@ -1,19 +1,12 @@
 """Interaction: handling time of events into a control at every size and cell, the training and
 search animations, memory over a long session, the loss landscape and the text task's training
-animation."""
+animation.
+Imported by run.py, which puts bench/ and the project on sys.path."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path[:0] = [str(ROOT), str(HERE)]
-
-from probes import TIMEOUT, longest_task, open_view  # noqa: E402
-from report import Budget, Row, percentile  # noqa: E402
+from probes import TIMEOUT, longest_task, open_view
+from report import Budget, Row, percentile
 
 # Events into one control, one per animation frame, as a drag or a person's typing produces
 # them: each event's handling time, from dispatch until the painter has returned.

@@ -1,15 +1,8 @@
 """What every page the speed suite opens shares: Chromium's arguments, the probes each page gets
-(paint and long-task stamps, the interpreter exposed), the floor page, and opening a view."""
+(paint and long-task stamps, the interpreter exposed), the floor page, and opening a view.
+Imported by run.py, which puts bench/ and the project on sys.path."""
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path[:0] = [str(ROOT), str(HERE)]
 
 ARGS = [
     "--no-sandbox",

@@ -1,23 +1,18 @@
 """Visits: a cold start (its stamps, the floor beside it), a repeat visit from the service
 worker's cache, every file a cold visit loads and its bytes, the start-up timeline, and main.py's
-import profile."""
+import profile.
+Imported by run.py, which puts bench/ and the project on sys.path."""
 
 from __future__ import annotations
 
 import contextlib
 import gzip
 import json
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path[:0] = [str(ROOT), str(HERE)]
-
-from probes import FLOOR, PROBES, READY, TIMEOUT  # noqa: E402
-from report import median  # noqa: E402
+from probes import FLOOR, PROBES, READY, TIMEOUT
+from report import median
 
 # --imports: main.py runs behind this prefix, which times every module's import (its own code
 # and, separately, the imports it triggers) and main.py as a whole; the suffix hands the
@@ -71,7 +66,7 @@ class _Timer:
 _sys.meta_path.insert(0, _Timer)
 _modules_before = set(_sys.modules)
 
-import pyscript as _pyscript  # noqa: E402
+import pyscript as _pyscript
 
 _when = [0.0, 0]  # ms spent binding handlers with @when, and how many
 _plain_when = _pyscript.when

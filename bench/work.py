@@ -1,18 +1,11 @@
 """Python throughput: BPTT epochs, random-search trials and text characters per second, the same
-code in the page's Pyodide and on this CPython, side by side."""
+code in the page's Pyodide and on this CPython, side by side.
+Imported by run.py, which puts bench/ and the project on sys.path."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path[:0] = [str(ROOT), str(HERE)]
-
-from probes import EXPOSE_INTERPRETER, READY, TIMEOUT  # noqa: E402
-from report import Budget, Row, ratio  # noqa: E402
+from probes import EXPOSE_INTERPRETER, READY, TIMEOUT
+from report import Budget, Row, ratio
 
 # The same Python runs here on CPython and in the page's Pyodide.
 WORK_PY = r"""
