@@ -1,5 +1,5 @@
 """`python -m rnn_py`: see rnn_py.cli."""
 
-from .cli import main
+from .cli.main import main
 
 raise SystemExit(main())

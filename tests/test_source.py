@@ -12,7 +12,9 @@ import pytest
 import reference
 
 import rnn_py
-from rnn_py import ACTIVATIONS, Params, model, source
+from rnn_py import ACTIVATIONS, Params
+from rnn_py.cells import vanilla as model
+from rnn_py.page import source
 
 MODEL_FILE = Path(model.__file__)
 
