@@ -12,7 +12,7 @@ import pytest
 from rnn_py import cells
 from rnn_py.page import source
 
-ROOT = Path(cells.__file__).parent
+ROOT = Path(cells.__file__).parent.parent
 
 # The statement each "step" block must assign, gate by gate, in the order of the equations.
 ASSIGNS = {

@@ -16,7 +16,7 @@ from rnn_py.page.state import DemoState, to_query
 from rnn_py.text import model as textmodel
 from rnn_py.text import task as tx
 
-ROOT = Path(cells.__file__).parent.parent
+ROOT = Path(cells.__file__).parent.parent.parent
 
 
 def lines_of(listing):

@@ -2,10 +2,13 @@
 
 A cell is the recurrent core: the vanilla cell (`model`), the GRU (`gru`) and the LSTM (`lstm`).
 Each module has the same small interface: `Params` (its weights by name, with `random`, `flat`,
-`from_flat`, `to_dict`, `from_dict`), and `Cell` with `step(p, u, h, c)` → (gates, h, c) and its
-mirror `step_back`. This module runs a whole sequence through whichever cell the weights belong
-to (`forward`, `backward`) without asking which one it is; the vanilla cell keeps its own tight
-loops in `model`, which this dispatches to. `reach` carries each gated cell's per-step Jacobian
+`from_flat`, `to_dict`, `from_dict`, `check`), and `Cell` with `step(p, u, h, c)` → (gates, h, c)
+and its mirror `step_back`, and what it declares about itself: `gates`, `has_c` (a cell state),
+`has_activation`, and `own_loops` (it runs a whole sequence itself: the vanilla cell's tight
+loops, `Cell.forward`, `backward`, `reach`). This module runs a whole sequence through whichever
+cell the weights belong to (`forward`, `backward`) without asking which one it is: a cell
+without its own loops runs in `_forward` and `_backward` here. `reach` carries such a cell's
+per-step Jacobian
 back from the gate values of the forward pass (the same numbers its `step_back` would send back
 from unit vectors, without the weights' gradients; `jacobians`), reusing the trace of the
 `backward` just made for the same weights and inputs; `state_grads_and_reach` gives what the
@@ -19,14 +22,12 @@ page draws, the gradients along the states and the reach, from one forward pass 
 import math
 from array import array
 
-from . import gru, jacobians, lstm
-from . import vanilla as model
-from .base import CellParams, gate_names
-from .vanilla import Gradients, Trace, _activation, _check_sequence, dot, loss_of, output_grads
+from . import gru, lstm, vanilla
+from .vanilla import Gradients, Trace, _check_sequence, dot, loss_of, output_grads
 
 CELLS = ("vanilla", "gru", "lstm")
 LABELS = {"vanilla": "Vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
-_MODULES = {"vanilla": model, "gru": gru, "lstm": lstm}
+_MODULES = {"vanilla": vanilla, "gru": gru, "lstm": lstm}
 
 
 def module(cell):
@@ -42,8 +43,9 @@ def params_class(cell):
 
 
 def make_cell(cell, activation="tanh"):
-    """The `Cell` object of a cell; the activation applies to the vanilla cell only."""
-    return model.Cell(activation) if cell == "vanilla" else module(cell).Cell()
+    """The `Cell` object of a cell; the activation applies to a cell that has one
+    (`Cell.has_activation`: the vanilla cell)."""
+    return module(cell).Cell(activation)
 
 
 def cell_of(params):
@@ -62,30 +64,12 @@ def params_from_dict(d, cell="vanilla"):
 
 
 def check_params(params):
-    """ValueError unless params are some cell's weights with shapes that fit together."""
-    if isinstance(params, model.Params):
-        model._check_params(params)
-        return
-    if not isinstance(params, CellParams):
+    """ValueError unless params are some cell's weights with shapes that fit together (the
+    weights' own `check`)."""
+    own = _MODULES.get(getattr(params, "CELL", None))
+    if own is None or not isinstance(params, own.Params):
         raise ValueError(f"Expected a cell's weights, not {type(params).__name__}.")
-    if not _well_formed(params):  # then say what is wrong, as a weights file would be told
-        type(params).from_dict(params.to_dict())  # every name present, every shape n and n×n
-
-
-def _well_formed(params):
-    """True when every weight is there with its shape (n, n×n, or one number) and every entry
-    is a finite number: the common case, checked without copying the weights. False (never an
-    exception) when anything is off, for `check_params` to name it."""
-    try:
-        n = len(params.w_hy)
-        for g in params.GATES:
-            w_x, w_h, b = (getattr(params, name) for name in gate_names(g))
-            if len(w_x) != n or len(b) != n or len(w_h) != n or any(len(row) != n for row in w_h):
-                return False
-        values = params.flat()
-        return n > 0 and len(values) == type(params).size(n) and all(map(math.isfinite, values))
-    except (AttributeError, TypeError, OverflowError):
-        return False
+    params.check()
 
 
 def zero_grads(params):
@@ -105,10 +89,10 @@ def forward(params, xs, activation="tanh", targets=None):
     the LSTM's c). Extreme weights give inf or nan rather than an exception."""
     xs = _check_sequence(xs)
     check_params(params)
-    if isinstance(params, model.Params):
-        f, _ = _activation(activation)
-        return model._forward(params, xs, f, targets)
-    trace = _forward(params, xs, make_cell(params.CELL), targets)
+    cell = make_cell(params.CELL, activation)
+    if cell.own_loops:
+        return cell.forward(params, xs, targets)
+    trace = _forward(params, xs, cell, targets)
     _remember_trace(params, xs, trace)  # h, c and the gates do not depend on the targets
     return trace
 
@@ -135,10 +119,10 @@ def backward(params, xs, activation="tanh", targets=None):
     weight (in the weights' own class), dh[t] = ∂L/∂h_t and, for the LSTM, dc[t] = ∂L/∂c_t."""
     xs = _check_sequence(xs)
     check_params(params)
-    if isinstance(params, model.Params):
-        f, df = _activation(activation)
-        return model._backward(params, xs, f, df, targets)
-    g = _backward(params, xs, make_cell(params.CELL), targets)
+    cell = make_cell(params.CELL, activation)
+    if cell.own_loops:
+        return cell.backward(params, xs, targets)
+    g = _backward(params, xs, cell, targets)
     _remember_trace(params, xs, g.trace)
     return g
 
@@ -221,16 +205,17 @@ def reach(params, xs, activation="tanh"):
     For a gated cell the Jacobian ∂h_{T−1}/∂h_t (holding c_t fixed for the LSTM) is carried back
     one step at a time from the gate values of the forward pass (`jacobians`); each row is what
     the cell's own `step_back` would send back from a unit vector at h_{T−1}, without the
-    weights' gradients. For the vanilla cell it is `model.memory_reach`. Overflow gives inf, not
-    an exception."""
-    if isinstance(params, model.Params):
-        return model.memory_reach(params, xs, activation)
+    weights' gradients. A cell with its own loops gives its own (the vanilla cell's
+    `memory_reach`). Overflow gives inf, not an exception."""
+    if _own_loops(params):
+        return make_cell(params.CELL, activation).reach(params, xs)
     xs = _check_sequence(xs)
     check_params(params)
+    cell = make_cell(params.CELL)
     tr = _last_trace(params, xs)
     if tr is None:
-        tr = _forward(params, xs, make_cell(params.CELL))
-    return list(map(math.sqrt, _SWEEPS[params.CELL](params, tr)[0]))
+        tr = _forward(params, xs, cell)
+    return list(map(math.sqrt, cell.sweep(params, tr)[0]))
 
 
 def state_grads_and_reach(params, xs, activation="tanh", targets=None):
@@ -241,34 +226,40 @@ def state_grads_and_reach(params, xs, activation="tanh", targets=None):
     return _state_sweep(params, xs, activation, targets, reach=True)
 
 
+def _own_loops(params):
+    """True for the weights of a cell that runs a whole sequence in its own loops."""
+    own = _MODULES.get(getattr(params, "CELL", None))
+    return own is not None and own.Cell.own_loops and isinstance(params, own.Params)
+
+
 def _state_sweep(params, xs, activation, targets, reach):
-    if isinstance(params, model.Params):
+    if _own_loops(params):  # its backward pass is as quick as a sweep without the weights' grads
         grads = backward(params, xs, activation, targets)
-        return grads, model.memory_reach(params, xs, activation) if reach else None
+        return grads, make_cell(params.CELL, activation).reach(params, xs) if reach else None
     xs = _check_sequence(xs)
     check_params(params)
+    cell = make_cell(params.CELL)
     tr = _last_trace(params, xs)
     if tr is None:
-        tr = _forward(params, xs, make_cell(params.CELL), targets)
+        tr = _forward(params, xs, cell, targets)
         _remember_trace(params, xs, tr)
     else:  # h, c and the gates are the same; the outputs' loss depends on the targets
         tr = Trace(tr.z, tr.h, tr.y, loss_of(tr.y, xs, targets), c=tr.c, gates=tr.gates)
     dys = output_grads(tr.y, xs, targets)
-    squares, dh, *dc = _SWEEPS[params.CELL](params, tr, dys, reach=reach)
+    squares, dh, *dc = cell.sweep(params, tr, dys, reach=reach)
     grads = Gradients(tr.loss, None, dh, tr, dc=dc[0] if dc else None)
     return grads, list(map(math.sqrt, squares)) if reach else None
 
 
-_SWEEPS = {"gru": jacobians.gru, "lstm": jacobians.lstm}
-
 
 def cell_state_reach(params, xs):
-    """The LSTM only: ‖∂c_{T−1}/∂c_t‖ along the cell state alone, = ‖diag(f_{t+1} ⊙ … ⊙ f_{T−1})‖,
-    the constant error carousel; one norm per t."""
-    if getattr(params, "CELL", None) != "lstm":
+    """A cell with a cell state (`has_c`: the LSTM): ‖∂c_{T−1}/∂c_t‖ along the cell state alone,
+    = ‖diag(f_{t+1} ⊙ … ⊙ f_{T−1})‖, the constant error carousel; one norm per t."""
+    cell = module(getattr(params, "CELL", "vanilla")).Cell()
+    if not cell.has_c:
         raise ValueError("Only the LSTM has a cell state c.")
     xs = _check_sequence(xs)
-    tr = _last_trace(params, xs) or _forward(params, xs, lstm.Cell())
+    tr = _last_trace(params, xs) or _forward(params, xs, cell)
     T, n = len(xs), params.n
     product = [1.0] * n
     out = [0.0] * T

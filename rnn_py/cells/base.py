@@ -122,6 +122,12 @@ class CellParams:
         """True when no weight or bias is inf or nan."""
         return all(map(math.isfinite, self.flat()))
 
+    def check(self):
+        """ValueError naming what is wrong unless every weight is there with its shape (n, n×n,
+        or one number) and every entry is a finite number."""
+        if not _well_formed(self):  # then say what is wrong, as a weights file would be told
+            type(self).from_dict(self.to_dict())  # every name present, every shape n and n×n
+
     def to_dict(self):
         """A plain dict of lists and floats by weight name, ready for json.dumps."""
         out = {}
@@ -193,3 +199,19 @@ class CellParams:
 def _gate_hint(cls, name):
     gate = name.rsplit("_", 1)[-1][-1] if name not in ("w_hy", "b_y") else ""
     return f" (gate {gate})" if gate in cls.GATES else ""
+
+
+def _well_formed(params):
+    """True when every weight is there with its shape and every entry is a finite number: the
+    common case, checked without copying the weights. False (never an exception) when anything
+    is off, for `check` to name it."""
+    try:
+        n = len(params.w_hy)
+        for g in params.GATES:
+            w_x, w_h, b = (getattr(params, name) for name in gate_names(g))
+            if len(w_x) != n or len(b) != n or len(w_h) != n or any(len(row) != n for row in w_h):
+                return False
+        values = params.flat()
+        return n > 0 and len(values) == type(params).size(n) and all(map(math.isfinite, values))
+    except (AttributeError, TypeError, OverflowError):
+        return False

@@ -15,6 +15,7 @@ as `u` (one list per gate), so the same cell serves a number or a one-hot charac
 import math
 from operator import mul
 
+from . import jacobians
 from .base import CellParams
 from .vanilla import dot, sigmoid
 
@@ -40,6 +41,12 @@ class Cell:
     name = "gru"
     gates = GATES
     has_c = False
+    has_activation = False  # its gates have their own fixed σ and tanh
+    own_loops = False  # the loop around any cell runs it, one `step` at a time
+    sweep = staticmethod(jacobians.gru)  # its step Jacobians carried back (the reach)
+
+    def __init__(self, activation=None):
+        pass  # no activation to choose
 
     def step(self, p, u, h_prev, c_prev=None):
         """From the input terms u and h_{t−1}: the gate values, h_t, and no cell state."""

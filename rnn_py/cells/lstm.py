@@ -17,6 +17,7 @@ diag(f_t)): with the forget gate open it survives many steps, the "constant erro
 import math
 from operator import mul
 
+from . import jacobians
 from .base import CellParams
 from .vanilla import dot, sigmoid
 
@@ -44,6 +45,12 @@ class Cell:
     name = "lstm"
     gates = GATES
     has_c = True
+    has_activation = False  # its gates have their own fixed σ and tanh
+    own_loops = False  # the loop around any cell runs it, one `step` at a time
+    sweep = staticmethod(jacobians.lstm)  # its step Jacobians carried back (the reach)
+
+    def __init__(self, activation=None):
+        pass  # no activation to choose
 
     def step(self, p, u, h_prev, c_prev):
         """From the input terms u, h_{t−1} and c_{t−1}: the gate values, h_t and c_t."""

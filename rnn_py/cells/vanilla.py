@@ -94,6 +94,10 @@ class Params:
     CELL: ClassVar[str] = "vanilla"
     GATES: ClassVar[tuple] = ("h",)
 
+    def check(self):
+        """ValueError unless the weights' shapes fit together (n, n×n)."""
+        _check_shapes(self.w_xh, self.w_hh, self.w_hy, self.b_h)
+
     @classmethod
     def names(cls):
         """Every weight's name: w_xh, w_hh, b_h (the one "gate"), then w_hy, b_y."""
@@ -483,9 +487,24 @@ class Cell:
     name = "vanilla"
     gates = ("h",)
     has_c = False
+    has_activation = True  # the page's activation select applies to this cell
+    own_loops = True  # it runs a whole sequence in its own tight loops (forward, backward, reach)
 
     def __init__(self, activation="tanh"):
+        self.activation = activation
         self.f, self.df = _activation(activation)
+
+    def forward(self, p, xs, targets=None):
+        """The whole forward pass over checked weights and inputs: `_forward`."""
+        return _forward(p, xs, self.f, targets)
+
+    def backward(self, p, xs, targets=None):
+        """BPTT over checked weights and inputs: `_backward`, with the weights' gradients."""
+        return _backward(p, xs, self.f, self.df, targets)
+
+    def reach(self, p, xs):
+        """‖∂h_{T−1}/∂h_t‖ for every t: `memory_reach`."""
+        return memory_reach(p, xs, self.activation)
 
     def step(self, p, u, h_prev, c_prev=None):
         """z_t = u + W_hh·h_{t−1} + b_h, h_t = f(z_t); no cell state."""

@@ -210,7 +210,7 @@ def _check_gated(value, cell):
         value = {name: getattr(value, name, None) for name in cls.names()}
     elif not isinstance(value, dict):
         raise ValueError(
-            f"params must be rnn_py.{cell}.Params (or a dict of its weights by name), "
+            f"params must be rnn_py.cells.{cell}.Params (or a dict of its weights by name), "
             f"not {type(value).__name__}."
         )
     try:
