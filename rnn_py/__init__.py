@@ -31,7 +31,7 @@ _UNITS = ("best_losses", "exact_fibonacci", "loss_curves", "race")
 
 
 def __getattr__(name):
-    """The Memory panel's names (rnn_py.units), imported on first use: the page's first screen,
+    """The Memory panel's names (rnn_py.studies.units), imported on first use: the first screen,
     which imports this package, does not need them."""
     if name not in _UNITS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""`python -m rnn_py`: see rnn_py.cli."""
+"""`python -m rnn_py`: see rnn_py.cli.main."""
 
 from .cli.main import main
 

@@ -3,7 +3,7 @@ visit's history.
 
 Each `Challenge` has a goal, a hint, an explanation shown once it is solved, and two pure
 functions of (state, events): `check` says whether the goal is met, `progress` says in one
-sentence where the learner stands. They live in rnn_py.goals (and rnn_py.textgoals for the
+sentence where the learner stands. They live in rnn_py.lessons.goals (and rnn_py.text.goals for the
 text task), which also says what the events are. Nothing here reads the page; every check
 recomputes from these two arguments, so the same checks run on CPython in the tests.
 """

@@ -22,7 +22,7 @@ records as things happen (page.record), each with a "kind":
 Nothing here reads the page; every check recomputes from these two arguments, so the same
 checks run on CPython in the tests.
 
-The text task's two challenges are checked in rnn_py.textgoals.
+The text task's two challenges are checked in rnn_py.text.goals.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from ..train import RUN_LENGTH  # evaluations per Train or Random Search click o
 WEIGHTS = "weights"  # the kind of event that says where the weights came from
 HAND = "hand"  # its "how" for a slider, a number box or a grid cell
 FRESH = ("default",)  # the "how"s of untrained weights: a clean start for challenge 1
-# "Beat random search", measured (rnn_py.figures recomputes these; tests/test_figures.py checks)
+# "Beat random search", measured (rnn_py.lessons.figures recomputes them; test_figures.py checks)
 BEAT_MEASURED = {
     "lower": 32,
     "total": 40,

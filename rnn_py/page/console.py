@@ -53,13 +53,13 @@ GATED_WELCOME = (
 TEXT_WELCOME = (
     "Python {version}, in an interpreter of its own beside the page. In text mode these are in "
     "scope too:\n"
-    "    text: the page's text; vocab: its characters (rnn_py.text.Vocab, vocab.chars)\n"
+    "    text: the page's text; vocab: its characters (rnn_py.text.task.Vocab, vocab.chars)\n"
     "    text_params: the {label} text network's starting weights from the page's seed and "
     "Hidden units\n"
     "      (not the trained ones: those stay on the page; changes here do not go back)\n"
     "Train them here, 50 windows:\n"
-    "    steps = list(rnn_py.text.train_text(text_params, text, windows=50))\n"
-    "    steps[-1].loss, rnn_py.text.sample(steps[-1].params, vocab, text[0], 40)\n"
+    "    steps = list(rnn_py.text.task.train_text(text_params, text, windows=50))\n"
+    "    steps[-1].loss, rnn_py.text.task.sample(steps[-1].params, vocab, text[0], 40)\n"
 )
 
 
@@ -157,10 +157,10 @@ def check_params(value, cell="vanilla"):
     """The learner's params as fresh, checked weights of the page's cell, like a loaded
     weights file.
 
-    Accepts that cell's weights object (rnn_py.Params for the vanilla cell, rnn_py.gru.Params or
-    rnn_py.lstm.Params) or a dict of its weights by name; raises ValueError saying what is
-    wrong (another cell's weights, a missing gate, a wrong shape, text, inf or nan, more than
-    MAX_HIDDEN units, a weight beyond ±1e6).
+    Accepts that cell's weights object (rnn_py.Params for the vanilla cell,
+    rnn_py.cells.gru.Params or rnn_py.cells.lstm.Params) or a dict of its weights by name;
+    raises ValueError saying what is wrong (another cell's weights, a missing gate, a wrong
+    shape, text, inf or nan, more than MAX_HIDDEN units, a weight beyond ±1e6).
 
     >>> check_params({"w_xh": [1], "w_hh": [[0.5]], "w_hy": [2], "b_h": [0], "b_y": 0}).w_hh
     [[0.5]]
@@ -430,7 +430,7 @@ def run_json(console: Console, entry: str, query: str) -> str:
     The page's state arrives as its link (state.to_query), the result leaves as JSON, with a
     changed params as a plain dict for the page to check again (read_result).
 
-    >>> from rnn_py.state import to_query
+    >>> from rnn_py.page.state import to_query
     >>> text = run_json(Console(), "params.b_y = 0.5", to_query(DemoState()))
     >>> read_result(text).params.b_y
     0.5

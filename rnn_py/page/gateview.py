@@ -1,6 +1,6 @@
 """What the page shows of a gated cell (GRU, LSTM), computed: the gate columns of the Timesteps
 table, each gate's equation with this step's numbers, the LSTM's cell-state lane, and the two
-forget-gate presets. rnn_py.view calls these for any cell that is not the vanilla one.
+forget-gate presets. rnn_py.page.view calls these for any cell that is not the vanilla one.
 
     >>> from rnn_py import gru
     >>> cols = columns("gru", remember=False)
@@ -15,7 +15,7 @@ from operator import mul
 
 from .. import cells
 from ..cells import gru, lstm
-from .view import _mi, _num, _vec, cell, log_drawable
+from .numbers import _mi, _num, _vec, cell, log_drawable
 
 # The gate columns of the Timesteps table: (name in the trace's gates or "c", column symbol)
 GATE_COLUMNS = {"vanilla": (), "gru": ("r", "z"), "lstm": ("i", "f", "o", "c")}

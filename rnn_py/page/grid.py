@@ -13,6 +13,7 @@ import math
 from functools import lru_cache
 
 from .. import cells
+from .numbers import SAVED_LIMIT, _shown, format_number
 
 
 def _all_names():
@@ -81,7 +82,7 @@ def weight_cells(params) -> list[dict]:
     reads (1-based, as cell_label gives it), its ``gate`` (see gate_of) and its ``value``. In the
     order of params.flat().
 
-    >>> from rnn_py.model import Params
+    >>> from rnn_py.cells.vanilla import Params
     >>> [c["label"] for c in weight_cells(Params.zeros(2))][:6]
     ['W_xh[1]', 'W_xh[2]', 'W_hh[1,1]', 'W_hh[1,2]', 'W_hh[2,1]', 'W_hh[2,2]']
     """
@@ -117,7 +118,7 @@ def with_cell(params, name: str, index, value: float):
     index or value (not finite, or beyond ±SAVED_LIMIT) raises ValueError with a message that
     names the cell as the page does, counting from 1.
 
-    >>> from rnn_py.model import Params
+    >>> from rnn_py.cells.vanilla import Params
     >>> p = with_cell(Params.zeros(2), "w_hh", (0, 1), 0.5)
     >>> p.w_hh
     [[0.0, 0.5], [0.0, 0.0]]
@@ -126,8 +127,6 @@ def with_cell(params, name: str, index, value: float):
     ...
     ValueError: There is no W_hh[3,1]: with 2 hidden units, W_hh has rows and columns 1 to 2.
     """
-    from .state import SAVED_LIMIT, _shown, format_number
-
     name_symbol = symbol(name)
     if name not in params.names():
         what = cells.LABELS[params.CELL]

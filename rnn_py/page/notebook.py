@@ -17,6 +17,7 @@ import math
 from ..cells import LABELS
 from ..train import OPTIMIZER_LABELS
 from . import source
+from .ipynb import _code, _lines, _markdown  # noqa: F401
 from .state import DemoState
 
 RUN_LENGTH = 300  # epochs per Train click on the page
@@ -161,26 +162,6 @@ INTROS = {
         "$$y_t = W_{hy} h_t + b_y, \\qquad h_{-1} = c_{-1} = 0$$\n"
     ),
 }
-
-
-def _lines(text: str) -> list[str]:
-    """Cell source as nbformat stores it: a list of lines, each keeping its newline."""
-    return text.splitlines(keepends=True)
-
-
-def _markdown(cell_id: str, text: str) -> dict:
-    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": _lines(text)}
-
-
-def _code(cell_id: str, text: str) -> dict:
-    return {
-        "cell_type": "code",
-        "id": cell_id,
-        "metadata": {},
-        "execution_count": None,
-        "outputs": [],
-        "source": _lines(text),
-    }
 
 
 def _literal(value) -> str:

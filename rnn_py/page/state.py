@@ -21,30 +21,28 @@ from ..forecast import MAX_STEPS as MAX_FORECAST
 from ..sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
 from ..studies import remember
 from ..text.settings import DEFAULT_SEQ_LENGTH, MAX_CHARS, MAX_HIDDEN_TEXT, PRESETS
-from ..train import OPTIMIZERS, PARAM_LIMIT
+from ..train import OPTIMIZERS
 from .embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
-from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' cells, rnn_py.grid)
+from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' cells, rnn_py.page.grid)
+from .numbers import SAVED_LIMIT, _shown, format_number  # noqa: F401
 
 # How many challenges rnn_py.lessons has (challenge=N in a link): a number here, so that the
 # first screen need not import the lessons; tests/test_lessons.py checks it against them.
 CHALLENGE_COUNT = 11
 
 WEIGHT_LIMIT = 5.0  # the sliders' range, ±; typed values are clamped to it
-# Links and weight files accept what training can reach (it stops at PARAM_LIMIT), so trained
-# weights beyond the sliders' range still round-trip.
-SAVED_LIMIT = PARAM_LIMIT
 LR_RANGE = (0.0001, 1.0)
 MAX_HIDDEN = 8  # the page's Hidden units select offers 1 to MAX_HIDDEN
 MAX_CUSTOM_CHARS = 1000
 MAX_SEED = 2**31 - 1
-REMEMBER = "remember"  # the long-lag task "Remember the first number" (rnn_py.remember)
+REMEMBER = "remember"  # the long-lag task "Remember the first number" (rnn_py.studies.remember)
 MAX_BATCH = 64
-TASKS = ("numbers", "text")  # the Data box's Task: today's numbers, or your own text (rnn_py.text)
+TASKS = ("numbers", "text")  # the Data box's Task: the numbers, or your own text (rnn_py.text)
 MAX_TRAINED = 100_000  # windows a link may ask to replay
 MAX_SAMPLE = 1000  # characters one Sample writes
 MIN_TEMP, MAX_TEMP = 0.1, 2.0  # the sampling temperature's range
 # Controls a teacher can hide with a classroom link (hide=activation,train), panels a link can
-# open (open=landscape) and the panels one embed can show alone (panel=landscape): rnn_py.embed.
+# open (open=landscape) and the panels one embed can show alone (panel=landscape): page.embed.
 HIDEABLE = tuple(CONTROLS)
 
 
@@ -81,9 +79,9 @@ class DemoState:
     optimizer: str = "gd"  # "gd" (gradient descent) or "adam"
     gap: int = remember.DEFAULT_GAP  # the long-lag task's gap
     batch: int = 16  # the long-lag task's examples per epoch
-    panel: str = ""  # an embed of one panel alone (rnn_py.embed.PANELS), or "" for all
-    open: tuple[str, ...] = ()  # panels to open on arrival (rnn_py.embed.OPENABLE)
-    # The text task (rnn_py.text; the page's text mode, rnn_py.textview). Links carry the text
+    panel: str = ""  # an embed of one panel alone (rnn_py.page.embed.PANELS), or "" for all
+    open: tuple[str, ...] = ()  # panels to open on arrival (rnn_py.page.embed.OPENABLE)
+    # The text task (rnn_py.text.task; the page's text mode, rnn_py.text.view). Links carry the text
     # and the settings, never the weights: ``trained`` windows from the seeded start replay them.
     mode: str = "numbers"  # the Task: one of TASKS
     text: str = PRESETS["hello"]
@@ -207,18 +205,6 @@ FIELDS = (
 KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
 
 
-def format_number(x: float) -> str:
-    """The shortest text that reads back as exactly x (0.1 stays '0.1')."""
-    if type(x) is float and x - x == 0.0:  # a finite float: repr is already the shortest text
-        text = repr(x)  # whole numbers below 1e16 read "12.0" (never e-notation)
-        if text[-2:] == ".0" and -1e15 < x < 1e15:
-            return "0" if x == 0.0 else text[:-2]  # "-0.0" reads "0", like int(-0.0)
-        return text
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x)
-
-
 def to_query(state: DemoState) -> str:
     """The URL query (without '?' or '#') that reproduces state exactly.
 
@@ -267,12 +253,6 @@ def _weights_text(values) -> str:
     if key != _WEIGHTS_TEXT[0]:
         _WEIGHTS_TEXT[:] = key, ",".join(map(format_number, values))
     return _WEIGHTS_TEXT[1]
-
-
-def _shown(text: str) -> str:
-    """A bad value as it may be quoted back in a notice: short and on one line."""
-    text = " ".join(text.split())
-    return repr(text if len(text) <= 24 else text[:21] + "...")
 
 
 def _read_number(text: str, kind: str) -> float:
@@ -492,7 +472,7 @@ WEIGHTS_FORMAT = "rnn_py weights"
 
 def embed_snippet(page_url: str, state: DemoState, height: int | None = None) -> str:
     """The <iframe> code that embeds this view of the demo (one panel of it if state.panel
-    names one) in another page; height defaults to the panel's own (rnn_py.embed).
+    names one) in another page; height defaults to the panel's own (rnn_py.page.embed).
 
     >>> embed_snippet("https://example.org/rnn/", DemoState())[:60]
     '<iframe src="https://example.org/rnn/?embed=1#seq=sine&amp;l'

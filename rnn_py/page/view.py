@@ -15,50 +15,21 @@ from dataclasses import dataclass, field
 from .. import cells
 from ..forecast import forecast, true_continuation
 from .embed import hidden_controls
+from .numbers import (  # noqa: F401 (DISPLAY_LIMIT, cell, log_drawable: rnn_py.page.view's names)
+    DISPLAY_LIMIT,
+    LOG_FLOOR,
+    _mi,
+    _num,
+    _vec,
+    all_drawable,
+    cell,
+    drawable,
+    log_drawable,
+    short,
+)
 from .state import REMEMBER, DemoState, full_view, to_query, weight_cells
 
-DISPLAY_LIMIT = 1e12  # larger magnitudes are not drawn; the table shows them in e-notation
-LOG_FLOOR = 1e-30  # log-scale charts leave out smaller values (they have vanished entirely)
 ACTIVATION_NAMES = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "σ", "linear": "linear"}
-
-
-def cell(v: float) -> str:
-    """A table value: 4 decimals, e-notation when large, words when not a number.
-
-    >>> cell(0.5), cell(-1234567.0), cell(float("inf")), cell(float("nan"))
-    ('0.5000', '-1.2346e+06', 'overflow (+∞)', 'undefined (NaN)')
-    """
-    if math.isnan(v):
-        return "undefined (NaN)"
-    if math.isinf(v):
-        return "overflow (+∞)" if v > 0 else "overflow (−∞)"
-    if abs(v) >= 1e6:
-        return f"{v:.4e}"
-    return f"{v:.4f}"
-
-
-def short(v: float) -> str:
-    """A number inside an equation: 3 decimals, e-notation when large."""
-    if not math.isfinite(v):
-        return cell(v)
-    if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
-        return f"{v:.2e}"
-    return f"{v:.3f}"
-
-
-def drawable(v: float | None) -> float | None:
-    """v if a chart can draw it, else None (a gap)."""
-    if v is None or not math.isfinite(v) or abs(v) > DISPLAY_LIMIT:
-        return None
-    return v
-
-
-def all_drawable(values) -> bool:
-    """True when drawable(v) is v for every v in values (floats): one pass in C, not a call each."""
-    if not values:
-        return True
-    top = max(map(abs, values))  # a nan first makes top nan, and the comparison false
-    return top <= DISPLAY_LIMIT and math.isfinite(sum(values))  # a nan later makes the sum nan
 
 
 def _series(states, n, step, T, ok):
@@ -67,12 +38,6 @@ def _series(states, n, step, T, ok):
         tail = [None] * (T - step)
         return [[*unit[:step], *tail] for unit in zip(*states, strict=True)]
     return [[drawable(states[t][i]) if t < step else None for t in range(T)] for i in range(n)]
-
-
-def log_drawable(v: float | None) -> float | None:
-    """v if a log-scale chart can draw it (positive, not vanishingly small), else None."""
-    v = drawable(v)
-    return v if v is not None and v >= LOG_FLOOR else None
 
 
 @dataclass
@@ -105,27 +70,6 @@ class History:
 # "mo" (an operator); the painter turns each into the MathML element of that name.
 
 
-def _mi(name, sub=None):
-    return ["mi", name] if sub is None else ["mi", name, sub]
-
-
-def _num(v):
-    """A number token, in brackets when negative so 0.8·(−0.5) reads right."""
-    text = short(v).replace("-", "−")
-    if v < 0:
-        return [["mo", "("], ["mn", text], ["mo", ")"]]
-    return [["mn", text]]
-
-
-def _vec(vs):
-    out = [["mo", "["]]
-    for i, v in enumerate(vs):
-        if i:
-            out.append(["mo", ","])
-        out.append(["mn", short(v).replace("-", "−")])
-    return out + [["mo", "]"]]
-
-
 def target_at(xs, targets, t: int):
     """What y_t is scored against: x_{t+1} (the last step has none), or for a task its own
     targets[t] (None where there is none)."""
@@ -136,7 +80,7 @@ def target_at(xs, targets, t: int):
 
 def equation(state: DemoState, xs, trace, t: int, targets=None) -> list[list[list[str]]]:
     """The model's equations at timestep t with this state's numbers substituted: for the
-    vanilla cell z_t, h_t, y_t; for a gated cell each gate's line (rnn_py.gateview), then y_t;
+    vanilla cell z_t, h_t, y_t; for a gated cell each gate's line (rnn_py.page.gateview), then y_t;
     then the target and the error where step t has a target."""
     p, f = state.params, ACTIVATION_NAMES.get(state.activation, state.activation)
     ts, tp = str(t), str(t - 1) if t else "−1"

@@ -1,5 +1,5 @@
 """Which cell can carry a number across a long gap: train vanilla, GRU and LSTM on the long-lag
-task (rnn_py.remember) with the same seeds, epochs, batch, learning rate and optimizer, and
+task (rnn_py.studies.remember) with the same seeds, epochs, batch, learning rate and optimizer, and
 measure each on examples it never trained on.
 
     >>> r = measure(cells=("gru",), gaps=(2,), seeds=1, epochs=3, batch=2, hidden=1)

@@ -1,4 +1,4 @@
-"""`python -m rnn_py text`: a character-level RNN that learns to write a text (rnn_py.text)."""
+"""`python -m rnn_py text`: a character-level RNN that learns to write a text (rnn_py.text.task)."""
 
 import math
 

@@ -1,5 +1,5 @@
 """What the text task's challenges check (rnn_py.lessons): "text_run" and "text_sample" events
-(see rnn_py.goals for every kind of event)."""
+(see rnn_py.lessons.goals for every kind of event)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import json
 
 from .. import cells
 from ..cells import vanilla as model
-from ..page.notebook import _code, _markdown
+from ..page.ipynb import _code, _markdown
 from ..page.source import _ordered
 from . import core as textcore
 from . import model as textmodel

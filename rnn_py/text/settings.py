@@ -1,5 +1,5 @@
-"""The text task's limits, defaults and preset texts: what the settings (rnn_py.state) need to
-read and write a text link, without the text network itself (rnn_py.text, which re-exports
+"""The text task's limits, defaults and preset texts: what the settings (rnn_py.page.state) need to
+read and write a text link, without the text network itself (rnn_py.text.task, which re-exports
 them). The page opens on the numbers task; this keeps the text network off its first screen.
 """
 

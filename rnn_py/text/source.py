@@ -1,9 +1,9 @@
 """The Code panel's listing in text mode: rnn_py/text/model.py's `forward` and `backward` around
 the cell's own `step` and `step_back`, and the blocks marked while Step Forward reads a character
-and while training runs, found from their formula comments as rnn_py.source does for numbers."""
+and while training runs, found from their formula comments as page.source does for numbers."""
 
 from .. import cells
-from ..page.source import GATED_BLOCKS, Block
+from ..page.blocks import GATED_BLOCKS, Block
 from . import model as textmodel
 
 # Text mode (rnn_py/text/model.py): its forward and backward around the cell's own step and

@@ -1,7 +1,7 @@
 """What the page shows in text mode, as data: the text model this visit trains, its loss in bits
 per character, what the network sees over a stretch of the text, and Step Forward's equations.
 
-The training itself is rnn_py.text (truncated BPTT over windows, state carried between them);
+The training itself is rnn_py.text.task (truncated BPTT over windows, state carried between them);
 this module keeps one run going across Train clicks, so that N windows trained in any number of
 clicks give the same weights as N windows in one go: a link's ``trained=N`` replays them.
 """
@@ -215,7 +215,7 @@ def reach_sentence(values) -> str:
 
 
 # ---- Step Forward: the substituted equations of one character ---------------------------------
-# Lines of MathML tokens as rnn_py.view writes them ([tag, text] or [tag, text, subscript]).
+# Lines of MathML tokens as rnn_py.page.view writes them ([tag, text] or [tag, text, subscript]).
 
 GATE_LINES = {
     "vanilla": (("z", "z", None), ("h", "h", "tanh")),
