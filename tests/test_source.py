@@ -235,4 +235,4 @@ def test_model_code_computes_exactly_what_rnn_py_computes(activation, n):
 def test_docstring_examples(module):
     import importlib
 
-    assert doctest.testmod(importlib.import_module(f"rnn_py.{module}")).failed == 0
+    assert doctest.testmod(importlib.import_module(f"rnn_py.page.{module}")).failed == 0

@@ -22,7 +22,7 @@ page draws, the gradients along the states and the reach, from one forward pass 
 import math
 from array import array
 
-from . import gru, lstm, vanilla
+from . import gru, jacobians, lstm, vanilla
 from .vanilla import Gradients, Trace, _check_sequence, dot, loss_of, output_grads
 
 CELLS = ("vanilla", "gru", "lstm")
@@ -215,7 +215,7 @@ def reach(params, xs, activation="tanh"):
     tr = _last_trace(params, xs)
     if tr is None:
         tr = _forward(params, xs, cell)
-    return list(map(math.sqrt, cell.sweep(params, tr)[0]))
+    return list(map(math.sqrt, getattr(jacobians, cell.name)(params, tr)[0]))
 
 
 def state_grads_and_reach(params, xs, activation="tanh", targets=None):
@@ -246,7 +246,7 @@ def _state_sweep(params, xs, activation, targets, reach):
     else:  # h, c and the gates are the same; the outputs' loss depends on the targets
         tr = Trace(tr.z, tr.h, tr.y, loss_of(tr.y, xs, targets), c=tr.c, gates=tr.gates)
     dys = output_grads(tr.y, xs, targets)
-    squares, dh, *dc = cell.sweep(params, tr, dys, reach=reach)
+    squares, dh, *dc = getattr(jacobians, cell.name)(params, tr, dys, reach=reach)
     grads = Gradients(tr.loss, None, dh, tr, dc=dc[0] if dc else None)
     return grads, list(map(math.sqrt, squares)) if reach else None
 

@@ -15,7 +15,6 @@ as `u` (one list per gate), so the same cell serves a number or a one-hot charac
 import math
 from operator import mul
 
-from . import jacobians
 from .base import CellParams
 from .vanilla import dot, sigmoid
 
@@ -43,7 +42,6 @@ class Cell:
     has_c = False
     has_activation = False  # its gates have their own fixed σ and tanh
     own_loops = False  # the loop around any cell runs it, one `step` at a time
-    sweep = staticmethod(jacobians.gru)  # its step Jacobians carried back (the reach)
 
     def __init__(self, activation=None):
         pass  # no activation to choose

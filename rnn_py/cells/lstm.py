@@ -17,7 +17,6 @@ diag(f_t)): with the forget gate open it survives many steps, the "constant erro
 import math
 from operator import mul
 
-from . import jacobians
 from .base import CellParams
 from .vanilla import dot, sigmoid
 
@@ -47,7 +46,6 @@ class Cell:
     has_c = True
     has_activation = False  # its gates have their own fixed σ and tanh
     own_loops = False  # the loop around any cell runs it, one `step` at a time
-    sweep = staticmethod(jacobians.lstm)  # its step Jacobians carried back (the reach)
 
     def __init__(self, activation=None):
         pass  # no activation to choose

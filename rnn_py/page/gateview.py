@@ -2,7 +2,7 @@
 table, each gate's equation with this step's numbers, the LSTM's cell-state lane, and the two
 forget-gate presets. rnn_py.page.view calls these for any cell that is not the vanilla one.
 
-    >>> from rnn_py import gru
+    >>> from rnn_py.cells import gru
     >>> cols = columns("gru", remember=False)
     >>> [c[0] + c[1] for c in cols]
     ['t', 'xt', 'ht', 'rt', 'zt', 'yt', 'target xt+1', 'error']
