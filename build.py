@@ -135,7 +135,7 @@ def extract(pins: dict, dest: Path) -> None:
 
 def package_files() -> list[Path]:
     """The rnn_py sources the browser needs (no caches, no CLI-only files are excluded)."""
-    return sorted(p for p in PACKAGE.glob("*.py"))
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 
 
 def page_modules() -> list[Path]:
@@ -170,7 +170,7 @@ import {MAIN_MODULE}  # noqa: F401
 
 def archive_members() -> dict[str, Path]:
     """Every Python file the page may import, by its name in the archives."""
-    members = {"rnn_py/" + p.name: p for p in package_files()}
+    members = {p.relative_to(ROOT).as_posix(): p for p in package_files()}
     members |= {p.relative_to(SITE).as_posix(): p for p in page_modules()}
     members[f"{MAIN_MODULE}.py"] = SITE / "main.py"
     return members
@@ -479,7 +479,7 @@ def trim_lock_file(out: Path) -> None:
 
 # Imports moved into the one function that needs them, so that these modules are left out like
 # any unused module. PyScript imports html (for html.escape), whose module-level import of
-# html.entities (a 0.04 MB table) only html.unescape reads; rnn_py.state imports urllib.parse
+# html.entities (a 0.04 MB table) only html.unescape reads; rnn_py.page.state imports urllib.parse
 # (parse_qsl, quote), whose import of ipaddress (0.02 MB gzip, about 10 ms at every start in the
 # page) only a bracketed host in urlsplit() needs.
 LAZY_IMPORTS = {
@@ -648,8 +648,8 @@ def write_initial_view(out: Path) -> None:
     visit shows real numbers long before Python is ready in the browser; Python's own first
     paint then replaces it with the same numbers (tests/test_site_initial.py checks both).
     The JSON sits in a <script type="application/json"> block, which is data, never run."""
-    from rnn_py.state import from_query
-    from rnn_py.view import History, snapshot_json
+    from rnn_py.page.state import from_query
+    from rnn_py.page.view import History, snapshot_json
 
     state, notices = from_query("")  # exactly what page.start() reads from an empty address
     data = snapshot_json(state, History(), running=None, status="", status_warn=False,
@@ -701,9 +701,10 @@ def build(force: bool = False) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
     (OUT / "main.py").write_text(MAIN_STUB)
-    (OUT / "rnn_py").mkdir()
     for path in package_files():
-        shutil.copy2(path, OUT / "rnn_py" / path.name)
+        target = OUT / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
     later = write_archive(OUT)
     write_pyscript_config(OUT)
     write_stdlib(OUT, later)

@@ -11,7 +11,7 @@ this process (time.process_time), so other sessions on the machine disturb both 
 figure is the median over the rounds of the mean per call within a round, in milliseconds.
 
 Rows, for seq=sine&norm=1 with n = 8 hidden units (and n = 1) and T = 12 and 64:
-- snapshot: rnn_py.view.snapshot_json of the state, with view's one-entry model cache cleared
+- snapshot: rnn_py.page.view.snapshot_json of the state, with view's one-entry model cache cleared
   first, as after a slider drag or a typed weight (everything a repaint computes);
 - backward, reach: cells.backward and cells.reach alone (reach after a backward of the same
   weights, as view calls them);

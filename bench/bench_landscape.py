@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rnn_py import Params, make_sequence  # noqa: E402
-from rnn_py.landscape import landscape_rows  # noqa: E402
+from rnn_py.studies.landscape import landscape_rows  # noqa: E402
 
 
 def timing(n, length, gradients, size=48):

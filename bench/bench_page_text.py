@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import build  # noqa: E402
-from rnn_py import text as tx  # noqa: E402
-from rnn_py.state import DemoState, to_query  # noqa: E402
+from rnn_py.page.state import DemoState, to_query  # noqa: E402
+from rnn_py.text import task as tx  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-gpu"]  # fmt: skip

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rnn_py import textcore  # noqa: E402
-from rnn_py.text import Vocab, sample, text_params, train_text  # noqa: E402
+from rnn_py.text import core as textcore  # noqa: E402
+from rnn_py.text.task import Vocab, sample, text_params, train_text  # noqa: E402
 
 CHARS = "abcdefghijklmnopqrstuvwxyz ,.\n"  # 30 characters
 BUDGET = {"vanilla": 3000, "gru": None, "lstm": 1000}
@@ -72,15 +72,16 @@ NODE_SCRIPT = """
 import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
 import fs from "node:fs";
 const py = await loadPyodide({ indexURL: "%(pyodide)s/" });
-py.FS.mkdirTree("/bench/rnn_py");
-for (const f of fs.readdirSync("%(package)s")) {
-  if (f.endsWith(".py")) py.FS.writeFile("/bench/rnn_py/" + f, fs.readFileSync("%(package)s/" + f));
+for (const f of fs.readdirSync("%(package)s", { recursive: true })) {
+  if (!f.endsWith(".py") || f.includes("__pycache__")) continue;
+  py.FS.mkdirTree("/bench/rnn_py/" + f.split("/").slice(0, -1).join("/"));
+  py.FS.writeFile("/bench/rnn_py/" + f, fs.readFileSync("%(package)s/" + f));
 }
 py.runPython(`
 import sys
 sys.path.insert(0, "/bench")
 from collections import deque
-from rnn_py.text import text_params, train_text
+from rnn_py.text.task import text_params, train_text
 def run(cell, text, windows):
     start = text_params(cell, 16, 30, seed=0)
     (last,) = deque(train_text(start, text, windows=windows), maxlen=1)

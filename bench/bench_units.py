@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import build  # noqa: E402
 from rnn_py import make_sequence  # noqa: E402
-from rnn_py.units import COMPARE_EPOCHS, loss_curves  # noqa: E402
+from rnn_py.studies.units import COMPARE_EPOCHS, loss_curves  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-gpu"]  # fmt: skip

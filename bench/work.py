@@ -46,7 +46,7 @@ for _cell in ("gru", "lstm"):
         for _t in (12, 64):
             JOBS[f"bptt {_cell} n={_n} T={_t}"] = (_gated, (_cell, _n, _t))
 
-from rnn_py.text import text_params, train_text
+from rnn_py.text.task import text_params, train_text
 
 def _text(cell):  # issue 16: 2,000 characters from a 30-character vocabulary, n = 16
     import random

@@ -12,8 +12,10 @@ lessons    the challenges: goals checked from the settings and this visit's hist
 cli        `python -m rnn_py`: the same, in a terminal
 """
 
+from .cells.vanilla import ACTIVATIONS, Gradients, Params, Trace, backward, forward, loss_and_grads
 from .forecast import Forecast, forecast, true_continuation
-from .model import ACTIVATIONS, Gradients, Params, Trace, backward, forward, loss_and_grads
+from .page.state import DemoState, from_query, to_query
+from .page.view import History, snapshot, snapshot_json
 from .sequences import (
     DEFAULT_LENGTH,
     MAX_LENGTH,
@@ -23,19 +25,17 @@ from .sequences import (
     normalize,
     parse_sequence,
 )
-from .state import DemoState, from_query, to_query
 from .train import LOSS_LIMIT, PARAM_LIMIT, Step, clip, random_search, train_bptt
-from .view import History, snapshot, snapshot_json
 
 _UNITS = ("best_losses", "exact_fibonacci", "loss_curves", "race")
 
 
 def __getattr__(name):
-    """The Memory panel's names (rnn_py.units), imported on first use: the page's first screen,
+    """The Memory panel's names (rnn_py.studies.units), imported on first use: the first screen,
     which imports this package, does not need them."""
     if name not in _UNITS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import units
+    from .studies import units
 
     return getattr(units, name)
 

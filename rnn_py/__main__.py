@@ -1,5 +1,5 @@
-"""`python -m rnn_py`: see rnn_py.cli."""
+"""`python -m rnn_py`: see rnn_py.cli.main."""
 
-from .cli import main
+from .cli.main import main
 
 raise SystemExit(main())

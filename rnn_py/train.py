@@ -12,14 +12,7 @@ import random
 from dataclasses import dataclass
 
 from . import cells
-from .model import (
-    Params,
-    _activation,
-    _backward,
-    _check_n,
-    _check_sequence,
-    _forward,
-)
+from .cells.vanilla import Params, _activation, _backward, _check_n, _check_sequence, _forward
 
 OPTIMIZERS = ("gd", "adam")
 OPTIMIZER_LABELS = {"gd": "Gradient descent", "adam": "Adam"}

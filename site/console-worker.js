@@ -5,7 +5,7 @@
 // is in the offline cache) and the page's own rnn-page.zip and rnn-page-later.zip; it asks nothing
 // of any other origin.
 // In: {entry, query} (the page's state as its link). Out: {kind: "ready", welcome, ms},
-// {kind: "result", json} (rnn_py.console.run_json) or {kind: "failed", message}.
+// {kind: "result", json} (rnn_py.page.console.run_json) or {kind: "failed", message}.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 
 const here = (path) => new URL(path, import.meta.url).href;
@@ -49,7 +49,7 @@ async function start() {
   const ns = pyodide.runPython(`
 import sys
 sys.path.insert(0, "/home/pyodide/page")
-from rnn_py.console import Console, run_json
+from rnn_py.page.console import Console, run_json
 console = Console()
 {"welcome": console.welcome(), "run": lambda entry, query: run_json(console, entry, query)}
 `).toJs({ dict_converter: Object.fromEntries });

@@ -14,10 +14,10 @@ from pyodide.ffi import create_once_callable
 from pyscript import document, window
 
 import rnn_py
-from rnn_py.gateview import preset_settings
-from rnn_py.pace import Pace
-from rnn_py.runtext import run_progress, run_summary
-from rnn_py.state import (
+from rnn_py.page.gateview import preset_settings
+from rnn_py.page.pace import Pace
+from rnn_py.page.runtext import run_progress, run_summary
+from rnn_py.page.state import (
     LR_RANGE,
     MAX_HIDDEN,
     MAX_LENGTH,
@@ -33,12 +33,12 @@ from rnn_py.state import (
     to_query,
     with_weight,
 )
+from rnn_py.page.view import timesteps_csv
 from rnn_py.train import RUN_LENGTH  # evaluations per Train or Search click, the same for both
-from rnn_py.view import timesteps_csv
 
 PER_FRAME = 4  # steps drawn per frame at most: a small run animates over 75 frames, about 1.5 s
 FRAME = 0.010  # seconds of Python per animation frame, training and repaint together, at most
-MIN_FRAME = 0.005  # … and at least, after dropped frames (rnn_py.pace)
+MIN_FRAME = 0.005  # … and at least, after dropped frames (rnn_py.page.pace)
 LABELS = {
     "w_xh": "Input weight",
     "w_hh": "Hidden weight",
@@ -119,7 +119,7 @@ def on_preset_shut(event):
 
 
 def preset(name):
-    """A forget-gate preset: the long-lag task with gap 63 and a one-unit LSTM (rnn_py.gateview)."""
+    """A forget-gate preset: the long-lag task with gap 63 and a one-unit LSTM (page.gateview)."""
     settings = preset_settings(name)
     start_over()
     page.session.notices = ()
@@ -293,7 +293,7 @@ async def run(method, me, settings):
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.
     # Animated, a frame holds at most PER_FRAME steps, and only as many as fit in FRAME beside
     # the last frame's repaint (at least one), so a frame's work stays under one display frame;
-    # after a dropped frame a little less (down to MIN_FRAME), then back up (rnn_py.pace).
+    # after a dropped frame a little less (down to MIN_FRAME), then back up (rnn_py.page.pace).
     # Where the repaint alone takes longer than FRAME (a slow or busy machine), steps may take as
     # long as its overshoot: the animation drops frames either way, and the run ends sooner.
     animate = not window.RnnPage.reducedMotion()

@@ -12,8 +12,8 @@ from pyodide.ffi import create_proxy
 from pyscript import document, window
 
 import rnn_py
-from rnn_py.state import DemoState, from_query
-from rnn_py.view import History, snapshot_json
+from rnn_py.page.state import DemoState, from_query
+from rnn_py.page.view import History, snapshot_json
 
 
 @dataclass

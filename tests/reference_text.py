@@ -1,4 +1,4 @@
-"""An independent NumPy version of the character-level network, to check rnn_py.text against.
+"""An independent NumPy version of the character-level network, to check rnn_py.text.task against.
 
 Written separately and in array style: the input is a real one-hot matrix X (T, V) multiplied
 by the input weights (rnn_py picks a column instead), the gates' derivatives are taken from

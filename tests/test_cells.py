@@ -10,8 +10,11 @@ import pytest
 import reference
 import reference_gated as ref
 
-from rnn_py import cells, gru, lstm, model, remember, train
-from rnn_py.state import DemoState, export_weights, from_query, import_weights, to_query
+from rnn_py import cells, train
+from rnn_py.cells import gru, lstm
+from rnn_py.cells import vanilla as model
+from rnn_py.page.state import DemoState, export_weights, from_query, import_weights, to_query
+from rnn_py.studies import remember
 
 GATED = ("gru", "lstm")
 

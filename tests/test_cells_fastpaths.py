@@ -9,8 +9,11 @@ import struct
 
 import pytest
 
-from rnn_py import cells, grid, gru, lstm, model
-from rnn_py.state import DemoState, format_number, from_query, to_query
+from rnn_py import cells
+from rnn_py.cells import gru, lstm
+from rnn_py.cells import vanilla as model
+from rnn_py.page import grid
+from rnn_py.page.state import DemoState, format_number, from_query, to_query
 
 GATED = ("gru", "lstm")
 

@@ -176,7 +176,7 @@ def test_bad_flags_give_one_line_and_exit_code_2(args, words):
 
 
 def test_main_in_process(capsys):
-    from rnn_py.cli import main
+    from rnn_py.cli.main import main
 
     assert main(["train", "--epochs", "5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -187,12 +187,12 @@ def test_main_in_process(capsys):
 
 # ---- cells: --cell, --weights, --optimizer and the long-lag measurement ----------------------
 
-from rnn_py.cli import main  # noqa: E402
+from rnn_py.cli.main import main  # noqa: E402
 
 
 def test_run_with_a_weights_file_prints_the_gradients_by_name(tmp_path, capsys):
     from rnn_py import cells
-    from rnn_py.state import DemoState, export_weights
+    from rnn_py.page.state import DemoState, export_weights
 
     state = DemoState().with_cell("lstm").with_hidden(2)
     path = tmp_path / "weights.json"
@@ -207,7 +207,7 @@ def test_run_with_a_weights_file_prints_the_gradients_by_name(tmp_path, capsys):
 
 
 def test_weights_flags_refuse_a_mismatch_and_a_bad_file(tmp_path, capsys):
-    from rnn_py.state import DemoState, export_weights
+    from rnn_py.page.state import DemoState, export_weights
 
     path = tmp_path / "gru.json"
     path.write_text(export_weights(DemoState().with_cell("gru")))
@@ -234,7 +234,7 @@ def test_train_and_search_take_the_cell_and_the_optimizer(tmp_path, capsys):
 
 
 def test_cells_command_reports_what_longlag_measures(capsys):
-    from rnn_py import longlag
+    from rnn_py.studies import longlag
 
     argv = ["cells", "--cells", "vanilla,gru", "--gaps", "3", "--seeds", "2", "--epochs", "4",
             "--batch", "2", "--hidden", "1", "--jobs", "1", "--json"]  # fmt: skip

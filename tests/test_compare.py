@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from rnn_py import cells, compare, make_sequence
+from rnn_py import cells, make_sequence
+from rnn_py.studies import compare
 
 
 @pytest.mark.parametrize(("n", "seed", "activation"), [(1, 1, "tanh"), (3, 0, "sigmoid")])

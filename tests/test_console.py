@@ -9,8 +9,8 @@ import pytest
 
 import rnn_py
 from rnn_py import DemoState, Params
-from rnn_py.console import Console, check_params
-from rnn_py.state import MAX_HIDDEN
+from rnn_py.page.console import Console, check_params
+from rnn_py.page.state import MAX_HIDDEN
 
 LIMIT = 0.5  # seconds; the page uses 5
 
@@ -85,8 +85,9 @@ def test_bad_params_get_a_message_and_nothing_breaks(console, entry, words):
 def test_check_params_is_as_strict_as_an_imported_file():
     good = Params.random(4, 1)
     assert check_params(good) == good and check_params(good) is not good
-    text = rnn_py.state.export_weights(replace(DemoState(), params=good))
-    assert rnn_py.state.import_weights(text, DemoState()).params == check_params(good.to_dict())
+    text = rnn_py.page.state.export_weights(replace(DemoState(), params=good))
+    imported = rnn_py.page.state.import_weights(text, DemoState())
+    assert imported.params == check_params(good.to_dict())
     with pytest.raises(ValueError, match="must be a finite number"):
         check_params({**good.to_dict(), "b_y": float("inf")})
 
@@ -165,8 +166,8 @@ def test_a_bad_custom_sequence_still_leaves_a_console(console):
 
 
 def test_run_json_takes_the_page_state_from_its_link_and_read_result_checks_params():
-    from rnn_py.console import read_result, run_json
-    from rnn_py.state import to_query
+    from rnn_py.page.console import read_result, run_json
+    from rnn_py.page.state import to_query
 
     state = DemoState(sequence="linear", length=4, params=Params.random(2, 3))
     answer = run_json(
@@ -188,7 +189,7 @@ def test_run_json_takes_the_page_state_from_its_link_and_read_result_checks_para
     ],
 )  # fmt: skip
 def test_read_result_trusts_nothing_from_the_worker(answer, words):
-    from rnn_py.console import read_result
+    from rnn_py.page.console import read_result
 
     result = read_result(answer)
     assert result.params is None
@@ -198,7 +199,7 @@ def test_read_result_trusts_nothing_from_the_worker(answer, words):
 
 
 def test_an_ended_entry_says_its_names_are_gone():
-    from rnn_py.console import HARD_LIMIT, TIME_LIMIT, ended
+    from rnn_py.page.console import HARD_LIMIT, TIME_LIMIT, ended
 
     result = ended("sum(range(10**10))\r\n")
     assert result.stopped and result.params is None and HARD_LIMIT > TIME_LIMIT

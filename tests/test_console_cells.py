@@ -4,8 +4,8 @@ are adopted after the same checks as a weights file, and the help names the gate
 import pytest
 
 from rnn_py import cells
-from rnn_py.console import Console, check_params, welcome_text
-from rnn_py.state import MAX_HIDDEN, SAVED_LIMIT, DemoState
+from rnn_py.page.console import Console, check_params, welcome_text
+from rnn_py.page.state import MAX_HIDDEN, SAVED_LIMIT, DemoState
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def console():
 def test_params_is_the_gated_cells_own_and_an_edit_is_adopted(console, cell):
     state = DemoState().with_hidden(2).with_cell(cell)
     out = console.run("print(type(params).__module__, cell, optimizer, params.n)", state)
-    assert out.output == f"rnn_py.{cell} {cell} gd 2\n" and out.params is None
+    assert out.output == f"rnn_py.cells.{cell} {cell} gd 2\n" and out.params is None
     gate = cells.module(cell).GATES[1]
     r = console.run(f"params.w_h{gate}[1][0] = 0.25; params.b_{gate}[0] = -3", state)
     assert r.message == "" and isinstance(r.params, cells.params_class(cell))
@@ -36,8 +36,10 @@ def test_an_lstm_edit_is_checked_like_a_weights_file(console):
         f"params.w_xc[0] = {SAVED_LIMIT * 2}": "must lie between",
         "del params.w_xi": "w_xi must be a list",
         "params = rnn_py.Params.random(1, 0)": "holds Vanilla RNN weights",
-        "params = rnn_py.gru.Params.random(1, 0)": "holds GRU weights, but the page runs the LSTM",
-        "params = 'weights'": "params must be rnn_py.lstm.Params",
+        "params = rnn_py.cells.gru.Params.random(1, 0)": (
+            "holds GRU weights, but the page runs the LSTM"
+        ),
+        "params = 'weights'": "params must be rnn_py.cells.lstm.Params",
         "params = {'w_hy': [1]}": "have no 'w_xi' (gate i)",
     }
     for entry, message in cases.items():
@@ -54,7 +56,7 @@ def test_an_lstm_edit_is_checked_like_a_weights_file(console):
 
 def test_a_vanilla_console_refuses_gated_weights_and_notes_copies(console):
     state = DemoState()
-    r = console.run("params = rnn_py.lstm.Params.random(1, 0)", state)
+    r = console.run("params = rnn_py.cells.lstm.Params.random(1, 0)", state)
     assert r.params is None and "choose the LSTM in the Cell select" in r.message
     r = console.run("cell = 'gru'; optimizer = 'adam'", state)
     assert "cell and optimizer here are copies" in r.message

@@ -1,4 +1,4 @@
-"""rnn_py.embed: what links hide and open, and what one embedded panel shows (CPython)."""
+"""rnn_py.page.embed: what links hide and open, and what one embedded panel shows (CPython)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from conftest import ROOT
 
-from rnn_py import embed
-from rnn_py.embed import CONTROLS, OPENABLE, PANELS, PANELS_BY_NAME, hidden_controls, opened
-from rnn_py.state import DemoState, embed_snippet, from_query, full_view, to_query
+from rnn_py.page import embed
+from rnn_py.page.embed import CONTROLS, OPENABLE, PANELS, PANELS_BY_NAME, hidden_controls, opened
+from rnn_py.page.state import DemoState, embed_snippet, from_query, full_view, to_query
 
 
 class Elements(HTMLParser):

@@ -1,5 +1,6 @@
 """Every figure the README and the page quote, recomputed: each text marks its figures with
-<!-- figure:name -->…<!-- /figure -->, and rnn_py.figures recomputes them. A figure that differs
+<!-- figure:name -->…<!-- /figure -->, and rnn_py.lessons.figures recomputes them. A figure that
+differs
 beyond the digits it prints fails here, so the texts cannot drift from the code."""
 
 import math
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from rnn_py import figures, lessons
-from rnn_py.figures import GROUPS, UNITS_HEADER, UNITS_ROWS, agrees, check, group_of, marked
+from rnn_py import lessons
+from rnn_py.lessons import figures
+from rnn_py.lessons.figures import GROUPS, UNITS_HEADER, UNITS_ROWS, agrees, check, group_of, marked
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = {
@@ -38,7 +40,7 @@ def test_the_texts_mark_their_figures():
 def test_quoted_figures_agree_with_the_recomputed_ones(group):
     computed = GROUPS[group]()
     found = quoted(group)
-    if group != "beat":  # the challenge's figures live in rnn_py/lessons.py
+    if group != "beat":  # the challenge's figures live in rnn_py/lessons/__init__.py
         assert found, f"no text quotes the {group} figures"
     for file, name, text in found:
         assert name in computed, f"{file}: unknown figure {name}"
@@ -135,8 +137,8 @@ def test_one_unit_search_is_a_real_minimum_scipy_cross_check():
     import scipy.optimize as scipy_optimize
 
     from rnn_py import Params, make_sequence
-    from rnn_py.model import loss_and_grads
-    from rnn_py.units import best_one_unit
+    from rnn_py.cells.vanilla import loss_and_grads
+    from rnn_py.studies.units import best_one_unit
 
     xs = make_sequence("sine", 12, normalized=True)
     loss, params = best_one_unit(xs, "linear", starts=10)

@@ -11,7 +11,7 @@ import reference
 from rnn_py import ACTIVATIONS, Params, forecast, make_sequence
 from rnn_py.forecast import MAX_STEPS, true_continuation
 from rnn_py.sequences import SEQUENCES
-from rnn_py.units import exact_fibonacci, fibonacci_rule
+from rnn_py.studies.units import exact_fibonacci, fibonacci_rule
 
 
 def test_docstring_examples():
@@ -119,12 +119,12 @@ def test_exact_fibonacci_forecasts_the_true_continuation():
         np.testing.assert_allclose(fc.values, later, rtol=1e-9)
 
 
-# ---- what the page shows: rnn_py.view and the link -------------------------------------------
+# ---- what the page shows: rnn_py.page.view and the link --------------------------------------
 
 
 def test_snapshot_appends_forecast_rows_after_every_value_is_read():
-    from rnn_py.state import DemoState
-    from rnn_py.view import cell, snapshot
+    from rnn_py.page.state import DemoState
+    from rnn_py.page.view import cell, snapshot
 
     state = DemoState(sequence="exponential", normalized=True, forecast=True, forecast_steps=4)
     snap = snapshot(state)
@@ -144,8 +144,8 @@ def test_snapshot_appends_forecast_rows_after_every_value_is_read():
 
 
 def test_snapshot_without_forecast_rows():
-    from rnn_py.state import DemoState
-    from rnn_py.view import snapshot
+    from rnn_py.page.state import DemoState
+    from rnn_py.page.view import snapshot
 
     assert snapshot(DemoState())["forecast_from"] is None
     stepping = snapshot(DemoState(forecast=True, step=5))
@@ -160,8 +160,8 @@ def test_snapshot_without_forecast_rows():
 def test_csv_has_the_forecast_rows_marked_forecast(n):
     import csv
 
-    from rnn_py.state import DemoState
-    from rnn_py.view import timesteps_csv
+    from rnn_py.page.state import DemoState
+    from rnn_py.page.view import timesteps_csv
 
     params = Params.random(n, 2)
     state = DemoState(sequence="linear", length=6, normalized=True, params=params,
@@ -185,8 +185,8 @@ def test_csv_has_the_forecast_rows_marked_forecast(n):
 def test_csv_forecast_of_custom_numbers_has_no_target():
     import csv
 
-    from rnn_py.state import DemoState
-    from rnn_py.view import timesteps_csv
+    from rnn_py.page.state import DemoState
+    from rnn_py.page.view import timesteps_csv
 
     state = DemoState(sequence="custom", custom="1, 5, 2", forecast=True, forecast_steps=2)
     rows = list(csv.DictReader(timesteps_csv(state).splitlines()))
@@ -197,7 +197,7 @@ def test_csv_forecast_of_custom_numbers_has_no_target():
 
 
 def test_forecast_settings_travel_in_the_link():
-    from rnn_py.state import DemoState, from_query, to_query
+    from rnn_py.page.state import DemoState, from_query, to_query
 
     assert "fc" not in to_query(DemoState())  # off by default, and left out of links
     state = DemoState(forecast=True, forecast_steps=30)

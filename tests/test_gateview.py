@@ -1,6 +1,6 @@
 """The page's view of the gated cells on CPython: the weight grids' cells for any cell
-(rnn_py.grid), the gate columns, gate equations, cell-state lane and forget-gate presets
-(rnn_py.gateview), the snapshot for every cell against an independent NumPy forward pass, the
+(rnn_py.page.grid), the gate columns, gate equations, cell-state lane and forget-gate presets
+(rnn_py.page.gateview), the snapshot for every cell against an independent NumPy forward pass, the
 forecast for any cell, and bad weight files, links and gaps."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_py import cells, gateview, grid, view
+from rnn_py import cells
 from rnn_py.forecast import forecast
-from rnn_py.state import (
+from rnn_py.page import gateview, grid, view
+from rnn_py.page.state import (
     REMEMBER,
     DemoState,
     export_weights,
@@ -316,7 +317,7 @@ def test_the_long_lag_task_as_the_page_describes_it():
     xs, targets = task.shown()
     assert len(xs) == state.gap + 1 and targets == [None] * state.gap + [xs[0]]
     zero = cells.params_class("gru").zeros(2)  # always answers 0
-    from rnn_py.remember import evaluate
+    from rnn_py.studies.remember import evaluate
 
     assert abs(evaluate(zero, task.test_set(4000)) - 1 / 3) < 0.02  # "scores 1/3 ≈ 0.33"
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnn_py
-from rnn_py.state import (
+from rnn_py.page.state import (
     MAX_HIDDEN,
     SAVED_LIMIT,
     DemoState,
@@ -29,7 +29,7 @@ from rnn_py.state import (
     weight_cells,
     with_cell,
 )
-from rnn_py.view import snapshot, snapshot_json
+from rnn_py.page.view import snapshot, snapshot_json
 
 PARAM_NAMES = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
 
@@ -187,7 +187,7 @@ def test_with_cell_refuses_with_a_message_naming_the_cell(name, index, value, sa
 
 
 def test_with_cell_on_one_unit_agrees_with_the_sliders():
-    from rnn_py.state import with_weight
+    from rnn_py.page.state import with_weight
 
     params = default_params()
     for name in PARAM_NAMES:

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnn_py
-from rnn_py.sequences import MAX_LENGTH, MIN_LENGTH, parse_sequence
-from rnn_py.state import (
+from rnn_py.page.state import (
     HIDEABLE,
     KNOWN_KEYS,
     LR_RANGE,
@@ -25,7 +24,8 @@ from rnn_py.state import (
     read_number,
     to_query,
 )
-from rnn_py.view import DISPLAY_LIMIT, snapshot_json
+from rnn_py.page.view import DISPLAY_LIMIT, snapshot_json
+from rnn_py.sequences import MAX_LENGTH, MIN_LENGTH, parse_sequence
 
 NASTY = [
     "", " ", "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e999", "-1e999", "1e309",

@@ -11,7 +11,7 @@ import reference
 
 from rnn_py import ACTIVATIONS, Params, backward, forward, make_sequence, train_bptt
 from rnn_py import random_search as search
-from rnn_py.landscape import (
+from rnn_py.studies.landscape import (
     CLIFFS,
     axes,
     axis,

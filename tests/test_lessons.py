@@ -1,7 +1,7 @@
 """The challenges: every goal is reachable with rnn_py, and every check can fail.
 
-Each test builds the events the page records (see rnn_py/lessons.py) from real rnn_py runs, so
-a challenge is solved here exactly the way a learner would solve it on the page.
+Each test builds the events the page records (see rnn_py/lessons/__init__.py) from real rnn_py
+runs, so a challenge is solved here exactly the way a learner would solve it on the page.
 """
 
 import doctest
@@ -37,7 +37,7 @@ from rnn_py.lessons import (
     since_reset,
     solved_now,
 )
-from rnn_py.state import WEIGHT_LIMIT, default_params, from_query, to_query, with_weight
+from rnn_py.page.state import WEIGHT_LIMIT, default_params, from_query, to_query, with_weight
 from rnn_py.train import clip
 
 LINEAR = replace(DemoState(), sequence="linear", normalized=True, activation="tanh")
@@ -425,7 +425,7 @@ def test_6_a_wall_on_the_alternating_landscape_is_a_cliff_and_the_plateau_is_not
 
 
 def test_6_the_landscape_panels_step_at_the_cliffs_preset_solves_it():
-    from rnn_py.landscape import CLIFFS, cliff_step
+    from rnn_py.studies.landscape import CLIFFS, cliff_step
 
     step = cliff_step(CLIFFS.params, CLIFFS.xs(), CLIFFS.activation, lr=CLIFFS.lr)
     event = {"kind": "cliff_step", "clipped_move": step.clipped_move,
@@ -625,7 +625,7 @@ def test_threshold_7_reach_above_1000():
 
 
 def test_threshold_5_sine_loss_below_0_001_and_length_12():
-    from rnn_py.units import exact_two_units
+    from rnn_py.studies.units import exact_two_units
 
     state = replace(DemoState(), normalized=True, activation="linear")
     exact = exact_two_units(state.xs())
@@ -681,7 +681,8 @@ class _S:
 
 def test_links_accept_exactly_the_challenges_there_are():
     """state.CHALLENGE_COUNT (kept there so the first screen need not import the lessons)."""
-    from rnn_py import lessons, state
+    from rnn_py import lessons
+    from rnn_py.page import state
 
     assert len(lessons.CHALLENGES) == state.CHALLENGE_COUNT
     n = len(lessons.CHALLENGES)

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from rnn_py import cells, lessons, remember, train_bptt
+from rnn_py import cells, lessons, train_bptt
+from rnn_py.cells.vanilla import Params
 from rnn_py.lessons import BY_ID, CHALLENGES, LONG_GAP, REACH_RATIO, RUN_LENGTH, restore_point
-from rnn_py.model import Params
-from rnn_py.state import DemoState
+from rnn_py.page.state import DemoState
+from rnn_py.studies import remember
 
 
 def check(cid, state, events=()):

@@ -10,8 +10,8 @@ from itertools import combinations
 import pytest
 
 from rnn_py import cells, train_bptt
-from rnn_py.state import from_query
-from rnn_py.view import (
+from rnn_py.page.state import from_query
+from rnn_py.page.view import (
     VIEWS,
     History,
     _model_part,

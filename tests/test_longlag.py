@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_py import longlag, remember
+from rnn_py.studies import longlag, remember
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -20,12 +20,11 @@ from rnn_py import (
     forward,
     loss_and_grads,
     make_sequence,
-    model,
     sequences,
-    state,
     train,
-    view,
 )
+from rnn_py.cells import vanilla as model
+from rnn_py.page import state, view
 
 QUICK = settings(max_examples=40, deadline=None)
 
@@ -350,7 +349,7 @@ def test_docstring_examples(module):
 def test_memory_reach_with_several_units_matches_the_numpy_jacobian_product(n, activation, seed):
     """‖∂h_{T−1}/∂h_t‖ = ‖J_{T−1}·…·J_{t+1}‖ with J_s = diag(f′(z_s))·W_hh, computed with NumPy.
     W_hh is not symmetric here, so a transposed Jacobian gives other norms."""
-    from rnn_py.model import memory_reach
+    from rnn_py.cells.vanilla import memory_reach
 
     params = Params.random(n, seed)
     params = Params(params.w_xh, params.w_hh, params.w_hy, [0.1 * (i + 1) for i in range(n)], 0.2)

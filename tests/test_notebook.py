@@ -15,7 +15,8 @@ import pytest
 import reference
 
 import rnn_py
-from rnn_py import DemoState, Params, notebook, source
+from rnn_py import DemoState, Params
+from rnn_py.page import notebook, source
 
 STATES = [
     DemoState(),
@@ -112,7 +113,7 @@ def test_the_model_cell_is_the_code_panels_source():
         assert source.inspect.getsource(function) in model
     # Independently of inspect: each shown function, cut from the file on disk from its `def`
     # line to the next top-level statement, is in the cell word for word.
-    text = Path(rnn_py.model.__file__).read_text(encoding="utf-8")
+    text = Path(rnn_py.cells.vanilla.__file__).read_text(encoding="utf-8")
     for function in source.SHOWN:
         start = text.index(f"\ndef {function.__name__}(") + 1
         end = re.search(r"\n(?=[^\s#])", text[start + 1 :]).start() + start + 1

@@ -12,7 +12,8 @@ from dataclasses import replace
 import nbformat
 import pytest
 
-from rnn_py import DemoState, cells, notebook, source, train_bptt
+from rnn_py import DemoState, cells, train_bptt
+from rnn_py.page import notebook, source
 
 STATES = {
     "vanilla-adam": replace(DemoState(), optimizer="adam", lr=0.05),

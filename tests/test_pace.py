@@ -1,4 +1,4 @@
-"""rnn_py.pace: an animation frame's working time adapts to dropped frames (issue 18)."""
+"""rnn_py.page.pace: an animation frame's working time adapts to dropped frames (issue 18)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import doctest
 
 import pytest
 
-from rnn_py import pace
-from rnn_py.pace import FRAME, Pace
+from rnn_py.page import pace
+from rnn_py.page.pace import FRAME, Pace
 
 
 def test_doctests():

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, address, screenshot, settled
 
 import rnn_py
-from rnn_py.state import default_params
+from rnn_py.page.state import default_params
 
 ROWS_JS = "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
 SEQUENCE_LABELS = {
@@ -284,9 +284,10 @@ def test_stop_stops_training(open_page):
 
 def test_clipping_engages_where_the_page_says_it_does(open_page):
     """The training card's example: Sine, linear, hidden weight 1.5. With clipping the status
-    says in how many epochs it engaged (rnn_py.figures: 2) and the loss ends near 0.106; with it
+    says in how many epochs it engaged (rnn_py.lessons.figures: 2) and the loss ends near 0.106;
+    with it
     off, from the same weights, training diverges at epoch 2."""
-    from rnn_py.figures import GROUPS
+    from rnn_py.lessons.figures import GROUPS
 
     figures = GROUPS["clip-page"]()
     page = open_page("#act=linear")

@@ -9,9 +9,11 @@ import nbformat
 import pytest
 from conftest import ARTIFACTS, screenshot
 
-from rnn_py import cells, compare, source
+from rnn_py import cells
 from rnn_py.lessons import CHALLENGES
-from rnn_py.state import from_query
+from rnn_py.page import source
+from rnn_py.page.state import from_query
+from rnn_py.studies import compare
 
 LSTM = "#cell=lstm"
 GRU_TASK = "#seq=remember&gap=10&batch=4&cell=gru&n=2&opt=adam&lr=0.1&seed=1"
@@ -57,7 +59,7 @@ def test_code_panel_marks_each_lstm_gate_while_stepping_and_the_backward_pass_tr
 ):
     page = open_page(LSTM)
     open_panel(page, "code")
-    page.locator(".code-caption").first.filter(has_text="rnn_py/lstm.py").wait_for()
+    page.locator(".code-caption").first.filter(has_text="rnn_py/cells/lstm.py").wait_for()
     listing = source.listing("lstm")
     captions = page.locator(".code-caption").all_text_contents()
     assert captions == [
@@ -87,7 +89,7 @@ def test_code_panel_marks_each_lstm_gate_while_stepping_and_the_backward_pass_tr
     page.get_by_role("button", name="Stop").click()
     # switching the cell shows the GRU's own code
     page.locator("#cell").select_option("gru")
-    page.locator(".code-caption").first.filter(has_text="rnn_py/gru.py").wait_for()
+    page.locator(".code-caption").first.filter(has_text="rnn_py/cells/gru.py").wait_for()
     assert page.locator(".code-note").count() == len(source.listing("gru")["blocks"])
 
 

@@ -15,9 +15,10 @@ from test_page import table
 from test_robust import page_state, type_into, wait_for_run
 
 import rnn_py
-from rnn_py import cells, gateview, view
+from rnn_py import cells
 from rnn_py.lessons import RUN_LENGTH
-from rnn_py.state import DemoState, default_params, with_cell
+from rnn_py.page import gateview, view
+from rnn_py.page.state import DemoState, default_params, with_cell
 
 HEAD_JS = "ths => ths.map(th => th.textContent)"
 EQUATION_JS = "lines => lines.map(line => line.textContent.replace(/\\s+/g, ''))"
@@ -70,7 +71,7 @@ def test_each_cell_chosen_edited_stepped_linked_and_saved(open_page, tmp_path):
                 shown = re.sub(r"_\{([^}]*)\}", r"\1", role)[1:]  # h_{t−1} has a subscript
                 assert page.locator(".wg-gate", has_text=shown).count() == 1
             name, index, text = EDITS[cell]
-            label = rnn_py.grid.cell_label(name, index)
+            label = rnn_py.page.grid.cell_label(name, index)
             type_into(page, f"#weight-grid input[aria-label='{label}']", text)
             edited = with_cell(state.params, name, index, float(text))
             state = page_state(page)
@@ -131,7 +132,8 @@ def test_forget_gate_presets_and_bad_input(open_page, tmp_path):
         page.locator("figure.unrolled").screenshot(path=str(ARTIFACTS / f"cells-{name}.png"))
     # a weights file with a gate missing: a message, and nothing changes
     before, rows = page_state(page), table(page)
-    document = json.loads(rnn_py.state.export_weights(DemoState().with_cell("lstm").with_hidden(2)))
+    lstm = DemoState().with_cell("lstm").with_hidden(2)
+    document = json.loads(rnn_py.page.state.export_weights(lstm))
     del document["params"]["w_hf"]
     bad = tmp_path / "missing.json"
     bad.write_text(json.dumps(document))

@@ -11,7 +11,7 @@ from test_robust import AXE_RUN
 
 import rnn_py
 from rnn_py.lessons import CHALLENGES, STORAGE_KEY, dump_progress
-from rnn_py.state import DemoState
+from rnn_py.page.state import DemoState
 
 LINEAR = "#seq=linear&norm=1&act=tanh"
 TOTAL = len(CHALLENGES)

@@ -7,8 +7,8 @@ import nbformat
 from conftest import ARTIFACTS, screenshot
 
 import rnn_py
-from rnn_py import source
-from rnn_py.state import default_params, from_query
+from rnn_py.page import source
+from rnn_py.page.state import default_params, from_query
 
 EXPERIMENT = (
     "#seq=fibonacci&len=10&norm=1&act=relu&n=2"
@@ -67,7 +67,7 @@ def test_code_panel_shows_the_running_source_and_marks_follow_the_page(open_page
         for n, spans in f["lines"]
     ]
     assert shown == expected
-    # Independently of rnn_py.source: every shown line is that line of the file on disk, and
+    # Independently of rnn_py.page.source: every shown line is that line of the file on disk, and
     # each shown function starts at its `def` line there.
     from conftest import ROOT
 

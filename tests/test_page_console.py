@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from conftest import address
 from test_page_code import open_panel, run
 
-from rnn_py.state import from_query
+from rnn_py.page.state import from_query
 
 
 def test_a_long_builtin_call_is_ended_and_the_page_stays_responsive(open_page):

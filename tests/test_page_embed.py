@@ -12,7 +12,7 @@ from conftest import READY, ROOT, address, screenshot, start_server
 from test_robust import AXE_RUN
 
 import build
-from rnn_py.embed import CONTROLS, OPENABLE, PANELS, PANELS_BY_NAME
+from rnn_py.page.embed import CONTROLS, OPENABLE, PANELS, PANELS_BY_NAME
 
 SIZES = ((360, 640), (760, 620), (1100, 800))
 OPERABLE = "input, select, textarea, button, summary"
@@ -221,7 +221,7 @@ TEXT_KEYS = ("task", "text", "tcell", "tn", "tlen", "topt", "trained", "temp", "
 
 def test_the_readme_table_lists_every_option_and_each_does_what_it_says(open_page):
     options = readme_options()
-    from rnn_py.state import FIELDS
+    from rnn_py.page.state import FIELDS
 
     assert set(options) == {f.key for f in FIELDS} | {"w"}
     assert options["hide"][1] == list(CONTROLS)

@@ -8,7 +8,7 @@ from conftest import address, screenshot
 from test_page import COLOUR_PIXELS_JS, colour_pixels, fmt, table
 
 import rnn_py
-from rnn_py.state import default_params
+from rnn_py.page.state import default_params
 
 LEGEND_JS = "els => els.map(e => e.textContent.trim())"
 

@@ -17,7 +17,7 @@ from test_robust import AXE_RUN, type_into, wait_for_run
 
 import build
 import rnn_py
-from rnn_py.state import (
+from rnn_py.page.state import (
     DemoState,
     default_params,
     from_query,

@@ -8,8 +8,9 @@ import reference
 from conftest import address, screenshot
 
 import rnn_py
-import rnn_py.landscape
-from rnn_py.landscape import (
+import rnn_py.studies.landscape
+from rnn_py.page.state import from_query
+from rnn_py.studies.landscape import (
     CLIFFS,
     axis,
     cliff_step,
@@ -21,7 +22,6 @@ from rnn_py.landscape import (
     step_text,
     wall_text,
 )
-from rnn_py.state import from_query
 
 SIZE = 48
 COMPLETE = "() => document.getElementById('ls-status').textContent.startsWith('Map complete')"
@@ -305,7 +305,7 @@ def test_any_weight_of_a_larger_network_can_be_an_axis(open_page):
     open_panel(page)
     x_select = page.get_by_role("combobox", name="Landscape x")
     labels = x_select.locator("option").all_text_contents()
-    assert labels == [a.label for a in rnn_py.landscape.axes(2)]
+    assert labels == [a.label for a in rnn_py.studies.landscape.axes(2)]
     assert labels[3] == "W_hh[1,2]"
     x_select.select_option(label="W_hh[1,2]")
     page.get_by_role("combobox", name="Landscape y").select_option(label="b_h[2]")

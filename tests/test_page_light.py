@@ -9,7 +9,7 @@ import pytest
 from conftest import address
 
 import rnn_py
-from rnn_py.state import with_weight
+from rnn_py.page.state import with_weight
 
 # One input event on the Hidden weight slider (no "change": the drag goes on), then what the
 # unrolled network (on screen) and the Timesteps table (off screen) show in the same task.
@@ -41,7 +41,7 @@ def test_a_drag_paints_what_is_on_screen_and_the_rest_once_it_stops(open_page):
         timeout=5000,
     )
     state, _ = rnn_py.from_query(address(page))
-    expected = rnn_py.view.snapshot(state)
+    expected = rnn_py.page.view.snapshot(state)
     assert state.params.w_hh == [[pytest.approx(0.9)]]
     rows = page.locator("#timesteps-body tr")
     assert rows.count() == len(expected["rows"])
@@ -76,7 +76,7 @@ def test_a_view_scrolled_into_sight_during_a_drag_follows_it(open_page):
     assert got["pending"]  # the drag has not settled: the table was painted as it came in
     state, _ = rnn_py.from_query("seq=sine&norm=1")
     state = replace(state, params=with_weight(state.params, "w_hh", -1 + 39 / 50))
-    expected = rnn_py.view.snapshot(state)["rows"][-1]
+    expected = rnn_py.page.view.snapshot(state)["rows"][-1]
     assert got["last"] == expected
 
 
@@ -87,7 +87,7 @@ def test_letting_go_of_a_slider_repaints_everything(open_page):
     page.locator("#w_hh").fill("1.2")  # input, then change
     state, _ = rnn_py.from_query(address(page))
     assert state.params.w_hh == [[pytest.approx(1.2)]]
-    expected = rnn_py.view.snapshot(state)["rows"][-1]
+    expected = rnn_py.page.view.snapshot(state)["rows"][-1]
     assert page.locator("#timesteps-body tr").last.locator("th, td").all_inner_texts() == expected
 
 

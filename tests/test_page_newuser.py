@@ -8,7 +8,7 @@ from conftest import address, screenshot
 from test_page import expected_rows, table
 
 import rnn_py
-from rnn_py.state import default_params, from_query
+from rnn_py.page.state import default_params, from_query
 
 SINE = rnn_py.make_sequence("sine", 12)
 

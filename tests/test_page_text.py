@@ -15,9 +15,9 @@ from conftest import READY, address, screenshot
 from test_robust import AXE_RUN
 
 import build
-from rnn_py import text as tx
-from rnn_py import textview as tv
-from rnn_py.state import from_query
+from rnn_py.page.state import from_query
+from rnn_py.text import task as tx
+from rnn_py.text import view as tv
 
 TRAIN_TIMEOUT = 120_000
 CLOSE = 1e-7  # Pyodide's dot products use math.sumprod, CPython 3.11's do not: last digits differ

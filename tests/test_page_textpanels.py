@@ -9,10 +9,10 @@ from conftest import screenshot
 from test_page_code import open_panel, panel_shot, run, wait_marked
 from test_page_text import PRED_PIXELS_JS
 
-from rnn_py import source
-from rnn_py import text as tx
-from rnn_py import textview as tv
-from rnn_py.state import from_query
+from rnn_py.page import source
+from rnn_py.page.state import from_query
+from rnn_py.text import task as tx
+from rnn_py.text import view as tv
 
 QUERY = "task=text&tn=4"
 
@@ -56,7 +56,7 @@ def test_code_console_notebook_and_reach_in_text_mode(open_page):
         for n, spans in f["lines"]
     ]
     captions = page.locator(".code-caption").all_text_contents()
-    files = ["rnn_py/textmodel.py", "rnn_py/model.py"] * 2
+    files = ["rnn_py/text/model.py", "rnn_py/cells/vanilla.py"] * 2
     assert [c.split(",")[0] for c in captions] == files
     assert page.locator(".code-note").count() == len(listing["blocks"])
     assert "Nothing read yet" in page.locator("#code-status").text_content()
@@ -106,7 +106,7 @@ def test_code_console_notebook_and_reach_in_text_mode(open_page):
 
     # Another cell: the listing follows it, and so does the console's welcome.
     page.locator("#text-cell").select_option("lstm")
-    page.locator(".code-caption").filter(has_text="rnn_py/lstm.py").first.wait_for()
+    page.locator(".code-caption").filter(has_text="rnn_py/cells/lstm.py").first.wait_for()
     lstm = source.listing("lstm", "text")
     assert page.locator(".code-note").count() == len(lstm["blocks"])
     page.locator("#console-output").filter(has_text="LSTM text network").wait_for()

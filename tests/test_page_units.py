@@ -11,7 +11,7 @@ from conftest import screenshot
 from test_page import fmt, table
 
 import rnn_py
-from rnn_py.units import COMPARE_EPOCHS, PRESETS, fibonacci_rule, loss_curves
+from rnn_py.studies.units import COMPARE_EPOCHS, PRESETS, fibonacci_rule, loss_curves
 
 COMPARE_TIMEOUT = 240_000  # 3 × 2000 epochs in Pyodide, on a busy machine
 LEGEND_JS = "els => els.map(e => e.textContent.trim())"

@@ -17,8 +17,8 @@ from test_page import expected_rows, table
 
 import build
 import rnn_py
-from rnn_py.state import LR_RANGE, MAX_SEED, WEIGHT_LIMIT, from_query
-from rnn_py.view import DISPLAY_LIMIT
+from rnn_py.page.state import LR_RANGE, MAX_SEED, WEIGHT_LIMIT, from_query
+from rnn_py.page.view import DISPLAY_LIMIT
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 WEIGHTS = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
@@ -187,7 +187,7 @@ def test_custom_box_refuses_bad_numbers_with_a_message(open_page):
     box.fill(text)
     assert page.locator("#custom-msg").text_content() == ""
     xs = rnn_py.parse_sequence(text)
-    assert table(page) == expected_rows(xs, rnn_py.state.default_params(), "tanh")
+    assert table(page) == expected_rows(xs, rnn_py.page.state.default_params(), "tanh")
 
 
 # ---- exploding settings ---------------------------------------------------------------------

@@ -5,7 +5,8 @@ import dataclasses
 import doctest
 import math
 
-from rnn_py import Params, make_sequence, random_search, runtext, train_bptt
+from rnn_py import Params, make_sequence, random_search, train_bptt
+from rnn_py.page import runtext
 
 
 def test_doctests():

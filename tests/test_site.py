@@ -10,8 +10,8 @@ from conftest import READY, start_server
 from test_page import expected_rows, table
 
 import rnn_py
-from rnn_py.embed import CONTROLS, PANELS
-from rnn_py.state import default_params
+from rnn_py.page.embed import CONTROLS, PANELS
+from rnn_py.page.state import default_params
 
 
 def clipboard(page) -> str:

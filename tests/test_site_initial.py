@@ -12,8 +12,8 @@ import json
 import pytest
 from conftest import settled
 
-from rnn_py.state import from_query
-from rnn_py.view import History, snapshot_json
+from rnn_py.page.state import from_query
+from rnn_py.page.view import History, snapshot_json
 
 # Hands the test every snapshot Python sends to the painter (not index.js's own first paint).
 RECORD_PAINTS = """

@@ -11,7 +11,7 @@ from conftest import READY, start_server
 from test_page import expected_rows, table
 
 import build
-from rnn_py.state import default_params
+from rnn_py.page.state import default_params
 
 
 def test_keeps_working_offline_after_one_visit(browser, site_dir, guard):

@@ -56,28 +56,28 @@ def test_our_first_archive_is_the_first_screens_bytecode_and_the_later_one_the_r
     later = set(zipfile.ZipFile(site_dir / build.LATER_ARCHIVE).namelist())
     # The first screen's modules as sourceless bytecode (x.pyc), nothing else; and PyScript's
     # own modules' bytecode beside the source it writes at start (build.pyscript_sources).
-    assert {"rnn_py/__init__.pyc", "rnn_py/model.pyc", "page.pyc", "page_main.pyc"} <= first
+    assert {"rnn_py/__init__.pyc", "rnn_py/cells/vanilla.pyc", "page.pyc", "page_main.pyc"} <= first
     pyscript = {name for name in first if name.startswith("pyscript/__pycache__/")}
     assert {name.split("/")[-1].split(".")[0] for name in pyscript} == set(build.PYSCRIPT_MODULES)
     assert all(name.endswith(".pyc") and "__pycache__" not in name for name in first - pyscript)
-    assert "rnn_py/source.pyc" not in first and "panels/landscape.pyc" not in first
-    assert "rnn_py/units.pyc" not in first  # rnn_py.race and the like: imported on first use
+    assert "rnn_py/page/source.pyc" not in first and "panels/landscape.pyc" not in first
+    assert "rnn_py/studies/units.pyc" not in first  # rnn_py.race and the like: on first use
     # Every source file is in the later archive; each module's bytecode is in exactly one.
     sources = {name for name in later if name.endswith(".py")}
     assert sources == set(build.archive_members())
-    tag = next(n for n in later if n.startswith("rnn_py/__pycache__/source.")).split(".")[1]
+    tag = next(n for n in later if n.startswith("rnn_py/page/__pycache__/source.")).split(".")[1]
     for name in sources:
         folder, _, file = name.rpartition("/")
         cached = f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")
         assert (name + "c" in first) != (cached in later), name
-    assert {"rnn_py.source", "panels.landscape", "rnn_py.console"} <= build.first_screen(
+    assert {"rnn_py.page.source", "panels.landscape", "rnn_py.page.console"} <= build.first_screen(
         [build.MAIN_MODULE, "panels.code", "panels.landscape", "panels.console"], deep=True
     ) - build.first_screen()
 
 
 # The text task's network and its handlers: the page opens on the numbers (panels.task imports
 # them the first time the page is in text mode, or at the first idle moment).
-TEXT_STACK = ("rnn_py/text", "rnn_py/textmodel", "rnn_py/textcore", "rnn_py/textview",
+TEXT_STACK = ("rnn_py/text/task", "rnn_py/text/model", "rnn_py/text/core", "rnn_py/text/view",
               "panels/text")  # fmt: skip
 
 
@@ -89,7 +89,7 @@ def test_the_text_task_is_not_on_the_first_screen(site_dir):
         folder, _, file = name.rpartition("/")
         assert any(n.startswith(f"{folder}/__pycache__/{file}.") for n in later), name
     # What reading and writing a text link needs is there: its limits and presets.
-    assert {"rnn_py/textsettings.pyc", "rnn_py/state.pyc", "panels/task.pyc"} <= first
+    assert {"rnn_py/text/settings.pyc", "rnn_py/page/state.pyc", "panels/task.pyc"} <= first
     assert not {name.replace("/", ".") for name in TEXT_STACK} & build.first_screen()
 
 
@@ -126,8 +126,9 @@ def test_the_later_archive_comes_after_ready_and_brings_the_source(
     # main.py is requested once, by its preload while the page is read (PyScript used that).
     assert page.evaluate("window.__mainPy") == ["link"]
     imported = set(page.evaluate("window.__modulesAtReady").split())
-    assert {"rnn_py.state", "rnn_py.textsettings", "panels.task"} <= imported
-    assert not {"rnn_py.text", "rnn_py.textmodel", "rnn_py.textview", "panels.text"} & imported
+    assert {"rnn_py.page.state", "rnn_py.text.settings", "panels.task"} <= imported
+    text_stack = {"rnn_py.text.task", "rnn_py.text.model", "rnn_py.text.view", "panels.text"}
+    assert not text_stack & imported
     assert "urllib.parse" in imported and "ipaddress" not in imported
     # PyScript's own modules ran from the archive's bytecode: it is that of the source PyScript
     # wrote (a checked .pyc: Python would otherwise have compiled the source again).

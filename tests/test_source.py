@@ -12,7 +12,9 @@ import pytest
 import reference
 
 import rnn_py
-from rnn_py import ACTIVATIONS, Params, model, source
+from rnn_py import ACTIVATIONS, Params
+from rnn_py.cells import vanilla as model
+from rnn_py.page import source
 
 MODEL_FILE = Path(model.__file__)
 
@@ -233,4 +235,4 @@ def test_model_code_computes_exactly_what_rnn_py_computes(activation, n):
 def test_docstring_examples(module):
     import importlib
 
-    assert doctest.testmod(importlib.import_module(f"rnn_py.{module}")).failed == 0
+    assert doctest.testmod(importlib.import_module(f"rnn_py.page.{module}")).failed == 0

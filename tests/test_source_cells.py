@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rnn_py import cells, source
+from rnn_py import cells
+from rnn_py.page import source
 
-ROOT = Path(cells.__file__).parent
+ROOT = Path(cells.__file__).parent.parent
 
 # The statement each "step" block must assign, gate by gate, in the order of the equations.
 ASSIGNS = {
@@ -26,12 +27,12 @@ def test_the_listing_is_the_cells_own_running_source_with_its_line_numbers(cell)
     json.dumps(listing, allow_nan=False)
     m = cells.module(cell)
     expected = [
-        (m.Cell.step, f"rnn_py/{cell}.py"),
-        (cells._forward, "rnn_py/cells.py"),
-        (m.Cell.step_back, f"rnn_py/{cell}.py"),
-        (cells._backward, "rnn_py/cells.py"),
+        (m.Cell.step, f"rnn_py/cells/{cell}.py"),
+        (cells._forward, "rnn_py/cells/__init__.py"),
+        (m.Cell.step_back, f"rnn_py/cells/{cell}.py"),
+        (cells._backward, "rnn_py/cells/__init__.py"),
     ]
-    assert listing["file"] == f"rnn_py/{cell}.py" and listing["cell"] == cell
+    assert listing["file"] == f"rnn_py/cells/{cell}.py" and listing["cell"] == cell
     for shown, (function, file) in zip(listing["functions"], expected, strict=True):
         assert shown["name"] == function.__name__ and shown["file"] == file
         file_lines = (ROOT.parent / file).read_text(encoding="utf-8").splitlines()

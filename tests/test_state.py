@@ -1,4 +1,4 @@
-"""DemoState and its URL form; what the page is told to show (rnn_py.view)."""
+"""DemoState and its URL form; what the page is told to show (rnn_py.page.view)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnn_py
-from rnn_py.embed import OPENABLE, PANELS_BY_NAME
-from rnn_py.state import (
+from rnn_py.page.embed import OPENABLE, PANELS_BY_NAME
+from rnn_py.page.state import (
     HIDEABLE,
     MAX_HIDDEN,
     SAVED_LIMIT,
@@ -22,7 +22,7 @@ from rnn_py.state import (
     to_query,
     with_weight,
 )
-from rnn_py.view import History, cell, snapshot, snapshot_json
+from rnn_py.page.view import History, cell, snapshot, snapshot_json
 
 finite = st.floats(-WEIGHT_LIMIT, WEIGHT_LIMIT) | st.floats(-SAVED_LIMIT, SAVED_LIMIT)
 
@@ -189,8 +189,9 @@ def test_history_continues_across_runs():
 
 
 def test_a_text_link_takes_exactly_the_hidden_units_the_text_network_takes():
-    """A link's limit (rnn_py.textsettings, read without the text network) is the network's."""
-    from rnn_py import textmodel, textview
+    """A link's limit (rnn_py.text.settings, read without the text network) is the network's."""
+    from rnn_py.text import model as textmodel
+    from rnn_py.text import view as textview
 
     most = textmodel.MAX_HIDDEN_TEXT
     state, notices = from_query(f"task=text&tn={most}")

@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 import reference_text as ref
 
-from rnn_py import text, textcore, textmodel, train
-from rnn_py.text import (
+from rnn_py import train
+from rnn_py.text import core as textcore
+from rnn_py.text import model as textmodel
+from rnn_py.text import task as text
+from rnn_py.text.task import (
     TextParams,
     Vocab,
     backward,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rnn_py import text
-from rnn_py.text import (
+from rnn_py.text import task as text
+from rnn_py.text.task import (
     MAX_CHARS,
     PRESETS,
     Vocab,

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import reference_text as ref
 
-from rnn_py import text as tx
-from rnn_py import textcore
-from rnn_py import textview as tv
-from rnn_py.state import DemoState
+from rnn_py.page.state import DemoState
+from rnn_py.text import core as textcore
+from rnn_py.text import task as tx
+from rnn_py.text import view as tv
 
 CASES = [(cell, "tanh") for cell in ("vanilla", "gru", "lstm")]
 CASES += [("vanilla", a) for a in ("relu", "sigmoid", "linear")]

@@ -1,4 +1,4 @@
-"""The notebook in text mode (rnn_py.textnotebook through rnn_py.notebook.notebook): valid
+"""The notebook in text mode (rnn_py.text.notebook through rnn_py.page.notebook.notebook): valid
 nbformat, the text model's own code copied from the running source, the page's seeded starting
 weights, a short training run that learns, and a sample of the text's characters; executed
 in-process for every cell and once for real under nbclient."""
@@ -12,8 +12,10 @@ from dataclasses import replace
 import nbformat
 import pytest
 
-from rnn_py import DemoState, notebook, textmodel
-from rnn_py import text as tx
+from rnn_py import DemoState
+from rnn_py.page import notebook
+from rnn_py.text import model as textmodel
+from rnn_py.text import task as tx
 
 STATES = {
     "vanilla": replace(DemoState(), mode="text"),
@@ -64,7 +66,7 @@ def test_the_notebooks_model_cell_is_textmodels_own_source():
     model = next("".join(c["source"]) for c in nb["cells"] if c.get("id") == "model")
     import inspect
 
-    from rnn_py import gru
+    from rnn_py.cells import gru
 
     for function in (textmodel.forward, textmodel.backward, gru.Cell):
         assert inspect.getsource(function).strip("\n") in model

@@ -1,6 +1,6 @@
-"""Text mode's Code panel listing and Python console scope (rnn_py.source, rnn_py.console): the
-text model's own running source, its blocks found from formula comments, and text, vocab and
-text_params in the console's scope."""
+"""Text mode's Code panel listing and Python console scope (rnn_py.page.source,
+rnn_py.page.console): the text model's own running source, its blocks found from formula
+comments, and text, vocab and text_params in the console's scope."""
 
 import inspect
 import json
@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from rnn_py import cells, source, textmodel
-from rnn_py import text as tx
-from rnn_py.console import Console, read_result, run_json, welcome_text
-from rnn_py.state import DemoState, to_query
+from rnn_py import cells
+from rnn_py.page import source
+from rnn_py.page.console import Console, read_result, run_json, welcome_text
+from rnn_py.page.state import DemoState, to_query
+from rnn_py.text import model as textmodel
+from rnn_py.text import task as tx
 
-ROOT = Path(cells.__file__).parent.parent
+ROOT = Path(cells.__file__).parent.parent.parent
 
 
 def lines_of(listing):
@@ -29,12 +31,12 @@ def lines_of(listing):
 def test_the_text_listing_is_textmodels_passes_around_the_cells_own_step(cell):
     listing = source.listing(cell, "text")
     json.dumps(listing, allow_nan=False)
-    own = "rnn_py/model.py" if cell == "vanilla" else f"rnn_py/{cell}.py"
+    own = "rnn_py/cells/vanilla.py" if cell == "vanilla" else f"rnn_py/cells/{cell}.py"
     kind = type(cells.make_cell(cell))
     expected = [
-        (textmodel.forward, "rnn_py/textmodel.py"),
+        (textmodel.forward, "rnn_py/text/model.py"),
         (kind.step, own),
-        (textmodel.backward, "rnn_py/textmodel.py"),
+        (textmodel.backward, "rnn_py/text/model.py"),
         (kind.step_back, own),
     ]
     assert listing["task"] == "text" and listing["cell"] == cell

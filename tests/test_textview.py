@@ -1,4 +1,4 @@
-"""Text mode's view (rnn_py.textview), its state in links, and the two text challenges: each
+"""Text mode's view (rnn_py.text.view), its state in links, and the two text challenges: each
 threshold tested either side, and each solvable with settings the page offers."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 
 from rnn_py import lessons
-from rnn_py import text as tx
-from rnn_py import textview as tv
-from rnn_py.state import DemoState, from_query, to_query
+from rnn_py.page.state import DemoState, from_query, to_query
+from rnn_py.text import task as tx
+from rnn_py.text import view as tv
 
 
 def text_state(preset="python", **settings):

@@ -308,7 +308,7 @@ def test_the_page_says_in_how_many_epochs_clipping_engaged():
     import numpy as np
     import reference
 
-    from rnn_py.runtext import run_summary
+    from rnn_py.page.runtext import run_summary
 
     xs = make_sequence("sine", 12)
     start = Params.scalar(0.5, 1.5, 1.0, 0.0, 0.0)

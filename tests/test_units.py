@@ -1,5 +1,5 @@
-"""rnn_py.units: comparing hidden sizes, the exact two-unit Fibonacci solution, `units` on the
-command line, and every claim the page and README make about units, recomputed.
+"""rnn_py.studies.units: comparing hidden sizes, the exact two-unit Fibonacci solution, `units` on
+the command line, and every claim the page and README make about units, recomputed.
 
 The measured claims (site/index.html "About the sequences" and "What one unit cannot do", the
 Memory panel's presets) are rerun here with the settings the page states.
@@ -15,7 +15,7 @@ import reference
 from test_cli import rnn_py, strict_json
 
 from rnn_py import Params, forward, make_sequence, train_bptt
-from rnn_py.units import (
+from rnn_py.studies.units import (
     COMPARE_EPOCHS,
     PRESETS,
     best_losses,
@@ -28,7 +28,7 @@ from rnn_py.units import (
 
 
 def test_docstring_examples():
-    assert doctest.testmod(importlib.import_module("rnn_py.units")).failed == 0
+    assert doctest.testmod(importlib.import_module("rnn_py.studies.units")).failed == 0
 
 
 # ---- comparing hidden sizes ------------------------------------------------------------------

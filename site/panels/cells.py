@@ -1,5 +1,5 @@
 """Handlers of the Compare cells panel: the gradient reach of the vanilla RNN, the GRU and the
-LSTM on one log chart, each from its own seeded random start (rnn_py.compare).
+LSTM on one log chart, each from its own seeded random start (rnn_py.studies.compare).
 
 The reaches depend only on the sequence, the number of hidden units, the seed and the
 activation, not on the current weights, so an open panel recomputes only when one of those
@@ -62,7 +62,7 @@ async def _draw_later():
         )
         return
     from rnn_py.cells import CELLS
-    from rnn_py.compare import cell_reach, panel_data  # loaded on first opening
+    from rnn_py.studies.compare import cell_reach, panel_data  # loaded on first opening
 
     page.panel("cells", {"kind": "busy"})
     values = {}

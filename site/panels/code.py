@@ -1,7 +1,7 @@
 """Handlers of the Code panel and the notebook download: the Python that runs, shown and taken
 home.
 
-The listing comes from rnn_py.source (inspect, tokenize and ast), imported only when the panel
+The listing comes from rnn_py.page.source (inspect, tokenize and ast), imported only when the panel
 is first opened, so the first screen never pays for it. After every repaint, an open panel is
 told to follow the page; js/panels/code.js reads the main snapshot (`current`, `running`, the
 substituted equation) to mark the lines of the current timestep, or the backward pass while
@@ -37,7 +37,7 @@ def _wanted(state):
 
 def _send_listing(wanted):
     """The running cell's listing, sent when the panel opens or the cell or task changes."""
-    from rnn_py.source import listing  # inspect, tokenize, ast: loaded on first opening
+    from rnn_py.page.source import listing  # inspect, tokenize, ast: loaded on first opening
 
     task, _, cell = wanted.rpartition(":")
     page.panel("code", {"kind": "listing", **listing(cell, task or "numbers")})
@@ -80,7 +80,7 @@ def on_toggle(event):
 
 @when("click", "#export-notebook")
 def on_export_notebook(event):
-    from rnn_py.notebook import notebook
+    from rnn_py.page.notebook import notebook
 
     status = document.getElementById("share-status")
     try:

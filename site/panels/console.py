@@ -2,7 +2,7 @@
 
 That interpreter is a web worker with its own Pyodide (console-worker.js, driven by
 js/panels/console.js), started when the panel is first opened, so the page's own start is
-unchanged and a long entry never freezes the page. rnn_py.console does the work on both sides:
+unchanged and a long entry never freezes the page. rnn_py.page.console does the work on both sides:
 the worker runs entries (code.InteractiveConsole, the time limit) and here read_result checks
 what comes back, a changed params included, before the page adopts it. Only text typed into the
 "Python input" box runs: nothing from the address, a classroom link, a loaded file or storage
@@ -18,7 +18,7 @@ import page
 from page import when
 from pyscript import document, window
 
-from rnn_py.state import to_query
+from rnn_py.page.state import to_query
 
 HISTORY = 200  # entries kept for the up and down arrows
 
@@ -72,7 +72,7 @@ def _welcome(session):
     text = state.mode == "text"
     cell = f"text:{state.text_cell}" if text else state.cell
     if panel.started and cell != panel.cell:
-        from rnn_py.console import welcome_text
+        from rnn_py.page.console import welcome_text
 
         panel.cell = cell
         welcome = welcome_text(state.text_cell, "text") if text else welcome_text(cell)
@@ -145,7 +145,7 @@ def on_clear(event):
 
 def submit(box, run_unfinished=False):
     """Run what the box holds (after the page has shown that it runs)."""
-    from rnn_py.console import Console  # code, ast: loaded on first use
+    from rnn_py.page.console import Console  # code, ast: loaded on first use
 
     text = box.value
     if panel.busy or not text.strip():
@@ -159,7 +159,7 @@ def submit(box, run_unfinished=False):
 
 
 async def _run(box, text):
-    from rnn_py.console import HARD_LIMIT, ended, read_result
+    from rnn_py.page.console import HARD_LIMIT, ended, read_result
 
     try:
         if not await _start():

@@ -1,7 +1,7 @@
 """Arrival from a link, and the page that embeds this one.
 
 On the first paint: a one-panel embed (``?embed=1&panel=landscape``) keeps only that panel's
-parts (rnn_py.embed.PANELS), the panels a link names (``open=``) open, and in an embed the
+parts (rnn_py.page.embed.PANELS), the panels a link names (``open=``) open, and in an embed the
 painter (js/embed.js) starts telling the host page its height and each new link, after a
 "ready" message. Challenges send "challenge-solved" themselves (panels/challenges.py).
 """
@@ -11,7 +11,7 @@ import json
 import page
 from pyscript import window
 
-from rnn_py import embed
+from rnn_py.page import embed
 
 arrived = False
 

@@ -1,11 +1,11 @@
 """Handlers of the forecast controls in the Data panel: the "Forecast" switch and the
-"Forecast steps" box. rnn_py.view adds the forecast rows and chart series to the snapshot."""
+"Forecast steps" box. rnn_py.page.view adds the forecast rows and chart series to the snapshot."""
 
 import page
 from page import when
 from pyscript import window
 
-from rnn_py.state import MAX_FORECAST, read_number
+from rnn_py.page.state import MAX_FORECAST, read_number
 
 
 @when("change", "#forecast")

@@ -1,6 +1,6 @@
 """Handlers of the Loss landscape panel: the map of the loss over two weights.
 
-The map is computed by rnn_py.landscape a few grid points at a time, about 10 ms of work per
+The map is computed by rnn_py.studies.landscape a few grid points at a time, about 10 ms of work per
 frame (`await asyncio.sleep(…)` for the rest of the frame), and sent to js/panels/landscape.js
 as it comes. A new computation starts when a weight off the map's axes, the sequence or the
 activation changes; it bumps `generation`, so a computation that is no longer wanted stops at
@@ -19,7 +19,8 @@ from page import when
 from pyscript import document
 
 from rnn_py import Params, forward
-from rnn_py.landscape import (
+from rnn_py.page.state import read_number
+from rnn_py.studies.landscape import (
     CLIFFS,
     DEFAULT_SIZE,
     axes,
@@ -33,7 +34,6 @@ from rnn_py.landscape import (
     step_text,
     wall_text,
 )
-from rnn_py.state import read_number
 from rnn_py.train import PARAM_LIMIT
 
 BUDGET = 0.010  # seconds of computing per frame, well under the 50 ms of a long task

@@ -1,7 +1,7 @@
 """The Task choice (numbers or text) and text mode's handlers imported on first use.
 
 The page opens on the numbers, so the first screen neither ships nor runs text mode's handlers
-(panels.text) and the text network they train (rnn_py.text, textmodel, textcore, textview):
+(panels.text) and the text network they train (rnn_py.text.task, textmodel, textcore, textview):
 they are in rnn-page-later.zip (build.py's first_screen()). They are imported the first time
 the page is in text mode (a text link at start, the Task select, or any other change to it),
 fetching that archive there and then if it is not in yet (_rnn_later), or at the browser's

@@ -9,8 +9,8 @@ import page
 from page import page_url, tell, when
 from pyscript import document, window
 
-from rnn_py.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
-from rnn_py.state import embed_snippet, read_number, to_query
+from rnn_py.page.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
+from rnn_py.page.state import embed_snippet, read_number, to_query
 
 
 def _boxes(fieldset_id, choices):

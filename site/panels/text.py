@@ -1,7 +1,7 @@
 """Handlers of text mode: your text and its presets, the text network's settings, Train / Stop /
 Reset, Sample and What the network sees (imported by panels.task, with the Task choice, the
-first time the page is in text mode). rnn_py.text trains and samples,
-rnn_py.textview turns a model into data, js/panels/text.js draws it (imported the first time
+first time the page is in text mode). rnn_py.text.task trains and samples,
+rnn_py.text.view turns a model into data, js/panels/text.js draws it (imported the first time
 text mode is chosen). Work runs in pieces between frames, so the page never freezes: sampling
 SLICE seconds per frame, training the pieces of windows that fit in a frame after its painting
 (FRAME_WORK; a window may span frames); a link's trained=N replays N windows the same way.
@@ -16,10 +16,10 @@ from page import when
 from pyodide.ffi import create_once_callable
 from pyscript import document, window
 
-from rnn_py import text as tx
-from rnn_py import textview as tv
-from rnn_py.pace import Pace
-from rnn_py.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
+from rnn_py.page.pace import Pace
+from rnn_py.page.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
+from rnn_py.text import task as tx
+from rnn_py.text import view as tv
 
 SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
 # A frame at 60 Hz lasts 16.7 ms. Python resumes after a frame's requestAnimationFrame in a task
@@ -29,7 +29,7 @@ SLICE = 0.012  # seconds of sampling, or of the gradient reach, per frame
 # left after the painting, measured as training goes, in pieces (a time step forward or back, a
 # row of the gradient, a slice of the update: tv.advance), so one window may span frames. A
 # dropped frame (a gap of more than 1.5 frames, on a busy machine) lowers that time by a
-# millisecond, down to MIN_WORK; frames on time raise it again, slowly (rnn_py.pace).
+# millisecond, down to MIN_WORK; frames on time raise it again, slowly (rnn_py.page.pace).
 FRAME_WORK = 0.014
 MIN_WORK = 0.008
 SEES_EVERY = 1.0  # seconds between heatmap updates while training (when on screen)
@@ -344,7 +344,7 @@ async def run_training(target=None, replay=False):
     first, clock, slowest = model.chars, time.perf_counter(), 0.0
     painting, piece = 0.0, 0.0  # seconds: a frame's painting, a piece of work (estimates)
     frame_at = None  # the frame's start (its requestAnimationFrame time, ms)
-    pace = Pace(FRAME_WORK, MIN_WORK)  # less work a frame after a dropped one (rnn_py.pace)
+    pace = Pace(FRAME_WORK, MIN_WORK)  # less work a frame after a dropped one (rnn_py.page.pace)
     work = FRAME_WORK
     spent = []  # per frame, ms: windows, painting, late, working time (bench_page_text.py)
     split = 0  # frames that ended with a window partly done

@@ -1,5 +1,6 @@
 """Handlers of the Memory panel: compare hidden sizes, the two presets, the exact two-unit
-Fibonacci solution. rnn_py.units trains and derives; js/panels/units.js draws the loss curves."""
+Fibonacci solution. rnn_py.studies.units trains and derives; js/panels/units.js draws the loss
+curves."""
 
 import asyncio
 import time
@@ -10,7 +11,8 @@ from page import when
 from pyscript import document
 
 from rnn_py import forward
-from rnn_py.units import (
+from rnn_py.page.view import log_drawable
+from rnn_py.studies.units import (
     COMPARE_EPOCHS,
     DEFAULT_SIZES,
     PRESETS,
@@ -18,7 +20,6 @@ from rnn_py.units import (
     fibonacci_rule,
     race,
 )
-from rnn_py.view import log_drawable
 
 SLICE = 0.015  # seconds of training between two paints: no task comes near 50 ms
 PAUSE = 0.005  # then a real pause (a timer, not just the next microtask) for clicks and drawing

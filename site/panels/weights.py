@@ -12,7 +12,7 @@ import page
 from page import when
 from pyscript import document
 
-from rnn_py.state import WEIGHT_LIMIT, cell_label, read_number, with_cell
+from rnn_py.page.state import WEIGHT_LIMIT, cell_label, read_number, with_cell
 
 MESSAGE = "grid-msg"
 

@@ -97,7 +97,7 @@ function followText(status) {
     status.textContent = "Training: every window of up to " + T + " characters runs forward, then " +
       "backward calls the cell's step_back from the window's last character down to its first. " +
       "Marked: the lines of the backward pass (training runs the same arithmetic arranged for " +
-      "speed in rnn_py/textcore.py).";
+      "speed in rnn_py/text/core.py).";
   } else if (t === null || t === undefined) {
     mark([], null);
     status.textContent = "Nothing read yet: press Step Forward under What the network sees to mark " +

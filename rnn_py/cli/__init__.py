@@ -1,0 +1,1 @@
+"""`python -m rnn_py`: the command line."""

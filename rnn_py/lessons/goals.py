@@ -1,0 +1,546 @@
+"""What each challenge checks (rnn_py.lessons holds the challenges themselves): pure functions
+of (state, events). `state` is the page's DemoState; `events` is the list of dicts the page
+records as things happen (page.record), each with a "kind":
+
+    "run"         a BPTT or random-search run ended: method ("bptt" or "random"), status
+                  ("done", "diverged" or "stopped"), evaluations, first_loss, last_loss,
+                  best_loss, and the settings it started from: lr, clip, sequence, custom,
+                  normalized, activation, hidden, length, params, and (pages with gated
+                  cells) cell, optimizer, gap, batch
+    "weights"     the weights were replaced; how = "hand" (a slider, a number box or a grid
+                  cell), "default" (the Default weights button) or another source ("import",
+                  "console", "landscape", "preset" …); params = the new weights, optional
+    "cliff_step"  the landscape's cliff button took one step with clipping and one without;
+                  clipped_move and unclipped_move = how far each moved the weights
+    "vanilla"     the vanilla cell's weights as the page last held them (recorded when they
+                  or the activation change): params, activation; challenge 8 compares with them
+    "text_run"    text mode measured a network on its whole text after training: text, cell,
+                  hidden, windows, bits (bits per character over the whole text)
+    "text_sample" text mode wrote a sample: text (what the network was trained on), hidden,
+                  sample (the start character and what followed), temperature, windows
+
+Nothing here reads the page; every check recomputes from these two arguments, so the same
+checks run on CPython in the tests.
+
+The text task's two challenges are checked in rnn_py.text.goals.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from .. import cells
+from ..cells.base import CellParams
+from ..cells.vanilla import Params
+from ..studies import remember
+from ..train import RUN_LENGTH  # evaluations per Train or Random Search click on the page
+
+WEIGHTS = "weights"  # the kind of event that says where the weights came from
+HAND = "hand"  # its "how" for a slider, a number box or a grid cell
+FRESH = ("default",)  # the "how"s of untrained weights: a clean start for challenge 1
+# "Beat random search", measured (rnn_py.lessons.figures recomputes them; test_figures.py checks)
+BEAT_MEASURED = {
+    "lower": 32,
+    "total": 40,
+    "tenfold": 11,
+    "first-bptt": "0.077",
+    "first-random": "0.107",
+}
+CLIFF_RATIO = 10.0  # the unclipped step must move the weights this many times farther
+REACH_RATIO = 1000.0  # challenge 8: the LSTM's reach at t = 0 over the vanilla cell's
+LONG_GAP = 10  # challenge 9: the shortest gap that counts as a long lag
+VANILLA = "vanilla"  # the kind of event that keeps the vanilla cell's weights for challenge 8
+LONG_LAG = "remember"  # the long-lag task's sequence name (state.REMEMBER; state imports us)
+MIN_SINE_LENGTH = 12  # the default length: one and a half periods of the wave, not a short piece
+
+
+# ---- small helpers -------------------------------------------------------------------------
+
+
+def _xs(state):
+    """The state's sequence, or None when its custom text is unusable."""
+    try:
+        return state.xs()
+    except ValueError:
+        return None
+
+
+def _now(what, state):
+    """_measured(what) for the current weights on the current sequence (None if there is none)."""
+    xs = _xs(state)
+    if xs is None:
+        return None
+    return _measured(
+        what, state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
+        state.cell, _targets(state),
+    )  # fmt: skip
+
+
+def _loss(state):
+    """The loss of the current weights on the current sequence (None if there is none)."""
+    return _now("loss", state)
+
+
+def _reach_at_0(state):
+    """‖∂h_{T−1}/∂h_0‖ for the current settings (None if there is no sequence or it is nan)."""
+    return _now("reach", state)
+
+
+def _targets(state):
+    """The long-lag task's targets as a tuple (None for a plain sequence)."""
+    targets = state.targets()
+    return None if targets is None else tuple(targets)
+
+
+@lru_cache(maxsize=8)
+def _measured(what, activation, n, flat, xs, cell="vanilla", targets=None):
+    """The loss (None unless finite) or the reach at t = 0 (None if nan) of the weights
+    of `cell` from_flat(n, flat) on xs (any cell, rnn_py.cells). Several challenges ask about
+    the same state, so the last few answers are kept."""
+    params = cells.params_class(cell).from_flat(n, flat)
+    if what == "loss":
+        loss = cells.forward(params, xs, activation, targets and list(targets)).loss
+        return loss if math.isfinite(loss) else None
+    reach = cells.reach(params, xs, activation)[0]
+    return None if math.isnan(reach) else reach
+
+
+def _reach_of(state, params, activation):
+    """‖∂h_{T−1}/∂h_0‖ of other weights (any cell) on the current sequence, or None."""
+    xs = _xs(state)
+    if xs is None:
+        return None
+    flat = tuple(params.flat())
+    return _measured("reach", activation, params.n, flat, tuple(xs), params.CELL, None)
+
+
+def weights_of(params):
+    """Some cell's weights from its weights object or a to_dict() dict; None when neither."""
+    if isinstance(params, Params | CellParams):
+        return params
+    if isinstance(params, dict):
+        for cell in reversed(cells.CELLS):  # gated first: a GRU's dict also holds w_xh, w_hh, b_h
+            try:
+                return cells.params_class(cell).from_dict(params)
+            except ValueError:
+                continue
+    return None
+
+
+def _flat(params):
+    """The weights as a flat list, from any cell's weights or a to_dict() dict; None when
+    neither."""
+    p = weights_of(params)
+    return None if p is None else p.flat()
+
+
+def _same_weights(a, b):
+    pa, pb = weights_of(a), weights_of(b)
+    return pa is not None and pb is not None and type(pa) is type(pb) and pa.flat() == pb.flat()
+
+
+def _runs(events, method=None):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "run" and (method is None or e.get("method") == method)
+    ]
+
+
+def _same_data(a, b):
+    """Two runs used the same sequence (the same typed values, for a custom one; the same gap
+    and batch for the long-lag task), activation, cell and number of hidden units."""
+    keys = ("sequence", "normalized", "activation", "hidden", "cell")
+    if a.get("sequence") == "custom":
+        keys += ("custom",)
+    elif a.get("sequence") == LONG_LAG:
+        keys += ("gap", "batch")
+    else:
+        keys += ("length",)
+    return all(a.get(key) == b.get(key) for key in keys)
+
+
+def finite(v):
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _num(v):
+    """A number for a sentence: 3 significant digits."""
+    return f"{v:.3g}"
+
+
+# ---- 1. by hand ----------------------------------------------------------------------------
+
+
+def _set_by_hand(state, events):
+    """Whether the current weights are the learner's own: set by hand since the last clean
+    start (the visit's start or Default weights), with no run and no other source of weights
+    in between. A hand event that names its params must match the current weights."""
+    hand = None
+    for e in reversed(events):
+        kind, how = e.get("kind"), e.get("how")
+        if kind == WEIGHTS and how in FRESH:
+            break
+        if kind == "run" or (kind == WEIGHTS and how != HAND):
+            return False
+        if kind == WEIGHTS and hand is None:
+            hand = e
+    if hand is None:
+        return False
+    return "params" not in hand or _same_weights(hand["params"], state.params)
+
+
+def _vanilla(state):
+    return state.cell == "vanilla"
+
+
+def _on_linear(state):
+    return (
+        _vanilla(state)
+        and state.sequence == "linear"
+        and state.normalized
+        and state.activation == "tanh"
+    )
+
+
+def check_by_hand(state, events):
+    loss = _loss(state)
+    return _on_linear(state) and loss is not None and loss < 0.05 and _set_by_hand(state, events)
+
+
+def progress_by_hand(state, events):
+    if not _vanilla(state):
+        return "Choose the Vanilla RNN cell: its sliders are what this challenge is about."
+    if not _on_linear(state):
+        return "Choose the Linear sequence, tick Normalized and pick tanh."
+    loss = _loss(state)
+    if loss is None:
+        return "The loss is not a finite number: bring the weights back towards 0."
+    by_hand = _set_by_hand(state, events)
+    if loss < 0.05 and not by_hand:
+        return (
+            f"The loss is {_num(loss)}, but these weights were not all set with the sliders. "
+            "Press Default weights and use the sliders or number boxes."
+        )
+    return f"The loss is {_num(loss)}; the goal is below 0.05."
+
+
+# ---- 2. vanishing ------------------------------------------------------------------------
+
+
+def check_vanish(state, events):
+    if not _vanilla(state) or state.activation != "sigmoid":
+        return False
+    reach = _reach_at_0(state)
+    return reach is not None and reach < 1e-3
+
+
+def progress_vanish(state, events):
+    if not _vanilla(state):
+        return "Choose the Vanilla RNN cell: the activation applies to it alone."
+    if state.activation != "sigmoid":
+        return "Pick the sigmoid activation."
+    reach = _reach_at_0(state)
+    if reach is None:
+        return "The gradient cannot be computed for these settings."
+    return f"The gradient reach at t = 0 is {_num(reach)}; the goal is below 0.001."
+
+
+# ---- 3. diverge, then converge ------------------------------------------------------------
+
+
+def _converged(run):
+    """A run that went the whole way and ended with a lower loss than it started with."""
+    first, last = run.get("first_loss"), run.get("last_loss")
+    return run.get("status") == "done" and finite(first) and finite(last) and last < first
+
+
+def _tamed(bad, good):
+    """good repeats the diverged run bad from the same start with clipping on or a lower rate."""
+    if not (_same_data(bad, good) and _same_weights(bad.get("params"), good.get("params"))):
+        return False
+    clip_on = bool(good.get("clip")) and not bad.get("clip")
+    lower = finite(good.get("lr")) and finite(bad.get("lr")) and good["lr"] < bad["lr"]
+    return (clip_on or lower) and _converged(good)
+
+
+def diverged_runs(events):
+    return [
+        (i, e)
+        for i, e in enumerate(events)
+        if e.get("kind") == "run" and e.get("method") == "bptt" and e.get("status") == "diverged"
+    ]
+
+
+def check_tame(state, events):
+    for i, bad in diverged_runs(events):
+        if any(_tamed(bad, good) for good in _runs(events[i + 1 :], "bptt")):
+            return True
+    return False
+
+
+def progress_tame(state, events):
+    diverged = diverged_runs(events)
+    if not diverged:
+        return "No training run has diverged yet in this visit."
+    i, bad = diverged[-1]
+    later = _runs(events[i + 1 :], "bptt")
+    text = f"Training diverged at epoch {bad.get('evaluations')}. "
+    if not later:
+        return text + (
+            "Put back the weights it started from, then train again with clipping on "
+            "or a lower learning rate."
+        )
+    good = later[-1]
+    if not _same_weights(bad.get("params"), good.get("params")):
+        return text + "Your last run started from other weights: put back the ones it started from."
+    if not _same_data(bad, good):
+        return text + "Your last run used another sequence or activation."
+    if not _converged(good):
+        return text + "Your last run from there did not end with a lower loss than it started."
+    return text + "Your last run changed neither clipping (to on) nor the learning rate (lower)."
+
+
+# ---- 4. beat random search --------------------------------------------------------------
+
+
+def _full(run):
+    return run.get("status") == "done" and run.get("evaluations") == RUN_LENGTH
+
+
+def _beats(bptt, search):
+    """BPTT ended below the search's best, from a start worse than that best."""
+    best = search.get("best_loss")
+    first, last = bptt.get("first_loss"), bptt.get("last_loss")
+    return (
+        _full(bptt)
+        and _full(search)
+        and _same_data(bptt, search)
+        and finite(best)
+        and finite(first)
+        and finite(last)
+        and last < best < first
+    )
+
+
+def check_beat(state, events):
+    searches = _runs(events, "random")
+    return any(_beats(b, s) for b in _runs(events, "bptt") for s in searches)
+
+
+def progress_beat(state, events):
+    searches = [s for s in _runs(events, "random") if _full(s) and finite(s.get("best_loss"))]
+    if not searches:
+        return (
+            f"Run Random Search first: its best loss after {RUN_LENGTH} tries is the mark to beat."
+        )
+    search = searches[-1]
+    text = f"Random Search's best after {RUN_LENGTH} tries: {_num(search['best_loss'])}. "
+    runs = [b for b in _runs(events, "bptt") if _full(b) and _same_data(b, search)]
+    if not runs:
+        return text + f"Now train with BPTT for {RUN_LENGTH} epochs on the same settings."
+    bptt = runs[-1]
+    first, last = bptt.get("first_loss"), bptt.get("last_loss")
+    if finite(first) and first <= search["best_loss"]:
+        return text + "Your BPTT run did not start above that: start from worse weights."
+    if finite(last):
+        return text + f"Your BPTT run ended at {_num(last)}."
+    return text + "Your BPTT run did not end with a finite loss."
+
+
+# ---- 5. sine with two units -------------------------------------------------------------
+
+
+def _on_sine(state):
+    return state.sequence == "sine" and state.length >= MIN_SINE_LENGTH
+
+
+def check_sine(state, events):
+    loss = _loss(state) if _on_sine(state) else None
+    return loss is not None and loss < 1e-3
+
+
+def progress_sine(state, events):
+    if not _on_sine(state):
+        return f"Choose the Sine sequence with a length of at least {MIN_SINE_LENGTH}."
+    loss = _loss(state)
+    if loss is None:
+        return "The loss is not a finite number: bring the weights back towards 0."
+    units = "1 hidden unit" if state.hidden == 1 else f"{state.hidden} hidden units"
+    return f"The loss is {_num(loss)} with {units}; the goal is below 0.001."
+
+
+# ---- 6. cliff ---------------------------------------------------------------------------
+
+
+def _cliff_steps(events):
+    return [
+        e
+        for e in events
+        if e.get("kind") == "cliff_step"
+        and finite(e.get("clipped_move"))
+        and e["clipped_move"] > 0
+        and isinstance(e.get("unclipped_move"), int | float)
+        and not math.isnan(e["unclipped_move"])
+    ]
+
+
+def check_cliff(state, events):
+    return any(e["unclipped_move"] >= CLIFF_RATIO * e["clipped_move"] for e in _cliff_steps(events))
+
+
+def progress_cliff(state, events):
+    steps = _cliff_steps(events)
+    if not steps:
+        return "No step at a wall yet: open the Loss landscape panel."
+    e = steps[-1]
+    ratio = e["unclipped_move"] / e["clipped_move"]
+    return (
+        f"Your last step: without clipping the weights moved {_num(e['unclipped_move'])}, "
+        f"with clipping {_num(e['clipped_move'])}, {_num(ratio)} times as far. "
+        f"The goal is at least {CLIFF_RATIO:g} times."
+    )
+
+
+# ---- 7. explode -------------------------------------------------------------------------
+
+
+def check_explode(state, events):
+    reach = _reach_at_0(state) if _vanilla(state) else None
+    return reach is not None and reach > 1e3
+
+
+def progress_explode(state, events):
+    if not _vanilla(state):
+        return "Choose the Vanilla RNN cell."
+    reach = _reach_at_0(state)
+    if reach is None:
+        return "The gradient cannot be computed for these settings."
+    return f"The gradient reach at t = 0 is {_num(reach)}; the goal is above 1000."
+
+
+# ---- 8. the LSTM keeps its gradient ------------------------------------------------------
+
+
+def vanilla_reference(state, events):
+    """The vanilla cell to compare with: the weights and activation the page last held for it
+    in this visit ("vanilla" events), or else its starting weights at this n and seed (the
+    default_params the page gives a new vanilla network), with the current activation."""
+    for e in reversed(events):
+        if e.get("kind") == VANILLA:
+            p = weights_of(e.get("params"))
+            if isinstance(p, Params) and e.get("activation") in (
+                "tanh",
+                "relu",
+                "sigmoid",
+                "linear",
+            ):
+                return p, e["activation"]
+    if state.hidden == 1:
+        return Params.scalar(w_xh=0.5, w_hh=0.8, w_hy=1.0), state.activation
+    return Params.random(state.hidden, state.seed), state.activation
+
+
+def _reaches(state, events):
+    """(the LSTM's reach at t = 0, the vanilla reference's, on the current sequence), or None."""
+    if state.cell != "lstm":
+        return None
+    mine = _reach_at_0(state)
+    params, activation = vanilla_reference(state, events)
+    theirs = _reach_of(state, params, activation)
+    if mine is None or theirs is None or not math.isfinite(mine):
+        return None
+    return mine, theirs
+
+
+def check_lstm_reach(state, events):
+    found = _reaches(state, events)
+    # a vanilla cell with no memory at all (reach exactly 0) is no comparison
+    return found is not None and found[1] > 0.0 and found[0] > REACH_RATIO * found[1]
+
+
+def progress_lstm_reach(state, events):
+    if state.cell != "lstm":
+        return "Choose the LSTM cell (your vanilla weights are kept to compare with)."
+    found = _reaches(state, events)
+    if found is None:
+        return "The gradient reach cannot be computed for these settings."
+    mine, theirs = found
+    if theirs == 0.0:
+        return (
+            f"The LSTM's reach at t = 0 is {_num(mine)}; the vanilla cell's is exactly 0, so "
+            "no multiple of it can be beaten: give the vanilla cell weights whose reach is "
+            "not 0."
+        )
+    return (
+        f"At t = 0 the LSTM's gradient reach is {_num(mine)} and the vanilla cell's "
+        f"{_num(theirs)}: {_num(mine / theirs)} times as much; the goal is more than "
+        f"{REACH_RATIO:g} times."
+    )
+
+
+# ---- 9. the long-lag task ------------------------------------------------------------------
+
+TEST_EXAMPLES = 100  # fresh examples the trained weights are scored on
+
+
+def _trained_on_task(state, events):
+    """The last BPTT run, if it trained these weights on this long-lag task: it ran on the task
+    with the current cell, gap and batch, and no weights came from elsewhere since."""
+    for e in reversed(events):
+        kind = e.get("kind")
+        if kind == WEIGHTS:
+            return None
+        if kind == "run":
+            if e.get("method") != "bptt" or e.get("status") not in ("done", "stopped"):
+                return None
+            same = (
+                e.get("sequence") == LONG_LAG
+                and e.get("cell", "vanilla") == state.cell
+                and e.get("gap") == state.gap
+                and e.get("batch") == state.batch
+            )
+            return e if same else None
+    return None
+
+
+def held_out_loss(state):
+    """The loss of the current weights on TEST_EXAMPLES fresh examples of the long-lag task
+    (remember.Remember.test_set, never trained on), or None if not finite."""
+    flat = tuple(state.params.flat())
+    return _held_out(state.cell, state.params.n, flat, state.gap, state.seed)
+
+
+@lru_cache(maxsize=4)
+def _held_out(cell, n, flat, gap, seed):
+    params = cells.params_class(cell).from_flat(n, flat)
+    task = remember.Remember(gap, 1, seed)
+    loss = remember.evaluate(params, task.test_set(TEST_EXAMPLES))
+    return loss if math.isfinite(loss) else None
+
+
+def _long_lag_state(state):
+    return state.sequence == LONG_LAG and state.gap >= LONG_GAP
+
+
+def check_long_lag(state, events):
+    if not _long_lag_state(state) or _trained_on_task(state, events) is None:
+        return False
+    loss = held_out_loss(state)
+    return loss is not None and loss < remember.SOLVED
+
+
+def progress_long_lag(state, events):
+    if state.sequence != LONG_LAG:
+        return "Choose the sequence Remember the first number."
+    if state.gap < LONG_GAP:
+        return f"Set a gap of at least {LONG_GAP} (it is {state.gap})."
+    if _trained_on_task(state, events) is None:
+        return "Train these weights with BPTT on this task (gap and batch as they are now)."
+    loss = held_out_loss(state)
+    shown = _num(loss) if loss is not None else "not a finite number"
+    return (
+        f"On {TEST_EXAMPLES} fresh examples the trained weights score {shown}; the goal is "
+        f"below {remember.SOLVED:g} (always answering 0 scores {remember.BASELINE:.2f})."
+    )
