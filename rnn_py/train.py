@@ -75,7 +75,8 @@ def _clip_values(values, limit):
     return out, changed
 
 
-def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300, optimizer="gd"):
+def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300, optimizer="gd",
+               pieces=False):  # fmt: skip
     """Gradient descent with backpropagation through time, one Step per epoch, for any cell.
 
     Each epoch computes the loss and its gradients, clips them to [−clip, clip] (clip=None turns
@@ -85,7 +86,9 @@ def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300, optimizer="
     `batch(epoch)` method giving a fresh list of (xs, targets) examples each epoch (the loss is
     then their mean). The arguments are checked at once, before the first step. Training stops
     with status "diverged" when the loss or a gradient stops being finite, the loss passes
-    LOSS_LIMIT or a weight passes ±PARAM_LIMIT.
+    LOSS_LIMIT or a weight passes ±PARAM_LIMIT. With pieces=True the generator also yields None
+    after each example of a task's batch, before the epoch's Step: a page can stop there and
+    draw a frame, so no slice of work is longer than one example (the same Steps either way).
 
     >>> from rnn_py import make_sequence
     >>> xs = make_sequence("sine", 12)
@@ -105,24 +108,29 @@ def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300, optimizer="
     if optimizer not in OPTIMIZERS:
         choices = ", ".join(OPTIMIZERS)
         raise ValueError(f"Unknown optimizer {optimizer!r}. Choose one of: {choices}.")
-    return _bptt_steps(params, xs, activation, float(lr), clip, epochs, optimizer)
+    steps = _bptt_steps(params, xs, activation, float(lr), clip, epochs, optimizer)
+    return steps if pieces else (step for step in steps if step is not None)
 
 
 def _gradient_source(params, data, activation):
-    """A function (params, epoch) → (loss, flat gradients, |∂L/∂h_t| per t) for the data."""
+    """A generator function (params, epoch) that returns (loss, flat gradients, |∂L/∂h_t| per t)
+    for the data, yielding None after each example of a task's batch (see train_bptt's pieces)."""
     if isinstance(params, Params) and not hasattr(data, "batch"):
         f, df = _activation(activation)
 
         def one_sequence(p, epoch):  # the vanilla cell's own tight loops
             g = _backward(p, data, f, df)
             return g.loss, g.grads.flat(), tuple(math.hypot(*dh_t) for dh_t in g.dh)
+            yield  # a generator function, of one piece
 
         return one_sequence
 
     def some_sequences(p, epoch):
         examples = data.batch(epoch) if hasattr(data, "batch") else [(data, None)]
         loss, total, grad_h = 0.0, None, None
-        for xs, targets in examples:
+        for k, (xs, targets) in enumerate(examples):
+            if k:
+                yield None  # the examples so far are one piece of this epoch's work
             g = cells.backward(p, xs, activation, targets)
             flat = g.grads.flat()
             sizes = [math.hypot(*dh_t) for dh_t in g.dh]
@@ -165,7 +173,7 @@ def _bptt_steps(params, xs, activation, lr, limit, epochs, optimizer="gd"):
     update = _update_rule(optimizer, lr, len(params.flat()))
     best_loss = math.inf
     for epoch in range(1, epochs + 1):
-        loss, grads, grad_h = gradient(params, epoch)
+        loss, grads, grad_h = yield from gradient(params, epoch)
         problem = None
         if not loss <= LOSS_LIMIT:  # also true for nan
             problem = "loss"

@@ -14,7 +14,8 @@ from pyodide.ffi import create_once_callable
 from pyscript import document, window
 
 import rnn_py
-from rnn_py.page.gateview import preset_settings
+from rnn_py.cells.base import MEMORY_BIAS_RANGE
+from rnn_py.page.gateview import memory_preset_settings, preset_settings
 from rnn_py.page.pace import Pace
 from rnn_py.page.runtext import run_progress, run_summary
 from rnn_py.page.state import (
@@ -106,6 +107,32 @@ def on_cell(event):
     page.session.state = page.session.state.with_cell(str(event.target.value))
     record("weights", how="default")
     repaint()
+
+
+@when("change", "#memory-bias")
+def on_memory_bias(event):
+    """A gated cell's memory bias: a new network from the seed that starts there."""
+    low, high = MEMORY_BIAS_RANGE
+    value = typed(event, "memory-bias-msg", low, high, "Memory bias")
+    if value is None:
+        repaint()  # the box shows the bias in use again
+        return
+    start_over()
+    page.session.notices = ()
+    page.session.state = page.session.state.with_memory_bias(value)
+    record("weights", how="default")
+    repaint()
+
+
+@when("click", "#preset-remember-100")
+def on_preset_remember(event):
+    """Remember across 100 steps: a GRU whose update bias starts at 5 on the long-lag task with
+    gap 100 (rnn_py.page.gateview.memory_preset_settings), trained at once."""
+    start_over()
+    page.session.notices = ()
+    page.session.state = replace(page.session.state, **memory_preset_settings())
+    record("weights", how="preset", preset="remember-100", params=page.session.state.params)
+    start("bptt")
 
 
 @when("click", "#preset-forget-open")
@@ -250,7 +277,7 @@ def steps_for(method):
         clip = 5.0 if s.clip else None
         return rnn_py.train_bptt(
             s.params, data, s.activation, lr=s.lr, clip=clip, epochs=RUN_LENGTH,
-            optimizer=s.optimizer,
+            optimizer=s.optimizer, pieces=True,
         )  # fmt: skip
     low, high = page.SEARCH_RANGE
     return rnn_py.random_search(
@@ -296,6 +323,8 @@ async def run(method, me, settings):
     # after a dropped frame a little less (down to MIN_FRAME), then back up (rnn_py.page.pace).
     # Where the repaint alone takes longer than FRAME (a slow or busy machine), steps may take as
     # long as its overshoot: the animation drops frames either way, and the run ends sooner.
+    # An epoch of the long-lag task is many examples: BPTT yields None after each (a piece), so a
+    # frame can end mid-epoch; a frame that finished no epoch has nothing new to repaint.
     animate = not window.RnnPage.reducedMotion()
     per_frame = PER_FRAME if animate else RUN_LENGTH
     painting = 0.0  # the last light repaint's time
@@ -307,31 +336,33 @@ async def run(method, me, settings):
         while not finished:
             frame_start = time.perf_counter()
             budget = abs(pace.frame(frame_start) - painting) if animate else 0.04
-            for i, step in enumerate(steps, 1):
-                first = first or step
-                last = step
-                clipped += step.clipped
-                page.session.history.add(step, offset)
-                if (
-                    step.status != "running"
-                    or i == per_frame
-                    or time.perf_counter() - frame_start > budget
-                ):
+            count = 0  # steps this frame
+            for step in steps:
+                if step is not None:
+                    first = first or step
+                    last = step
+                    count += 1
+                    clipped += step.clipped
+                    page.session.history.add(step, offset)
+                    if step.status != "running" or count == per_frame:
+                        break
+                if time.perf_counter() - frame_start > budget:
                     break
             else:
                 finished = True
-            finished = finished or last is None or last.status != "running"
+            finished = finished or (last is not None and last.status != "running")
             if me != page.session.run_id:
                 return  # the person stopped it or changed a setting meanwhile
-            if last is not None:
+            if count:
                 page.session.state = replace(page.session.state, params=best_params(method, last))
             if finished:
                 break  # the last frame is the full repaint below, with the run's summary
-            if last is not None:  # beside the buttons, wherever the charts are
+            if count:  # beside the buttons, wherever the charts are
                 window.RnnPage.runProgress(
                     last.evaluations, RUN_LENGTH, run_progress(method, last, RUN_LENGTH)
                 )
-            if animate:
+            painting = 0.0
+            if animate and count:
                 began = time.perf_counter()
                 repaint(light=True)  # the views on screen; the rest once the run ends
                 painting = time.perf_counter() - began

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rnn_py import Params, forward, make_sequence
+from rnn_py.cells import random_params
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -237,22 +238,50 @@ def test_cells_command_reports_what_longlag_measures(capsys):
     from rnn_py.studies import longlag
 
     argv = ["cells", "--cells", "vanilla,gru", "--gaps", "3", "--seeds", "2", "--epochs", "4",
-            "--batch", "2", "--hidden", "1", "--jobs", "1", "--json"]  # fmt: skip
+            "--batch", "2", "--hidden", "1", "--jobs", "1", "--gate-bias", "1,5",
+            "--vanilla-starts", "identity", "--json"]  # fmt: skip
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     s = out["settings"]
     assert (s["gaps"], s["seeds"], s["epochs"], s["optimizer"]) == ([3], 2, 4, "adam")
-    for cell in ("vanilla", "gru"):
+    assert [r["label"] for r in out["rows"]] == [
+        "Vanilla RNN, W_hh = I", "GRU, b_z = 1", "GRU, b_z = 5"
+    ]
+    for row in out["rows"]:
         losses = [
-            longlag.final_loss(cell, 3, seed, 4, 2, 1, "adam", s["lr"], s["clip"], s["test_size"])
+            longlag.final_loss(row["cell"], 3, seed, 4, 2, 1, "adam", s["lr"], s["clip"],
+                               s["test_size"], row["start"])  # fmt: skip
             for seed in range(2)
         ]
-        row = out["cells"][cell]["3"]
-        assert row["losses"] == losses
-        assert row["median_loss"] == pytest.approx(sum(losses) / 2)
-        assert row["solved"] == sum(loss < 0.01 for loss in losses) / 2
+        found = row["gaps"]["3"]
+        assert found["losses"] == losses
+        assert found["median_loss"] == pytest.approx(sum(losses) / 2)
+        assert found["solved"] == sum(loss < 0.01 for loss in losses) / 2
+    # the starts differ: W_hh = I is not the random start, b_z = 5 is not b_z = 1
+    gru = [row["gaps"]["3"]["losses"] for row in out["rows"][1:]]
+    assert gru[0] != gru[1]
     assert main(["cells", "--gaps", "1"]) == 2
     assert "gap" in capsys.readouterr().err
+    for wrong in (["--gate-bias", "11"], ["--vanilla-starts", "orthogonal"]):
+        with pytest.raises(SystemExit) as exit:
+            main(["cells", *wrong])
+        assert exit.value.code == 2
+    assert "memory bias must be a number from -10 to 10" in capsys.readouterr().err
+
+
+def test_gate_bias_starts_a_fresh_gated_network_there(capsys):
+    assert main(["train", "--cell", "lstm", "--gate-bias", "3", "--epochs", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["gate_bias"] == 3.0
+    start = random_params("lstm", 1, 0, memory_bias=3.0)
+    assert start.b_f == [3.0] and start.w_xf == random_params("lstm", 1, 0).w_xf
+    assert main(["run", "--cell", "gru", "--gate-bias", "-2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["params"]["b_z"] == [-2.0]
+    assert main(["run", "--gate-bias", "5"]) == 2  # the vanilla cell has no gate
+    assert "no gate" in capsys.readouterr().err
+    assert main(["train", "--cell", "gru", "--gate-bias", "10.5"]) == 2
+    assert "from -10 to 10" in capsys.readouterr().err
 
 
 def into_closed_pipe(*args):

@@ -53,9 +53,16 @@ def cell_of(params):
     return params.CELL
 
 
-def random_params(cell, n, seed):
-    """Random starting weights of a cell, as the page and the CLI draw them."""
-    return params_class(cell).random(n, seed)
+def random_params(cell, n, seed, memory_bias=None):
+    """Random starting weights of a cell, as the page and the CLI draw them; memory_bias, for a
+    cell with a memory gate (has_memory_gate), starts that gate's bias there instead of at 1."""
+    return params_class(cell).random(n, seed, memory_bias=memory_bias)
+
+
+def has_memory_gate(cell):
+    """True when the cell has a gate whose bias dials how long a fresh cell remembers (the GRU's
+    update gate z, the LSTM's forget gate f); the vanilla cell has none."""
+    return bool(params_class(cell).MEMORY_GATE)
 
 
 def params_from_dict(d, cell="vanilla"):

@@ -13,6 +13,18 @@ import random
 
 from .vanilla import _check_n, _number
 
+MEMORY_BIAS_RANGE = (-10.0, 10.0)  # what the page, links and the command line accept
+
+
+def check_memory_bias(value):
+    """value as a float in MEMORY_BIAS_RANGE, or a ValueError a student can act on."""
+    low, high = MEMORY_BIAS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ValueError(
+            f"The memory bias must be a number from {low:g} to {high:g}, not {value!r}."
+        )
+    return float(value)
+
 
 def gate_names(gate):
     """The three weight names of one gate: input, recurrent, bias."""
@@ -20,12 +32,14 @@ def gate_names(gate):
 
 
 class CellParams:
-    """The weights of a gated cell: subclasses set CELL (its name), GATES and BIAS_START (the
-    starting value of chosen biases, e.g. the LSTM's forget gate)."""
+    """The weights of a gated cell: subclasses set CELL (its name), GATES, BIAS_START (the
+    starting value of chosen biases, e.g. the LSTM's forget gate) and MEMORY_GATE (the gate whose
+    bias sets how much of its state a fresh cell keeps: its memory bias)."""
 
     CELL = ""
     GATES = ()
     BIAS_START = {}
+    MEMORY_GATE = ""
 
     def __init__(self, **weights):
         names = self.names()
@@ -95,17 +109,22 @@ class CellParams:
         return cls.from_flat(n, [0.0] * cls.size(n))
 
     @classmethod
-    def random(cls, n, seed):
+    def random(cls, n, seed, memory_bias=None):
         """Random starting weights, the same for the same seed.
 
         Drawn from random.Random(seed) gate by gate: w_x· uniform in [−1, 1], then w_h· uniform in
         [−1, 1] scaled by 1/√n, as the vanilla cell does; then w_hy uniform in [−1, 1]. Biases
         start at 0, except those in BIAS_START (the LSTM's forget bias and the GRU's update bias
-        start at 1, so that the cell starts out keeping its memory).
+        start at 1, so that the cell starts out keeping its memory). memory_bias, when given,
+        is the MEMORY_GATE's bias instead: the larger, the longer a fresh cell holds its state.
+        The other weights do not depend on it.
         """
         _check_n(n)
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValueError(f"The seed must be a whole number, not {seed!r}.")
+        start = dict(cls.BIAS_START)
+        if memory_bias is not None:
+            start[cls.MEMORY_GATE] = check_memory_bias(memory_bias)
         rng = random.Random(seed)
         scale = 1.0 / math.sqrt(n)
         weights = {}
@@ -113,7 +132,7 @@ class CellParams:
             w_x, w_h, b = gate_names(g)
             weights[w_x] = [rng.uniform(-1.0, 1.0) for _ in range(n)]
             weights[w_h] = [[scale * rng.uniform(-1.0, 1.0) for _ in range(n)] for _ in range(n)]
-            weights[b] = [cls.BIAS_START.get(g, 0.0)] * n
+            weights[b] = [start.get(g, 0.0)] * n
         weights["w_hy"] = [rng.uniform(-1.0, 1.0) for _ in range(n)]
         weights["b_y"] = 0.0
         return cls(**weights)

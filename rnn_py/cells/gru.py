@@ -32,6 +32,7 @@ class Params(CellParams):
     CELL = "gru"
     GATES = GATES
     BIAS_START = {"z": 1.0}
+    MEMORY_GATE = "z"
 
 
 class Cell:

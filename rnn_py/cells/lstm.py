@@ -36,6 +36,7 @@ class Params(CellParams):
     CELL = "lstm"
     GATES = GATES
     BIAS_START = {"f": 1.0}
+    MEMORY_GATE = "f"
 
 
 class Cell:

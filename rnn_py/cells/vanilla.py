@@ -93,6 +93,7 @@ class Params:
 
     CELL: ClassVar[str] = "vanilla"
     GATES: ClassVar[tuple] = ("h",)
+    MEMORY_GATE: ClassVar[str] = ""  # no gate keeps its state: nothing to set a memory bias on
 
     def check(self):
         """ValueError unless the weights' shapes fit together (n, n×n)."""
@@ -125,12 +126,15 @@ class Params:
         return cls.from_flat(n, [0.0] * cls.size(n))
 
     @classmethod
-    def random(cls, n, seed):
+    def random(cls, n, seed, memory_bias=None, identity=False):
         """Random starting weights, the same for the same seed.
 
         Drawn from random.Random(seed) in the order w_xh, w_hh (row by row), w_hy, each uniform in
         [−1, 1], with W_hh then scaled by 1/√n so that the recurrence starts out neither exploding
-        nor vanishing; the biases start at 0.
+        nor vanishing; the biases start at 0. With identity=True, W_hh starts as the identity
+        instead (Le, Jaitly & Hinton 2015), so each unit starts out copying itself; the other
+        weights are the same. The vanilla cell has no gate, so no memory bias: memory_bias must
+        be None.
 
         >>> Params.random(2, seed=1) == Params.random(2, seed=1)
         True
@@ -138,11 +142,15 @@ class Params:
         _check_n(n)
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValueError(f"The seed must be a whole number, not {seed!r}.")
+        if memory_bias is not None:
+            raise ValueError("The vanilla RNN has no gate, so it has no memory bias to set.")
         rng = random.Random(seed)
         scale = 1.0 / math.sqrt(n)
         w_xh = [rng.uniform(-1.0, 1.0) for _ in range(n)]
         w_hh = [[scale * rng.uniform(-1.0, 1.0) for _ in range(n)] for _ in range(n)]
         w_hy = [rng.uniform(-1.0, 1.0) for _ in range(n)]
+        if identity:
+            w_hh = [[float(i == j) for j in range(n)] for i in range(n)]
         return cls(w_xh, w_hh, w_hy, [0.0] * n, 0.0)
 
     @staticmethod

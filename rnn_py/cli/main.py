@@ -67,6 +67,7 @@ def build_parser():
     ):
         run.add_argument(flag, type=float, help=f"weight of the scalar RNN (default {default})")
     _add_cell_flags(run)
+    _add_gate_bias_flag(run)
     run.add_argument("--json", action="store_true", help="print the result as JSON")
 
     train = commands.add_parser("train", help="gradient descent with BPTT")
@@ -76,6 +77,7 @@ def build_parser():
     train.add_argument("--epochs", type=int, default=300, help="epochs (default 300)")
     _add_clip_flags(train)
     _add_cell_flags(train)
+    _add_gate_bias_flag(train)
     train.add_argument(
         "--optimizer", choices=OPTIMIZERS, default="gd", help="gd (gradient descent) or adam"
     )
@@ -173,6 +175,14 @@ def _add_cell_flags(parser):
     )
 
 
+def _add_gate_bias_flag(parser):
+    parser.add_argument(
+        "--gate-bias", type=float, metavar="B",
+        help="a fresh GRU's update bias b_z or LSTM's forget bias b_f: its memory bias, "
+             "-10 to 10 (default 1)",
+    )  # fmt: skip
+
+
 def _hidden_sizes(text):
     """--hidden 1,2,3 as a tuple of whole numbers ≥ 1."""
     try:
@@ -258,9 +268,20 @@ def _sequence(args, kind):
 
 
 def _start(args):
-    """The weights a command starts from: --weights FILE, or the cell's seeded random start."""
+    """The weights a command starts from: --weights FILE, or the cell's seeded random start
+    (with --gate-bias, its memory gate's bias there)."""
+    bias = getattr(args, "gate_bias", None)
+    if bias is not None:
+        cell = args.cell or "vanilla"
+        if args.weights is not None:
+            raise ValueError("--gate-bias sets where a fresh network starts, not --weights FILE.")
+        if not cells.has_memory_gate(cell):
+            raise ValueError(
+                f"--gate-bias sets a gated cell's memory bias; the {cells.LABELS[cell]} has no "
+                "gate (try --cell gru or --cell lstm)."
+            )
     if args.weights is None:
-        return cells.random_params(args.cell or "vanilla", args.hidden, args.seed)
+        return cells.random_params(args.cell or "vanilla", args.hidden, args.seed, bias)
     try:
         with open(args.weights, encoding="utf-8") as file:
             text = file.read(200_000)
@@ -279,7 +300,7 @@ def _run(args):
         w is not None for w in weights
     ):
         raise ValueError("--w-xh, --w-hh, --w-hy, --b-h and --b-y set a vanilla scalar RNN.")
-    if args.weights is not None or args.cell not in (None, "vanilla"):
+    if args.weights is not None or args.cell not in (None, "vanilla") or args.gate_bias is not None:
         params = _start(args)
     elif args.hidden == 1:
         defaults = (0.5, 0.8, 1.0, 0.0, 0.0)
@@ -343,6 +364,8 @@ def _train(args):
         "seed": args.seed,
         **_summary(_progress(steps, args.epochs, "train"), xs, args.activation),
     }
+    if args.gate_bias is not None:
+        result["gate_bias"] = args.gate_bias
     if not args.json:
         clipping = "no clipping" if args.clip is None else f"clip {args.clip:g}"
         print(
@@ -350,7 +373,8 @@ def _train(args):
             f"{cells.LABELS[start.CELL]}, n = {start.n}, lr {args.lr:g}, ",
             end="",
         )
-        print(f"{clipping}, {args.epochs} epochs, seed {args.seed}")
+        bias = "" if args.gate_bias is None else f", memory bias {args.gate_bias:g}"
+        print(f"{clipping}, {args.epochs} epochs, seed {args.seed}{bias}")
         _print_history(result, "epoch", "loss")
     return result
 

@@ -46,7 +46,8 @@ GATED_WELCOME = (
     "weights, "
     "by name:\n{gates}"
     "    w_hy, b_y: the readout\n"
-    "Try\n"
+    "state.memory_bias is the Memory bias a fresh {label} starts from ({memory}). Try\n"
+    "    rnn_py.cells.random_params(state.cell, state.hidden, state.seed, memory_bias=5).{memory}\n"
     "    rnn_py.cells.forward(params, xs).loss\n"
 )
 
@@ -230,7 +231,8 @@ def welcome_text(cell="vanilla", task="numbers"):
         return WELCOME.format(version=version)
     m = module(cell)
     gates = "".join(f"    w_x{g}, w_h{g}, b_{g}: the {m.ROLES[g]}\n" for g in m.GATES)
-    return GATED_WELCOME.format(version=version, label=LABELS[cell], gates=gates)
+    memory = "b_" + m.Params.MEMORY_GATE
+    return GATED_WELCOME.format(version=version, label=LABELS[cell], gates=gates, memory=memory)
 
 
 class Console(code.InteractiveConsole):

@@ -222,3 +222,24 @@ def preset_settings(name: str) -> dict:
 
     return {"sequence": REMEMBER, "gap": PRESET_GAP, "seed": 1, "params": PRESETS[name]["params"],
             "forecast": False, "step": None}  # fmt: skip
+
+
+# ---- the memory preset -------------------------------------------------------------------------
+
+# Remember across 100 steps: a GRU whose update bias starts at 5 (z_t ≈ σ(5) ≈ 0.993 before any
+# training), on the long-lag task with gap 100, trained with Adam as `python -m rnn_py cells`
+# trains it; tests/test_memory.py recomputes what the page says of it.
+MEMORY_PRESET = {"cell": "gru", "hidden": 4, "memory_bias": 5.0, "gap": 100, "batch": 16,
+                 "seed": 0, "optimizer": "adam", "lr": 0.03, "clip": True}  # fmt: skip
+
+
+def memory_preset_settings() -> dict:
+    """The DemoState fields the "Remember across 100 steps" preset sets: its GRU's seeded start
+    with the memory bias, the long-lag task and the training settings."""
+    from .state import REMEMBER, default_params
+
+    m = MEMORY_PRESET
+    params = default_params(m["hidden"], m["seed"], m["cell"], m["memory_bias"])
+    return {"sequence": REMEMBER, "gap": m["gap"], "batch": m["batch"], "seed": m["seed"],
+            "memory_bias": m["memory_bias"], "optimizer": m["optimizer"], "lr": m["lr"],
+            "clip": m["clip"], "params": params, "forecast": False, "step": None}  # fmt: skip

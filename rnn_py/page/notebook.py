@@ -205,6 +205,11 @@ def experiment_code(state: DemoState) -> str:
         lines += ["targets = None  # y_t predicts x_{t+1}", "task = None"]
     if state.cell == "vanilla":
         lines.append(f"activation = {state.activation!r}")
+    if p.MEMORY_GATE:
+        lines.append(
+            f"memory_bias = {state.memory_bias!r}  # the page's Memory bias: a fresh network "
+            f"starts with every b_{p.MEMORY_GATE} here (these weights may have trained since)"
+        )
     lines += [
         "params = Params(",
         *weights,

@@ -15,7 +15,8 @@ from array import array
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote
 
-from ..cells import CELLS, params_class
+from ..cells import CELLS, has_memory_gate, params_class
+from ..cells.base import MEMORY_BIAS_RANGE
 from ..cells.vanilla import ACTIVATIONS, Params
 from ..forecast import MAX_STEPS as MAX_FORECAST
 from ..sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
@@ -46,11 +47,17 @@ MIN_TEMP, MAX_TEMP = 0.1, 2.0  # the sampling temperature's range
 HIDEABLE = tuple(CONTROLS)
 
 
-def default_params(n: int = 1, seed: int = 1, cell: str = "vanilla") -> Params:
+DEFAULT_MEMORY_BIAS = 1.0  # a fresh GRU's b_z and LSTM's b_f (the cells' BIAS_START)
+
+
+def default_params(
+    n: int = 1, seed: int = 1, cell: str = "vanilla", memory_bias: float = DEFAULT_MEMORY_BIAS
+) -> Params:
     """The weights the demo starts with: for the vanilla cell hand-picked with one unit and
-    seeded random with more; for a gated cell always seeded random (rnn_py.cells)."""
-    if cell != "vanilla":
-        return params_class(cell).random(n, seed)
+    seeded random with more; for a gated cell always seeded random (rnn_py.cells), its memory
+    gate's bias (the GRU's b_z, the LSTM's b_f) at memory_bias."""
+    if has_memory_gate(cell):
+        return params_class(cell).random(n, seed, memory_bias=memory_bias)
     if n == 1:
         return Params.scalar(w_xh=0.5, w_hh=0.8, w_hy=1.0, b_h=0.0, b_y=0.0)
     return Params.random(n, seed)
@@ -79,6 +86,7 @@ class DemoState:
     optimizer: str = "gd"  # "gd" (gradient descent) or "adam"
     gap: int = remember.DEFAULT_GAP  # the long-lag task's gap
     batch: int = 16  # the long-lag task's examples per epoch
+    memory_bias: float = DEFAULT_MEMORY_BIAS  # where a fresh gated cell's memory gate bias starts
     panel: str = ""  # an embed of one panel alone (rnn_py.page.embed.PANELS), or "" for all
     open: tuple[str, ...] = ()  # panels to open on arrival (rnn_py.page.embed.OPENABLE)
     # The text task (rnn_py.text.task; the page's text mode, rnn_py.text.view). Links carry the text
@@ -140,13 +148,26 @@ class DemoState:
         """The same settings with n hidden units (fresh weights when n changes)."""
         if n == self.hidden:
             return self
-        return replace(self, params=default_params(n, self.seed, self.cell), step=None)
+        return replace(self, params=self.fresh_params(n, self.cell), step=None)
 
     def with_cell(self, cell: str) -> DemoState:
         """The same settings with another cell (its seeded random start, same n)."""
         if cell == self.cell:
             return self
-        return replace(self, params=default_params(self.hidden, self.seed, cell), step=None)
+        return replace(self, params=self.fresh_params(self.hidden, cell), step=None)
+
+    def fresh_params(self, n: int | None = None, cell: str | None = None) -> Params:
+        """A fresh network's weights for these settings (n units and cell, by default the
+        current ones): the seeded start, with the memory bias for a gated cell."""
+        n, cell = n or self.hidden, cell or self.cell
+        return default_params(n, self.seed, cell, self.memory_bias)
+
+    def with_memory_bias(self, bias: float) -> DemoState:
+        """The same settings with another memory bias, and a fresh network that starts there
+        (the weights are unchanged for the vanilla cell, which has no gate to bias)."""
+        fresh = has_memory_gate(self.cell) and bias != self.memory_bias
+        state = replace(self, memory_bias=bias)
+        return replace(state, params=state.fresh_params(), step=None) if fresh else state
 
 
 # ---- the URL form --------------------------------------------------------------------------
@@ -187,6 +208,8 @@ FIELDS = (
     Field("opt", "optimizer", "Optimizer", "choice", choices=OPTIMIZERS, always=False),
     Field("gap", "gap", "Gap", "int", low=remember.MIN_GAP, high=remember.MAX_GAP, always=False),
     Field("batch", "batch", "Batch size", "int", low=1, high=MAX_BATCH, always=False),
+    Field("membias", "memory_bias", "Memory bias", "float", low=MEMORY_BIAS_RANGE[0],
+          high=MEMORY_BIAS_RANGE[1], always=False),  # fmt: skip
     Field("panel", "panel", "Panel", "choice", choices=tuple(p.name for p in PANELS), always=False),
     Field("open", "open", "Panels to open", "list", choices=tuple(OPENABLE), always=False),
     Field("task", "mode", "Task", "choice", choices=TASKS, always=False),
@@ -366,7 +389,9 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
                 f"The link's Cell ({_shown(pairs['cell'])}) is not one of {', '.join(CELLS)}. "
                 "Using the vanilla cell instead."
             )
-    values["params"] = default_params(n, values.get("seed", 1), cell)
+    values["params"] = default_params(
+        n, values.get("seed", 1), cell, values.get("memory_bias", DEFAULT_MEMORY_BIAS)
+    )
     if "w" in pairs:
         try:
             values["params"] = _read_weights(n, pairs["w"], cell)

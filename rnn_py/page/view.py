@@ -157,6 +157,8 @@ def settings(state: DemoState) -> dict:
         "optimizer": state.optimizer,
         "gap": state.gap,
         "batch": state.batch,
+        "memory_bias": state.memory_bias,
+        "memory_gate": state.params.MEMORY_GATE,  # "" for a cell without one (vanilla)
     }
 
 

@@ -23,6 +23,10 @@ export function paintSettings(s) {
   // The activation is the vanilla cell's; the long-lag task has nothing to forecast.
   disable("activation", gated || !ready);
   hide("activation-note", !gated);
+  hide("memory-row", !s.memory_gate);
+  hide("memory-gru", s.cell !== "gru");
+  hide("memory-lstm", s.cell !== "lstm");
+  setValue($("memory-bias"), s.memory_bias);
   disable("forecast", remember || !ready);
   disable("forecast-steps", remember || !ready);
   hide("forecast-off", !remember);
