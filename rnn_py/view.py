@@ -12,7 +12,7 @@ import math
 from array import array
 from dataclasses import dataclass, field
 
-from . import cells
+from . import cells, explain
 from .embed import hidden_controls
 from .forecast import forecast, true_continuation
 from .state import REMEMBER, DemoState, full_view, to_query, weight_cells
@@ -213,6 +213,9 @@ def settings(state: DemoState) -> dict:
         "optimizer": state.optimizer,
         "gap": state.gap,
         "batch": state.batch,
+        # the explanations for the task and cell on screen (rnn_py.explain)
+        "cell_note": explain.cell_note(state.cell),
+        "about": explain.about(state),
     }
 
 
