@@ -17,7 +17,7 @@ import pytest
 
 from rnn_py import cells
 from rnn_py.forecast import forecast
-from rnn_py.page import gateview, grid, view
+from rnn_py.page import explain, gateview, grid, view
 from rnn_py.page.state import (
     REMEMBER,
     DemoState,
@@ -292,8 +292,9 @@ def test_gated_biases_start_at_one_and_the_activation_is_the_vanilla_cells():
     for n in (1, 4):
         assert cells.random_params("lstm", n, 3).b_f == [1.0] * n
         assert cells.random_params("gru", n, 3).b_z == [1.0] * n
-    html = (ROOT / "site" / "index.html").read_text()
-    assert "b<sub>f</sub> and the GRU's update bias\n        b<sub>z</sub> start at 1" in html
+    # the page's hint under the Cell select (rnn_py.explain; tests/test_explain.py)
+    assert "forget bias b_f starts at 1 by default" in explain.cell_note("lstm")
+    assert "update bias b_z starts at 1 by default" in explain.cell_note("gru")
     for cell in ("gru", "lstm"):  # the activation select changes nothing for a gated cell
         state = DemoState(sequence="sine", length=8).with_cell(cell).with_hidden(2)
         rows = view.snapshot(state)["rows"]

@@ -174,6 +174,68 @@ def test_panel_embed_at_three_sizes(browser, open_page, axe_source, name):
         ctx.close()
 
 
+FIRST_LOADS = (360, 760, 800, 1280)
+CHART_HOLDERS = ("chart-seq", "chart-hidden", "chart-grad", "chart-loss", "chart-cells",
+                 "chart-units")  # fmt: skip
+
+# Every chart on screen, once drawn: its canvas and its plot area (uPlot's .u-over, where the
+# timesteps are drawn: the x scale runs from half a step before the first to half a step after
+# the last) against its card's inner box, and the frame's own width.
+CHART_FIT = """() => {
+  const out = [];
+  for (const root of document.querySelectorAll(".uplot, #text-chart")) {
+    if (!root.checkVisibility()) continue;
+    const card = root.closest("figure, .panel, details");
+    const box = card.getBoundingClientRect();
+    const pad = parseFloat(getComputedStyle(card).paddingRight);
+    const canvas = (root.tagName === "CANVAS" ? root : root.querySelector("canvas"))
+      .getBoundingClientRect();
+    const plot = (root.querySelector(".u-over") || root).getBoundingClientRect();
+    out.push({ id: root.closest("[id]").id, cardRight: box.right - pad, cardLeft: box.left,
+               canvas: [canvas.left, canvas.right], plot: [plot.left, plot.right] });
+  }
+  return out;
+}"""
+SETTLED = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+@pytest.mark.parametrize("name", [p.name for p in PANELS])
+def test_panel_embed_first_load_at_each_width(browser, open_page, name):
+    """A new page at each width (not a resize, which the test above walks): a one-panel embed
+    lays itself out after the first paint has drawn the charts, and the charts follow; nothing
+    scrolls sideways, every chart's canvas fits in its card, and its plot area (hence the last
+    timestep) lies inside the card and the frame (issue 25: at 760 px the charts kept the
+    width of the layout before, 53 px too wide, and the last timestep was cut off)."""
+    for width in FIRST_LOADS:
+        ctx = browser.new_context(viewport={"width": width, "height": 620}, service_workers="block")
+        try:
+            page = open_page(f"?embed=1&panel={name}", ctx=ctx)
+            if name == "units":  # its chart is drawn once asked
+                page.get_by_role("button", name="Compare hidden sizes").click()
+            page.wait_for_function(
+                """(ids) => ids.every((id) => { const el = document.getElementById(id);
+                     return !el || !el.checkVisibility() || el.querySelector("canvas"); })""",
+                arg=list(CHART_HOLDERS),
+                timeout=30_000,
+            )
+            page.evaluate(SETTLED)
+            scroll = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert scroll[0] <= scroll[1], f"{name} at {width}: scrolls sideways {scroll}"
+            for chart in page.evaluate(CHART_FIT):
+                where = f"{name} at {width}, {chart['id']}: {chart}"
+                left, right = chart["canvas"]
+                assert chart["cardLeft"] <= left and right <= chart["cardRight"] + 0.5, where
+                left, right = chart["plot"]
+                assert chart["cardLeft"] <= left and right <= chart["cardRight"] + 0.5, where
+                assert right <= scroll[1], where
+            if width == PROBE_WIDTH:
+                screenshot(page, f"embed-first-{name}-{width}")
+        finally:
+            ctx.close()
+
+
 def test_an_unknown_panel_shows_the_usual_embed_and_says_so(open_page):
     page = open_page("?embed=1&panel=spaceship#seq=linear&hide=train,warp")
     notices = page.locator("#notices p")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import cells
 from ..forecast import forecast, true_continuation
+from . import explain
 from .embed import hidden_controls
 from .numbers import (  # noqa: F401 (DISPLAY_LIMIT, cell, log_drawable: rnn_py.page.view's names)
     DISPLAY_LIMIT,
@@ -159,6 +160,9 @@ def settings(state: DemoState) -> dict:
         "batch": state.batch,
         "memory_bias": state.memory_bias,
         "memory_gate": state.params.MEMORY_GATE,  # "" for a cell without one (vanilla)
+        # the explanations for the task and cell on screen (rnn_py.page.explain)
+        "cell_note": explain.cell_note(state.cell),
+        "about": explain.about(state),
     }
 
 

@@ -1,5 +1,5 @@
 // The four uPlot charts of the stage: sequence and prediction, hidden state, gradient reach, loss.
-import { $, css } from "./util.js";
+import { $, css, followWidth } from "./util.js";
 import { last } from "./store.js";
 import { shows } from "./views.js";
 
@@ -91,6 +91,14 @@ export function makeChart(key, el, series, opts) {
     scales: opts.scales, axes: opts.axes, hooks: opts.overTime ? { drawClear: [highlight] } : {},
   }, opts.data, el);
   charts[key].nSeries = series.length;
+  // The chart follows its box's width, not the window's: a box can change width with no resize
+  // (a one-panel embed's layout settles after the first paint, which sized the charts).
+  followWidth(el, (w) => {
+    const u = charts[key];
+    if (u && u.root.parentElement === el && u.width !== Math.max(240, w)) {
+      u.setSize({ width: Math.max(240, w), height: u.height });
+    }
+  });
   return charts[key];
 }
 
@@ -182,12 +190,6 @@ export function logRange(u, min, max) {
   return [10 ** lo, 10 ** hi];
 }
 
-export function resizeCharts() {
-  for (const key of ["seq", "hidden", "grad", "loss"]) {
-    const u = charts[key];
-    if (u) u.setSize({ width: Math.max(240, u.root.parentElement.clientWidth), height: HEIGHT });
-  }
-}
 
 // Each chart is its own view: a light snapshot (views.js) redraws only the charts it lists.
 export function paintCharts(p) {

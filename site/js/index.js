@@ -9,7 +9,7 @@ import { paintSettings } from "./settings.js";
 import { paintWeights } from "./weights.js";
 import { paintTable } from "./table.js";
 import { paintEquation } from "./equation.js";
-import { paintCharts, resizeCharts } from "./charts.js";
+import { paintCharts } from "./charts.js";
 import { paintUnrolled } from "./unrolled.js";
 import { copy, download, downloadCharts } from "./share.js";
 import { arrive, preview, settingsChanged, tellHost } from "./embed.js";
@@ -163,11 +163,6 @@ function panel(name, json) {
   return next;
 }
 
-let resizeTimer = 0;
-addEventListener("resize", () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(resizeCharts, 100);
-});
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => lastJson && paint(lastJson));
 
 window.RnnPage = {

@@ -1,6 +1,27 @@
 // The controls that mirror DemoState, and what classroom links hide.
 import { $, setValue } from "./util.js";
 
+// Text only when it changes: a paint repeats the same settings many times.
+function put(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function paintAbout(cards) {
+  const box = $("about-text");
+  const key = JSON.stringify(cards);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.replaceChildren(...cards.map(([title, text]) => {
+    const card = document.createElement("article");
+    const h = document.createElement("h3");
+    h.textContent = title;
+    const p = document.createElement("p");
+    p.textContent = text;
+    card.append(h, p);
+    return card;
+  }));
+}
+
 export function paintSettings(s) {
   setValue($("sequence"), s.sequence);
   setValue($("length"), s.length);
@@ -35,6 +56,12 @@ export function paintSettings(s) {
   hide("formulas", gated);
   hide("unrolled-c", s.cell !== "lstm");
   hide("grad-hint-gated", !gated);
+  // The explanations follow the task and the cell on screen (rnn_py.page.explain).
+  put($("bias-note"), s.cell_note);
+  hide("bias-note", !s.cell_note);
+  hide("about-numbers", Boolean(s.about));
+  hide("about-text", !s.about);
+  if (s.about) paintAbout(s.about);
   $("normalized").checked = s.normalized;
   setValue($("activation"), s.activation);
   setValue($("hidden"), s.hidden);

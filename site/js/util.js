@@ -48,3 +48,21 @@ export function tint(v, scale) {
   const a = Math.min(1, Math.abs(v) / scale);
   return v < 0 ? `rgba(0, 114, 178, ${0.12 + 0.6 * a})` : `rgba(230, 159, 0, ${0.12 + 0.6 * a})`;
 }
+
+// Call back with an element's new width whenever its box changes width, whatever changed it: the
+// window, a one-panel embed's layout settling after the first paint, a panel opening, a scroll
+// bar. A width of 0 (the element is not displayed) is left out: it follows once it shows.
+const widthCallbacks = new WeakMap();
+const widthWatch = "ResizeObserver" in window ? new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const width = entry.target.clientWidth;
+    const callback = widthCallbacks.get(entry.target);
+    if (width && callback) callback(width);
+  }
+}) : null;
+
+export function followWidth(el, callback) {
+  widthCallbacks.set(el, callback);
+  if (widthWatch) widthWatch.observe(el);
+  else addEventListener("resize", () => el.clientWidth && callback(el.clientWidth));
+}

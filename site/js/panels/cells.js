@@ -25,13 +25,6 @@ function draw(msg) {
 
 export function init() {
   matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => last && draw(last));
-  let timer = 0;
-  addEventListener("resize", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (chart) chart.setSize({ width: Math.max(240, $("chart-cells").clientWidth), height: chart.height });
-    }, 100);
-  });
 }
 
 export function paint(msg) {

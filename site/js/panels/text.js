@@ -1,7 +1,7 @@
 // Text mode: the loss line and chart, the sample, and "What the network sees" (two heatmaps,
 // the character strip with each character's top five, Step Forward's equations). Python
 // (site/panels/text.py, rnn_py.textview) sends the data; nothing here computes the model.
-import { $, css, setValue, tint } from "../util.js";
+import { $, css, followWidth, setValue, tint } from "../util.js";
 import { mathLine } from "../equation.js";
 
 const CELL = 18; // px per character column
@@ -42,11 +42,7 @@ export function init() {
       if (last.sees && t >= 0 && t < last.sees.columns.length) showTop(t);
     });
   }
-  let timer = 0;
-  addEventListener("resize", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => last.summary && drawChart(last.summary), 100);
-  });
+  followWidth($("text-chart").parentElement, () => last.summary && drawChart(last.summary));
   matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
     if (last.summary) drawChart(last.summary);
     if (last.sees) drawMaps(last.sees, last.step);

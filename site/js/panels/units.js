@@ -42,13 +42,6 @@ function add(points) {
 export function init() {
   // The curves' colours come from the scheme's CSS variables: redraw when it changes.
   matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => chart && build());
-  let timer = 0;
-  addEventListener("resize", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (chart) chart.setSize({ width: Math.max(240, $("chart-units").clientWidth), height: chart.height });
-    }, 100);
-  });
 }
 
 export function paint(msg) {
