@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from interact import interactions  # noqa: E402
+from interact import interactions, memory_preset  # noqa: E402
 from probes import ARGS, FLOOR, FLOOR_HTML  # noqa: E402
 from report import Budget, Row, median, ratio, table  # noqa: E402
 from visits import (  # noqa: E402
@@ -91,7 +91,8 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma list: cold,repeat,interact,work; cells (of interact: only the text rows)",
+        help="comma list: cold,repeat,interact,preset,work; cells (of interact: only the text "
+        "rows)",
     )
     parser.add_argument(
         "--site", type=Path, help="measure this already built site folder instead of building"
@@ -220,6 +221,8 @@ def main(argv=None) -> None:
             if "interact" not in skip:
                 cells = "cells" not in skip
                 rows += ["Interaction, animations and memory", *interactions(browser, url, cells)]
+            if "preset" not in skip:
+                rows += ["Remember across 100 steps", *memory_preset(browser, url)]
             if "work" not in skip:
                 rows += ["Python throughput (best of 3)", *throughput(browser, url)]
             imports = import_profile(browser, url) if args.imports else None
