@@ -54,6 +54,11 @@ class CellParams:
         """Every weight's name in storage order: per gate w_x·, w_h·, b_·, then w_hy, b_y."""
         return (*(name for g in cls.GATES for name in gate_names(g)), "w_hy", "b_y")
 
+    @classmethod
+    def flat_names(cls):
+        """The weights' names in the order of flat() (storage order)."""
+        return cls.names()
+
     @property
     def n(self):
         """The number of hidden units."""

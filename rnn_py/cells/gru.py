@@ -41,6 +41,7 @@ class Cell:
     name = "gru"
     gates = GATES
     has_c = False
+    gated = True  # its gates each have a line and a role (ROLES)
     has_activation = False  # its gates have their own fixed σ and tanh
     own_loops = False  # the loop around any cell runs it, one `step` at a time
 

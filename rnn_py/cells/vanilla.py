@@ -18,6 +18,7 @@ from operator import mul
 from typing import ClassVar
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+ROLES = {}  # each gate's role, by gate (gru.ROLES, lstm.ROLES): the vanilla cell has none
 
 
 # Each activation f comes with its derivative f′, written in terms of z and h = f(z).
@@ -103,6 +104,11 @@ class Params:
     def names(cls):
         """Every weight's name: w_xh, w_hh, b_h (the one "gate"), then w_hy, b_y."""
         return ("w_xh", "w_hh", "b_h", "w_hy", "b_y")
+
+    @classmethod
+    def flat_names(cls):
+        """The weights' names in the order of flat()."""
+        return ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
 
     @property
     def n(self):
@@ -495,6 +501,7 @@ class Cell:
     name = "vanilla"
     gates = ("h",)
     has_c = False
+    gated = False  # one line, h_t = f(z_t): no gates to show (no ROLES)
     has_activation = True  # the page's activation select applies to this cell
     own_loops = True  # it runs a whole sequence in its own tight loops (forward, backward, reach)
 

@@ -15,7 +15,7 @@ from array import array
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote
 
-from ..cells import CELLS, has_memory_gate, params_class
+from ..cells import CELLS, DEFAULT, cell_class, has_memory_gate, params_class
 from ..cells.base import MEMORY_BIAS_RANGE
 from ..cells.vanilla import ACTIVATIONS, Params
 from ..forecast import MAX_STEPS as MAX_FORECAST
@@ -241,7 +241,7 @@ def to_query(state: DemoState) -> str:
         if not f.always and value == getattr(defaults, f.attr):
             continue
         if f.kind == "cell":
-            if value.CELL != "vanilla":
+            if value.CELL != DEFAULT:
                 parts.append(f"cell={value.CELL}")
         elif f.kind == "weights":
             parts.append(f"n={value.n}")
@@ -332,7 +332,7 @@ def _read_weights(n: int, w_text: str, cell: str = "vanilla") -> Params:
     cls = params_class(cell)
     size = cls.size(n)
     if len(values) != size:
-        what = "" if cell == "vanilla" else f" of a {cell.upper()}"
+        what = f" of a {cell.upper()}" if cell_class(cell).gated else ""
         raise ValueError(f"The link has {len(values)} weights; {n} hidden units{what} need {size}.")
     return cls.from_flat(n, values)
 
