@@ -23,7 +23,7 @@ import math
 from array import array
 
 from . import gru, jacobians, lstm, vanilla
-from .vanilla import Gradients, Trace, _check_sequence, dot, loss_of, output_grads
+from .maths import Gradients, Trace, _check_sequence, dot, loss_of, output_grads
 
 CELLS = ("vanilla", "gru", "lstm")
 LABELS = {"vanilla": "Vanilla RNN", "gru": "GRU", "lstm": "LSTM"}

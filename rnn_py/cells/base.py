@@ -11,7 +11,7 @@ zeros, to_dict, from_dict, is_finite.
 import math
 import random
 
-from .vanilla import _check_n, _number
+from .maths import _check_n, _number
 
 MEMORY_BIAS_RANGE = (-10.0, 10.0)  # what the page, links and the command line accept
 

@@ -16,7 +16,7 @@ import math
 from operator import mul
 
 from .base import CellParams
-from .vanilla import dot, sigmoid
+from .maths import dot, sigmoid
 
 GATES = ("r", "z", "h")
 ROLES = {

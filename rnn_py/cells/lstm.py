@@ -18,7 +18,7 @@ import math
 from operator import mul
 
 from .base import CellParams
-from .vanilla import dot, sigmoid
+from .maths import dot, sigmoid
 
 GATES = ("i", "f", "o", "c")
 ROLES = {
