@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 
 from . import cells
-from .cells.vanilla import Params, _activation, _backward, _check_n, _check_sequence, _forward
+from .cells.vanilla import Params, _activation, _check_n, _check_sequence
 
 OPTIMIZERS = ("gd", "adam")
 OPTIMIZER_LABELS = {"gd": "Gradient descent", "adam": "Adam"}
@@ -115,11 +115,11 @@ def train_bptt(params, xs, activation, lr=0.1, clip=5.0, epochs=300, optimizer="
 def _gradient_source(params, data, activation):
     """A generator function (params, epoch) that returns (loss, flat gradients, |∂L/∂h_t| per t)
     for the data, yielding None after each example of a task's batch (see train_bptt's pieces)."""
-    if isinstance(params, Params) and not hasattr(data, "batch"):
-        f, df = _activation(activation)
+    if cells.cell_class(params.CELL).own_loops and not hasattr(data, "batch"):
+        fast = cells.make_cell(params.CELL, activation)
 
-        def one_sequence(p, epoch):  # the vanilla cell's own tight loops
-            g = _backward(p, data, f, df)
+        def one_sequence(p, epoch):  # the cell's own tight loops (the vanilla cell's)
+            g = fast.backward(p, data)
             return g.loss, g.grads.flat(), tuple(math.hypot(*dh_t) for dh_t in g.dh)
             yield  # a generator function, of one piece
 
@@ -225,10 +225,11 @@ def random_search(xs, activation, n=1, trials=300, seed=0, low=-2.0, high=2.0, c
 
 
 def _random_steps(xs, activation, n, trials, seed, low, high, cell="vanilla"):
-    f, _ = _activation(activation)
+    _activation(activation)  # an unknown activation fails here, before any trial
     rng = random.Random(seed)
     cls = cells.params_class(cell)
     size = cls.size(n)
+    fast = cells.make_cell(cell, activation) if cells.cell_class(cell).own_loops else None
     best, best_loss = None, math.inf
     examples = xs.batch(0) if hasattr(xs, "batch") else None  # a task: one fixed batch
     for trial in range(1, trials + 1):
@@ -236,8 +237,8 @@ def _random_steps(xs, activation, n, trials, seed, low, high, cell="vanilla"):
         if examples is not None:
             losses = [cells.forward(params, e, activation, t).loss for e, t in examples]
             loss = sum(losses) / len(losses)
-        elif cell == "vanilla":
-            loss = _forward(params, xs, f).loss
+        elif fast is not None:  # its own tight loop, without checking each trial's weights
+            loss = fast.forward(params, xs).loss
         else:
             loss = cells.forward(params, xs, activation).loss
         if best is None:
@@ -295,7 +296,7 @@ def _diverged_message(problem, epoch, loss, lr, limit, xs, activation, params):
             tips.append("turn gradient clipping back on")
         else:
             tips.append(f"keep gradient clipping on, perhaps with a limit below {limit:g}")
-    vanilla = isinstance(params, Params)
+    vanilla = cells.cell_class(params.CELL).has_activation  # f and W_hh bound h_t (vanilla)
     if vanilla and max(sum(map(abs, row)) for row in params.w_hh) >= 1.0:
         tips.append("keep the recurrent weights small, |W_hh| < 1")
     if vanilla and activation in ("linear", "relu"):

@@ -23,11 +23,12 @@ import math
 from array import array
 
 from . import gru, jacobians, lstm, vanilla
-from .vanilla import Gradients, Trace, _check_sequence, dot, loss_of, output_grads
+from .maths import Gradients, Trace, _check_sequence, dot, loss_of, output_grads
 
 CELLS = ("vanilla", "gru", "lstm")
 LABELS = {"vanilla": "Vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
 _MODULES = {"vanilla": vanilla, "gru": gru, "lstm": lstm}
+DEFAULT = CELLS[0]  # the cell a link, the page and the command line start with
 
 
 def module(cell):
@@ -35,6 +36,11 @@ def module(cell):
     if cell not in _MODULES:
         raise ValueError(f"Unknown cell {cell!r}. Choose one of: {', '.join(CELLS)}.")
     return _MODULES[cell]
+
+
+def cell_class(cell):
+    """The `Cell` class of a cell: what it declares (has_c, has_activation, gated, own_loops)."""
+    return module(cell).Cell
 
 
 def params_class(cell):
@@ -256,7 +262,6 @@ def _state_sweep(params, xs, activation, targets, reach):
     squares, dh, *dc = getattr(jacobians, cell.name)(params, tr, dys, reach=reach)
     grads = Gradients(tr.loss, None, dh, tr, dc=dc[0] if dc else None)
     return grads, list(map(math.sqrt, squares)) if reach else None
-
 
 
 def cell_state_reach(params, xs):

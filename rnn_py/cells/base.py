@@ -11,7 +11,7 @@ zeros, to_dict, from_dict, is_finite.
 import math
 import random
 
-from .vanilla import _check_n, _number
+from .maths import _check_n, _number
 
 MEMORY_BIAS_RANGE = (-10.0, 10.0)  # what the page, links and the command line accept
 
@@ -53,6 +53,11 @@ class CellParams:
     def names(cls):
         """Every weight's name in storage order: per gate w_x·, w_h·, b_·, then w_hy, b_y."""
         return (*(name for g in cls.GATES for name in gate_names(g)), "w_hy", "b_y")
+
+    @classmethod
+    def flat_names(cls):
+        """The weights' names in the order of flat() (storage order)."""
+        return cls.names()
 
     @property
     def n(self):

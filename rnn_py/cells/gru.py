@@ -16,7 +16,7 @@ import math
 from operator import mul
 
 from .base import CellParams
-from .vanilla import dot, sigmoid
+from .maths import dot, sigmoid
 
 GATES = ("r", "z", "h")
 ROLES = {
@@ -41,6 +41,7 @@ class Cell:
     name = "gru"
     gates = GATES
     has_c = False
+    gated = True  # its gates each have a line and a role (ROLES)
     has_activation = False  # its gates have their own fixed σ and tanh
     own_loops = False  # the loop around any cell runs it, one `step` at a time
 

@@ -18,7 +18,7 @@ import math
 from operator import mul
 
 from .base import CellParams
-from .vanilla import dot, sigmoid
+from .maths import dot, sigmoid
 
 GATES = ("i", "f", "o", "c")
 ROLES = {
@@ -45,6 +45,7 @@ class Cell:
     name = "lstm"
     gates = GATES
     has_c = True
+    gated = True  # its gates each have a line and a role (ROLES)
     has_activation = False  # its gates have their own fixed σ and tanh
     own_loops = False  # the loop around any cell runs it, one `step` at a time
 

@@ -44,7 +44,7 @@ def vector_text(v):
 
 
 def params_text(p):
-    if p.CELL != "vanilla":
+    if cells.cell_class(p.CELL).gated:
         return ", ".join(
             f"{name}={num(v) if name == 'b_y' else vector_text(v)}"
             for name, v in p.to_dict().items()

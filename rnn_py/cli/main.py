@@ -21,14 +21,19 @@ import os
 import sys
 
 from .. import cells
-from ..cells.vanilla import ACTIVATIONS, Params
+from ..cells.vanilla import Params
 from ..page.state import parse_weights
-from ..sequences import DEFAULT_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
 from ..studies import longlag
 from ..studies.units import DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_SEEDS, best_losses
 from ..text import cli as textcli
 from ..train import OPTIMIZERS, random_search, train_bptt
-from .format import Bar as _Bar
+from . import compare
+from .common import add_clip_flags as _add_clip_flags
+from .common import add_hidden_and_seed as _add_hidden_and_seed
+from .common import add_range_flags as _add_range_flags
+from .common import add_sequence_flags as _add_sequence_flags
+from .common import sequence as _sequence
+from .common import summary as _summary
 from .format import describe as _describe
 from .format import finite_or_null as _finite_or_null
 from .format import num as _num
@@ -37,7 +42,6 @@ from .format import print_history as _print_history
 from .format import progress as _progress
 from .format import table as _table
 from .format import vector_text as _vector_text
-from .format import winner as _winner
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,43 +95,7 @@ def build_parser():
     _add_cell_flags(search)
     search.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    compare = commands.add_parser(
-        "compare", help="BPTT against random search on the same number of evaluations"
-    )
-    source = compare.add_mutually_exclusive_group()
-    source.add_argument(
-        "--sequence",
-        action="append",
-        choices=SEQUENCES,
-        help="a sequence to include; repeat for several (default: all of them)",
-    )
-    source.add_argument("--custom", metavar="NUMBERS", help='your own numbers, e.g. "1, 2, 4, 8"')
-    compare.add_argument(
-        "--length", type=int, help=f"terms per sequence (default {DEFAULT_LENGTH})"
-    )
-    compare.add_argument(
-        "--normalized",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="rescale each sequence onto [-1, 1] (default: on)",
-    )
-    compare.add_argument(
-        "--activation",
-        action="append",
-        choices=ACTIVATIONS,
-        help="an activation to include; repeat for several (default: tanh and linear)",
-    )
-    _add_hidden_and_seed(compare, "BPTT's starting weights and the random trials")
-    compare.add_argument(
-        "--budget",
-        type=int,
-        default=300,
-        help="evaluations for each method: BPTT epochs = random trials (default 300)",
-    )
-    compare.add_argument("--lr", type=float, default=0.1, help="BPTT learning rate (default 0.1)")
-    _add_clip_flags(compare)
-    _add_range_flags(compare)
-    compare.add_argument("--json", action="store_true", help="print the result as JSON")
+    compare.add_parser(commands)
 
     units = commands.add_parser(
         "units", help="the best loss per hidden size, from the same seeds and budget"
@@ -196,37 +164,6 @@ def _hidden_sizes(text):
     return tuple(dict.fromkeys(sizes))
 
 
-def _add_sequence_flags(parser):
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--sequence", choices=SEQUENCES, help="a named sequence (default sine)")
-    source.add_argument("--custom", metavar="NUMBERS", help='your own numbers, e.g. "1, 2, 4, 8"')
-    parser.add_argument("--length", type=int, help=f"number of terms (default {DEFAULT_LENGTH})")
-    parser.add_argument("--normalized", action="store_true", help="rescale onto [-1, 1]")
-    parser.add_argument(
-        "--activation", choices=ACTIVATIONS, default="tanh", help="f in h_t = f(z_t) (default tanh)"
-    )
-
-
-def _add_hidden_and_seed(parser, seed_use):
-    parser.add_argument(
-        "--hidden", type=int, default=1, metavar="N", help="hidden units (default 1)"
-    )
-    parser.add_argument("--seed", type=int, default=0, help=f"seed for {seed_use} (default 0)")
-
-
-def _add_clip_flags(parser):
-    clipping = parser.add_mutually_exclusive_group()
-    clipping.add_argument(
-        "--clip", type=float, default=5.0, help="clip each gradient to [-CLIP, CLIP] (default 5)"
-    )
-    clipping.add_argument("--no-clip", dest="clip", action="store_const", const=None)
-
-
-def _add_range_flags(parser):
-    parser.add_argument("--low", type=float, default=-2.0, help="random weights from (default -2)")
-    parser.add_argument("--high", type=float, default=2.0, help="random weights up to (default 2)")
-
-
 def main(argv=None):
     """Run the command line; returns the exit status.
 
@@ -254,17 +191,6 @@ def _main(argv):
     if args.json:
         print(json.dumps(_finite_or_null(result), indent=2))
     return 0
-
-
-def _sequence(args, kind):
-    """The sequence the flags describe: a named one, or the --custom numbers."""
-    if args.custom is not None:
-        if args.length is not None:
-            raise ValueError("--length applies to named sequences, not to --custom numbers.")
-        xs = parse_sequence(args.custom)
-        return "custom", normalize(xs) if args.normalized else xs
-    length = DEFAULT_LENGTH if args.length is None else args.length
-    return kind, make_sequence(kind, length, normalized=args.normalized)
 
 
 def _start(args):
@@ -406,51 +332,6 @@ def _search(args):
     return result
 
 
-def _compare(args):
-    sources = [None] if args.custom is not None else list(dict.fromkeys(args.sequence or SEQUENCES))
-    activations = list(dict.fromkeys(args.activation or ("tanh", "linear")))
-    budget = args.budget
-    rows, table = [], []
-    progress = _Bar(len(sources) * len(activations) * 2 * max(budget, 1), "compare")
-    for kind in sources:
-        name, xs = _sequence(args, kind)
-        for activation in activations:
-            start = Params.random(args.hidden, args.seed)
-            bptt = _summary(
-                progress.count(train_bptt(start, xs, activation, args.lr, args.clip, budget)),
-                xs,
-                activation,
-            )
-            trials = random_search(
-                xs, activation, args.hidden, budget, args.seed, args.low, args.high
-            )
-            rand = _summary(progress.count(trials), xs, activation)
-            rows.append({"sequence": name, "activation": activation, "bptt": bptt, "random": rand})
-            b, r = bptt["best_loss"], rand["best_loss"]
-            table.append(
-                (
-                    name,
-                    activation,
-                    _num(b) + ("" if bptt["status"] == "done" else " (diverged)"),
-                    _num(r),
-                    _winner(b, r),
-                )
-            )
-    progress.close()
-    if not args.json:
-        scale = "normalized" if args.normalized else "raw"
-        length = "" if args.custom is not None else f", length {args.length or DEFAULT_LENGTH}"
-        clipping = "no clipping" if args.clip is None else f"clip {args.clip:g}"
-        print(
-            f"compare: lowest loss within {budget} evaluations each ({scale}{length}, "
-            f"n = {args.hidden}, seed {args.seed}; BPTT lr {args.lr:g}, {clipping}; "
-            f"random weights in [{args.low:g}, {args.high:g}])"
-        )
-        print()
-        print(_table(("sequence", "activation", "BPTT", "random search", "lower"), table, left=2))
-    return {"command": "compare", "budget": budget, "normalized": args.normalized, "rows": rows}
-
-
 def _units(args):
     name, xs = _sequence(args, args.sequence or "sine")
     best = best_losses(xs, args.activation, args.hidden, args.seeds, args.lr, args.clip,
@@ -491,29 +372,8 @@ _COMMANDS = {
     "run": _run,
     "train": _train,
     "search": _search,
-    "compare": _compare,
+    "compare": compare.run,
     "units": _units,
     "cells": longlag.run,
     "text": textcli.run,
 }
-
-
-def _summary(steps, xs, activation):
-    """Consume a training or search run; the figures every command reports."""
-    history, best_history, last = [], [], None
-    for last in steps:
-        history.append(last.loss)
-        best_history.append(last.best_loss)
-    final_loss = cells.forward(last.params, xs, activation).loss  # the returned weights' loss
-    return {
-        "method": last.method,
-        "status": last.status,
-        "message": last.message,
-        "evaluations": last.evaluations,
-        "final_loss": final_loss,
-        "best_loss": last.best_loss,
-        "loss_history": history,
-        "best_loss_history": best_history,
-        "grad_h": list(last.grad_h),
-        "params": last.params.to_dict(),
-    }

@@ -17,7 +17,7 @@ import math
 import re
 
 from ..cells.vanilla import ACTIVATIONS, Params, backward, forward
-from ..cli import main as cli
+from ..cli import compare
 from ..sequences import SEQUENCES, make_sequence
 from ..studies.landscape import CLIFFS, cliff_step, loss_map, steepest
 from ..studies.units import COMPARE_EPOCHS, best_losses, best_one_unit, exact_loss, exact_two_units
@@ -42,10 +42,11 @@ def _span(values, decimals):
     return f"{low:.{decimals}f}–{high:.{decimals}f}"
 
 
-def _cli_table(argv):
+def _compare_table(argv):
+    """The table `python -m rnn_py compare ARGV` prints."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        cli.main(argv)
+        compare.run(compare.parse(argv))
     return "\n".join(line for line in out.getvalue().splitlines() if line.startswith("|"))
 
 
@@ -55,7 +56,7 @@ def _cli_table(argv):
 @group
 def _compare():
     """Both tables of `python -m rnn_py compare`, and what the README says about them."""
-    normalized, raw = _cli_table(["compare"]), _cli_table(["compare", "--no-normalized"])
+    normalized, raw = _compare_table([]), _compare_table(["--no-normalized"])
     rows = [line.split("|")[1:-1] for line in normalized.splitlines()[2:]]
     orders = [math.log10(float(r[3]) / float(r[2])) for r in rows]
     raw_rows = [[c.strip() for c in line.split("|")[1:-1]] for line in raw.splitlines()[2:]]

@@ -31,10 +31,26 @@ import math
 from functools import lru_cache
 
 from .. import cells
-from ..cells.base import CellParams
 from ..cells.vanilla import Params
 from ..studies import remember
 from ..train import RUN_LENGTH  # evaluations per Train or Random Search click on the page
+from .measure import (  # noqa: F401 (finite, weights_of: rnn_py.lessons.goals's names)
+    LONG_LAG,
+    _flat,
+    _loss,
+    _measured,
+    _now,
+    _num,
+    _reach_at_0,
+    _reach_of,
+    _runs,
+    _same_data,
+    _same_weights,
+    _targets,
+    _xs,
+    finite,
+    weights_of,
+)
 
 WEIGHTS = "weights"  # the kind of event that says where the weights came from
 HAND = "hand"  # its "how" for a slider, a number box or a grid cell
@@ -51,126 +67,10 @@ CLIFF_RATIO = 10.0  # the unclipped step must move the weights this many times f
 REACH_RATIO = 1000.0  # challenge 8: the LSTM's reach at t = 0 over the vanilla cell's
 LONG_GAP = 10  # challenge 9: the shortest gap that counts as a long lag
 VANILLA = "vanilla"  # the kind of event that keeps the vanilla cell's weights for challenge 8
-LONG_LAG = "remember"  # the long-lag task's sequence name (state.REMEMBER; state imports us)
 MIN_SINE_LENGTH = 12  # the default length: one and a half periods of the wave, not a short piece
 
 
 # ---- small helpers -------------------------------------------------------------------------
-
-
-def _xs(state):
-    """The state's sequence, or None when its custom text is unusable."""
-    try:
-        return state.xs()
-    except ValueError:
-        return None
-
-
-def _now(what, state):
-    """_measured(what) for the current weights on the current sequence (None if there is none)."""
-    xs = _xs(state)
-    if xs is None:
-        return None
-    return _measured(
-        what, state.activation, state.params.n, tuple(state.params.flat()), tuple(xs),
-        state.cell, _targets(state),
-    )  # fmt: skip
-
-
-def _loss(state):
-    """The loss of the current weights on the current sequence (None if there is none)."""
-    return _now("loss", state)
-
-
-def _reach_at_0(state):
-    """‖∂h_{T−1}/∂h_0‖ for the current settings (None if there is no sequence or it is nan)."""
-    return _now("reach", state)
-
-
-def _targets(state):
-    """The long-lag task's targets as a tuple (None for a plain sequence)."""
-    targets = state.targets()
-    return None if targets is None else tuple(targets)
-
-
-@lru_cache(maxsize=8)
-def _measured(what, activation, n, flat, xs, cell="vanilla", targets=None):
-    """The loss (None unless finite) or the reach at t = 0 (None if nan) of the weights
-    of `cell` from_flat(n, flat) on xs (any cell, rnn_py.cells). Several challenges ask about
-    the same state, so the last few answers are kept."""
-    params = cells.params_class(cell).from_flat(n, flat)
-    if what == "loss":
-        loss = cells.forward(params, xs, activation, targets and list(targets)).loss
-        return loss if math.isfinite(loss) else None
-    reach = cells.reach(params, xs, activation)[0]
-    return None if math.isnan(reach) else reach
-
-
-def _reach_of(state, params, activation):
-    """‖∂h_{T−1}/∂h_0‖ of other weights (any cell) on the current sequence, or None."""
-    xs = _xs(state)
-    if xs is None:
-        return None
-    flat = tuple(params.flat())
-    return _measured("reach", activation, params.n, flat, tuple(xs), params.CELL, None)
-
-
-def weights_of(params):
-    """Some cell's weights from its weights object or a to_dict() dict; None when neither."""
-    if isinstance(params, Params | CellParams):
-        return params
-    if isinstance(params, dict):
-        for cell in reversed(cells.CELLS):  # gated first: a GRU's dict also holds w_xh, w_hh, b_h
-            try:
-                return cells.params_class(cell).from_dict(params)
-            except ValueError:
-                continue
-    return None
-
-
-def _flat(params):
-    """The weights as a flat list, from any cell's weights or a to_dict() dict; None when
-    neither."""
-    p = weights_of(params)
-    return None if p is None else p.flat()
-
-
-def _same_weights(a, b):
-    pa, pb = weights_of(a), weights_of(b)
-    return pa is not None and pb is not None and type(pa) is type(pb) and pa.flat() == pb.flat()
-
-
-def _runs(events, method=None):
-    return [
-        e
-        for e in events
-        if e.get("kind") == "run" and (method is None or e.get("method") == method)
-    ]
-
-
-def _same_data(a, b):
-    """Two runs used the same sequence (the same typed values, for a custom one; the same gap
-    and batch for the long-lag task), activation, cell and number of hidden units."""
-    keys = ("sequence", "normalized", "activation", "hidden", "cell")
-    if a.get("sequence") == "custom":
-        keys += ("custom",)
-    elif a.get("sequence") == LONG_LAG:
-        keys += ("gap", "batch")
-    else:
-        keys += ("length",)
-    return all(a.get(key) == b.get(key) for key in keys)
-
-
-def finite(v):
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _num(v):
-    """A number for a sentence: 3 significant digits."""
-    return f"{v:.3g}"
-
-
-# ---- 1. by hand ----------------------------------------------------------------------------
 
 
 def _set_by_hand(state, events):
@@ -192,7 +92,7 @@ def _set_by_hand(state, events):
 
 
 def _vanilla(state):
-    return state.cell == "vanilla"
+    return state.cell == "vanilla"  # these challenges are about the vanilla cell by name
 
 
 def _on_linear(state):
@@ -430,6 +330,7 @@ def vanilla_reference(state, events):
     for e in reversed(events):
         if e.get("kind") == VANILLA:
             p = weights_of(e.get("params"))
+            # the vanilla cell's own starting weights, which this goal compares by name
             if isinstance(p, Params) and e.get("activation") in (
                 "tanh",
                 "relu",

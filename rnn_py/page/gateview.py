@@ -96,25 +96,33 @@ def equation(params, xs, trace, t: int) -> list:
     h_prev = trace.h[t - 1] if t else zeros
     h, gates = trace.h[t], trace.gates[t]
     one = n == 1
-    if p.CELL == "gru":
-        r, z, hc = gates["r"], gates["z"], gates["hc"]
-        rh = ([["mo", "("], *_num(r[0]), ["mo", "·"], *_num(h_prev[0]), ["mo", ")"]],
-              [["mo", "("], _mi("r", ts), ["mo", "⊙"], _mi("h", tp), ["mo", ")"]])  # fmt: skip
-        lines = [
-            _gate_line("r", _SIGMA, _affine(p, "r", x, h_prev, n, ts, tp), r, n, ts),
-            _gate_line("z", _SIGMA, _affine(p, "z", x, h_prev, n, ts, tp), z, n, ts),
-            _gate_line("h", _TANH, _affine(p, "h", x, h_prev, n, ts, tp, rh), hc, n, ts, True),
-        ]
-        if one:
-            new = [*_num(z[0]), ["mo", "·"], *_num(h_prev[0]), ["mo", "+"], ["mo", "("],
-                   ["mn", "1"], ["mo", "−"], *_num(z[0]), ["mo", ")"], ["mo", "·"],
-                   *_num(hc[0])]  # fmt: skip
-        else:
-            new = [_mi("z", ts), ["mo", "⊙"], _mi("h", tp), ["mo", "+"], ["mo", "("], ["mn", "1"],
-                   ["mo", "−"], _mi("z", ts), ["mo", ")"], ["mo", "⊙"],
-                   ["mi", "h\u0303", ts]]  # fmt: skip
-        lines.append([_mi("h", ts), ["mo", "="], *new, ["mo", "="], *_value(h, n)])
-        return lines
+    return _LINES[p.CELL](p, x, ts, tp, zeros, h_prev, h, gates, trace, t, n, one)
+
+
+def _gru_lines(p, x, ts, tp, zeros, h_prev, h, gates, trace, t, n, one):
+    """The GRU's lines: r_t, z_t, h̃_t, then h_t."""
+    r, z, hc = gates["r"], gates["z"], gates["hc"]
+    rh = ([["mo", "("], *_num(r[0]), ["mo", "·"], *_num(h_prev[0]), ["mo", ")"]],
+          [["mo", "("], _mi("r", ts), ["mo", "⊙"], _mi("h", tp), ["mo", ")"]])  # fmt: skip
+    lines = [
+        _gate_line("r", _SIGMA, _affine(p, "r", x, h_prev, n, ts, tp), r, n, ts),
+        _gate_line("z", _SIGMA, _affine(p, "z", x, h_prev, n, ts, tp), z, n, ts),
+        _gate_line("h", _TANH, _affine(p, "h", x, h_prev, n, ts, tp, rh), hc, n, ts, True),
+    ]
+    if one:
+        new = [*_num(z[0]), ["mo", "·"], *_num(h_prev[0]), ["mo", "+"], ["mo", "("],
+               ["mn", "1"], ["mo", "−"], *_num(z[0]), ["mo", ")"], ["mo", "·"],
+               *_num(hc[0])]  # fmt: skip
+    else:
+        new = [_mi("z", ts), ["mo", "⊙"], _mi("h", tp), ["mo", "+"], ["mo", "("], ["mn", "1"],
+               ["mo", "−"], _mi("z", ts), ["mo", ")"], ["mo", "⊙"],
+               ["mi", "h\u0303", ts]]  # fmt: skip
+    lines.append([_mi("h", ts), ["mo", "="], *new, ["mo", "="], *_value(h, n)])
+    return lines
+
+
+def _lstm_lines(p, x, ts, tp, zeros, h_prev, h, gates, trace, t, n, one):
+    """The LSTM's lines: i_t, f_t, o_t, c̃_t, then c_t and h_t."""
     i_, f, o, cc = gates["i"], gates["f"], gates["o"], gates["cc"]
     c_prev, c = (trace.c[t - 1] if t else zeros), trace.c[t]
     lines = [
@@ -134,6 +142,10 @@ def equation(params, xs, trace, t: int) -> list:
     lines.append([_mi("c", ts), ["mo", "="], *new_c, ["mo", "="], *_value(c, n)])
     lines.append([_mi("h", ts), ["mo", "="], *new_h, ["mo", "="], *_value(h, n)])
     return lines
+
+
+# Each gated cell's lines, by the cell's name (a new gated cell registers its own here).
+_LINES = {"gru": _gru_lines, "lstm": _lstm_lines}
 
 
 def equation_text(lines) -> list[str]:

@@ -62,9 +62,7 @@ def cell_label(name: str, index: tuple[int, ...] = ()) -> str:
 
 def _order(params) -> tuple[str, ...]:
     """The weights' names in the order of params.flat()."""
-    if params.CELL == "vanilla":
-        return ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
-    return tuple(params.names())
+    return tuple(params.flat_names())
 
 
 def _indices(name, n):

@@ -23,6 +23,7 @@ import tokenize
 
 from .. import cells
 from ..cells import base as cellbase
+from ..cells import maths
 from ..cells import vanilla as model
 from ..studies import remember
 from .blocks import _LOOP_BACKWARD, _LOOP_FORWARD, BLOCKS, GATED_BLOCKS, Block  # noqa: F401
@@ -255,20 +256,13 @@ def model_code() -> str:
     wanted = ("dot", "_tanh_grad", "relu", "_relu_grad", "sigmoid", "_sigmoid_grad", "linear",
               "_linear_grad", "_FUNCTIONS", "loss_of", "output_grads", "Trace",
               "Gradients")  # fmt: skip
-    found = {}
+    found = _segments(maths, wanted)  # the shared maths (rnn_py/cells/maths.py)
     params_class = None
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name in wanted:
-            found[node.name] = segment(node)
-        elif isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id in wanted for t in node.targets
-        ):
-            found[node.targets[0].id] = segment(node)
         if isinstance(node, ast.ClassDef) and node.name == "Params":
             params_class = node
-    missing = [name for name in wanted if name not in found]
-    if missing or params_class is None:
-        raise ValueError(f"rnn_py.cells.vanilla has no {', '.join(missing) or 'Params'}.")
+    if params_class is None:
+        raise ValueError("rnn_py.cells.vanilla has no Params.")
     kept = [
         segment(stmt)
         for stmt in params_class.body
@@ -337,10 +331,10 @@ def cell_code(cell: str = "vanilla") -> str:
     m = cells.module(cell)
     parts = [
         "import math\nimport random\nfrom dataclasses import dataclass\nfrom operator import mul",
-        *_ordered(model, ("dot", "sigmoid", "_check_n", "_number", "loss_of", "output_grads")),
+        *_ordered(maths, ("dot", "sigmoid", "_check_n", "_number", "loss_of", "output_grads")),
         *_ordered(cellbase, ("gate_names", "CellParams", "_gate_hint")),
         *_ordered(m, ("GATES", "ROLES", "Params", "Cell")),
-        *_ordered(model, ("Trace", "Gradients")),
+        *_ordered(maths, ("Trace", "Gradients")),
         *_ordered(cells, ("input_terms", "zero_grads", "_forward", "_backward")),
     ]
     return "\n\n\n".join(parts) + "\n"

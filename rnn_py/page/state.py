@@ -15,7 +15,7 @@ from array import array
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote
 
-from ..cells import CELLS, has_memory_gate, params_class
+from ..cells import CELLS, DEFAULT, cell_class, has_memory_gate, params_class
 from ..cells.base import MEMORY_BIAS_RANGE
 from ..cells.vanilla import ACTIVATIONS, Params
 from ..forecast import MAX_STEPS as MAX_FORECAST
@@ -26,6 +26,7 @@ from ..train import OPTIMIZERS
 from .embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
 from .grid import cell_label, weight_cells, with_cell  # noqa: F401 (the grids' cells, rnn_py.page.grid)
 from .numbers import SAVED_LIMIT, _shown, format_number  # noqa: F401
+from .typed import SCALAR_WEIGHTS, read_gap, read_number, with_weight  # noqa: F401 (page.typed)
 
 # How many challenges rnn_py.lessons has (challenge=N in a link): a number here, so that the
 # first screen need not import the lessons; tests/test_lessons.py checks it against them.
@@ -241,7 +242,7 @@ def to_query(state: DemoState) -> str:
         if not f.always and value == getattr(defaults, f.attr):
             continue
         if f.kind == "cell":
-            if value.CELL != "vanilla":
+            if value.CELL != DEFAULT:
                 parts.append(f"cell={value.CELL}")
         elif f.kind == "weights":
             parts.append(f"n={value.n}")
@@ -332,7 +333,7 @@ def _read_weights(n: int, w_text: str, cell: str = "vanilla") -> Params:
     cls = params_class(cell)
     size = cls.size(n)
     if len(values) != size:
-        what = "" if cell == "vanilla" else f" of a {cell.upper()}"
+        what = f" of a {cell.upper()}" if cell_class(cell).gated else ""
         raise ValueError(f"The link has {len(values)} weights; {n} hidden units{what} need {size}.")
     return cls.from_flat(n, values)
 
@@ -412,82 +413,6 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         except ValueError as error:
             notices.append(f"The link's custom sequence can't be used: {error}")
     return state, notices
-
-
-# ---- reading what a person typed ------------------------------------------------------------
-
-
-def read_number(text: str, low: float, high: float, label: str, integer: bool = False):
-    """A typed number, checked: (value, message). value is None when the text is refused.
-
-    Out-of-range values are clamped into [low, high] and the message says so; text that is
-    not a finite number is refused. The model never sees NaN or infinity from a text box.
-
-    >>> read_number("7", -5, 5, "Hidden weight")
-    (5.0, 'Hidden weight goes from -5 to 5, so 7 became 5.')
-    >>> read_number("abc", -5, 5, "Hidden weight")
-    (None, "'abc' is not a number. Hidden weight takes a number from -5 to 5.")
-    """
-    text = text.strip()
-    span = f"from {format_number(low)} to {format_number(high)}"
-    if not text:
-        return None, f"Type a number for {label}, {span}."
-    try:
-        value = float(text.replace("−", "-"))
-    except ValueError:
-        return None, f"{_shown(text)} is not a number. {label} takes a number {span}."
-    if not math.isfinite(value):
-        return None, f"{label} must be a finite number {span}; {_shown(text)} is not."
-    value = value + 0.0  # -0 becomes 0
-    message = ""
-    if integer and value != int(value):
-        value = float(round(value))
-        message = f"{label} is a whole number, so it became {format_number(value)}."
-    if not low <= value <= high:
-        clamped = float(min(max(value, low), high))
-        message = f"{label} goes {span}, so {_shown(text)[1:-1]} became {format_number(clamped)}."
-        value = clamped
-    return (int(value) if integer else value), message
-
-
-def read_gap(text: str):
-    """The long-lag task's gap as typed: (value, message). Anything but a whole number from
-    remember.MIN_GAP to MAX_GAP is refused (value None), not clamped: nothing changes.
-
-    >>> read_gap("50"), read_gap("500")[0], read_gap("2.5")[0]
-    ((50, ''), None, None)
-    >>> read_gap("500")[1]
-    "The gap is a whole number from 2 to 100; '500' is not, so nothing changed."
-    """
-    text = str(text).strip()
-    try:
-        number = float(text.replace("−", "-"))
-        return remember.check_gap(int(number) if number == int(number) else number), ""
-    except (ValueError, OverflowError):
-        low, high = remember.MIN_GAP, remember.MAX_GAP
-        shown = _shown(text) if text else "an empty box"
-        message = f"The gap is a whole number from {low} to {high}; {shown} is not"
-        return None, message + ", so nothing changed."
-
-
-SCALAR_WEIGHTS = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
-
-
-def with_weight(params: Params, name: str, value: float) -> Params:
-    """A one-unit network's params with one named weight (see SCALAR_WEIGHTS) replaced."""
-    if params.n != 1:
-        raise ValueError("Single weights can only be set when there is one hidden unit.")
-    values = {
-        "w_xh": params.w_xh[0],
-        "w_hh": params.w_hh[0][0],
-        "w_hy": params.w_hy[0],
-        "b_h": params.b_h[0],
-        "b_y": params.b_y,
-    }
-    if name not in values:
-        raise ValueError(f"There is no weight called {name!r}.")
-    values[name] = value
-    return Params.scalar(**values)
 
 
 # ---- sharing: embed code and weight files ----------------------------------------------------

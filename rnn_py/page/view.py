@@ -85,7 +85,7 @@ def equation(state: DemoState, xs, trace, t: int, targets=None) -> list[list[lis
     then the target and the error where step t has a target."""
     p, f = state.params, ACTIVATION_NAMES.get(state.activation, state.activation)
     ts, tp = str(t), str(t - 1) if t else "−1"
-    if p.CELL != "vanilla":
+    if cells.cell_class(p.CELL).gated:
         from . import gateview
 
         lines = gateview.equation(p, xs, trace, t)
@@ -308,8 +308,8 @@ def snapshot(
     step = T if state.step is None else max(0, min(state.step, T))
     targets = state.targets()
     # The reach chart draws the gradients and the reach; the unrolled network draws the reach,
-    # and for the LSTM the gradient along its c lane.
-    if "grad" in want or ("unrolled" in want and state.cell == "lstm"):
+    # and for a cell with a cell state (the LSTM) the gradient along its c lane.
+    if "grad" in want or ("unrolled" in want and cells.cell_class(state.cell).has_c):
         grads, reach = model_part(state.params, xs, state.activation, targets)
         trace = grads.trace
     else:
@@ -319,7 +319,7 @@ def snapshot(
         if "unrolled" in want:
             reach = reach_part(state.params, xs, state.activation, targets)
     current = step - 1 if step > 0 else None
-    gated = state.cell != "vanilla"
+    gated = cells.cell_class(state.cell).gated
     if gated:
         from . import gateview
 
@@ -398,8 +398,6 @@ def snapshot(
 
 def _roles(cell_name: str) -> dict:
     """Each gate's name and role, for the grids' labels (empty for the vanilla cell)."""
-    if cell_name == "vanilla":
-        return {}
     return dict(cells.module(cell_name).ROLES)
 
 

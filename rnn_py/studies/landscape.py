@@ -142,7 +142,7 @@ def landscape_rows(
     >>> [(b.row0, b.col0, len(b.rows[0])) for b in pieces][:3]
     [(0, 0, 3), (0, 3, 1), (1, 0, 3)]
     """
-    if not isinstance(params, Params):
+    if not isinstance(params, Params):  # the map's two axes are the vanilla cell's w_xh, w_hh
         raise ValueError(f"Expected Params, not {type(params).__name__}.")
     forward(params, xs, activation)  # checks the weights, the sequence and the activation
     xs = [float(x) for x in xs]

@@ -375,7 +375,7 @@ def loss_and_grads(params, inputs, targets, h0=None, c0=None, activation="tanh")
     P = textcore.Packed(params)
     loss, flat, h, c = textcore.window(P, inputs, targets, h, c, activation)
     grads = TextParams.from_flat(params.CELL, params.n, params.vocab_size, flat)
-    return loss, grads, h, c if params.CELL == "lstm" else None
+    return loss, grads, h, c if cells.cell_class(params.CELL).has_c else None
 
 
 def reach(params, ixs, activation="tanh"):

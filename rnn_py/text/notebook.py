@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from .. import cells
+from ..cells import maths
 from ..cells import vanilla as model
 from ..page.ipynb import _code, _markdown
 from ..page.source import _ordered
@@ -20,7 +21,7 @@ from . import core as textcore
 from . import model as textmodel
 from .task import Vocab
 
-# What the copied code needs from rnn_py/cells/vanilla.py (the activations, dot, sigmoid) and from
+# What the copied code needs from rnn_py/cells/maths.py (the activations, dot, sigmoid) and from
 # rnn_py/text/model.py (the weights, the passes and their checks).
 _ACTIVATION_PARTS = ("ACTIVATIONS", "dot", "_tanh_grad", "relu", "_relu_grad", "sigmoid",
                      "_sigmoid_grad", "linear", "_linear_grad", "_FUNCTIONS",
@@ -103,7 +104,7 @@ def text_code(cell: str = "vanilla") -> str:
     `Cell` (step, step_back) and the helpers it calls, textmodel's TextParams, `forward` and
     `backward` with theirs, copied from the running source."""
     m = cells.module(cell)
-    cell_parts = _ordered(model, _ACTIVATION_PARTS)
+    cell_parts = _ordered(maths, _ACTIVATION_PARTS)
     if cell == "vanilla":
         cell_parts += _ordered(model, ("Cell",))
         make = "Cell(activation)"

@@ -20,6 +20,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
+from .. import cells
 from ..cells.vanilla import _activation
 from ..train import LOSS_LIMIT, OPTIMIZERS, PARAM_LIMIT
 from . import core as textcore
@@ -272,14 +273,14 @@ def _text_steps(params, data, seq_length, lr, limit, optimizer, activation, wind
         at_end = end >= N - 1
         if problem is not None:  # keep the last finite weights and the state before the window
             message = _diverged_message(problem, window, loss, lr, limit)
-            c_in = c_in if cell == "lstm" else None
+            c_in = c_in if cells.cell_class(cell).has_c else None
             yield TextStep(
                 window, epoch, p, len(xs), loss, smooth, params, h_in, c_in, at_end, False,
                 "diverged", message,
             )  # fmt: skip
             return
         status = "done" if window == windows else "running"
-        c_out = c if cell == "lstm" else None  # only the LSTM has a cell state
+        c_out = c if cells.cell_class(cell).has_c else None  # only a cell state (the LSTM's)
         yield TextStep(
             window, epoch, p, len(xs), loss, smooth, params, h, c_out, at_end, clipped, status
         )
