@@ -51,7 +51,9 @@ def test_the_setting_starts_fresh_networks_and_travels_in_the_link():
     assert "membias" not in to_query(DemoState().with_cell("gru"))
     bad, notices = from_query("cell=gru&membias=12")
     assert bad.memory_bias == 1 and bad.params.b_z == [1.0]
-    assert notices == ["The link's Memory bias ('12') is outside -10–10. Using the default instead."]
+    assert notices == [
+        "The link's Memory bias ('12') is outside -10–10. Using the default instead."
+    ]
     # the notebook says where a fresh network started; the vanilla cell's has no such line
     assert "memory_bias = 4.5" in experiment_code(state)
     assert "memory_bias" not in experiment_code(DemoState())
