@@ -409,16 +409,44 @@ def _trained_on_task(state, events):
 def held_out_loss(state):
     """The loss of the current weights on TEST_EXAMPLES fresh examples of the long-lag task
     (remember.Remember.test_set, never trained on), or None if not finite."""
-    flat = tuple(state.params.flat())
-    return _held_out(state.cell, state.params.n, flat, state.gap, state.seed)
+    for _ in held_out_pieces(state):
+        pass
+    return _HELD_OUT[_held_out_key(state)]
 
 
-@lru_cache(maxsize=4)
-def _held_out(cell, n, flat, gap, seed):
+_HELD_OUT = {}  # the last few held-out losses, by cell, weights, gap and seed
+
+
+def _held_out_key(state):
+    return state.cell, state.params.n, tuple(state.params.flat()), state.gap, state.seed
+
+
+def held_out_pieces(state):
+    """Compute held_out_loss(state) in pieces: a generator that yields after each example (at
+    gap 100 one example is a 101-step forward pass), so a page can spread the whole over
+    several frames; the loss is kept once the last example is done. Nothing to do when it is
+    known already."""
+    key = _held_out_key(state)
+    if key in _HELD_OUT:
+        return
+    cell, n, flat, gap, seed = key
     params = cells.params_class(cell).from_flat(n, flat)
-    task = remember.Remember(gap, 1, seed)
-    loss = remember.evaluate(params, task.test_set(TEST_EXAMPLES))
-    return loss if math.isfinite(loss) else None
+    examples = remember.Remember(gap, 1, seed).test_set(TEST_EXAMPLES)
+    losses = []
+    for xs, targets in examples:
+        losses.append(cells.forward(params, xs, "tanh", targets).loss)
+        yield
+    loss = math.fsum(losses) / len(losses)  # as remember.evaluate
+    if len(_HELD_OUT) >= 4:
+        del _HELD_OUT[next(iter(_HELD_OUT))]
+    _HELD_OUT[key] = loss if math.isfinite(loss) else None
+
+
+def long_lag_pieces(state, events):
+    """The work check 9 (the long-lag task) would do now, in pieces (held_out_pieces), or
+    nothing when it would not need the held-out loss."""
+    if _long_lag_state(state) and _trained_on_task(state, events) is not None:
+        yield from held_out_pieces(state)
 
 
 def _long_lag_state(state):

@@ -43,7 +43,8 @@ def cell_note(cell: str) -> str:
     )
     return (
         f"The {label}'s {biases} by default, not 0, so a new cell starts out keeping most of "
-        "its memory and the gradient reaches further back (Jozefowicz et al. 2015)."
+        "its memory and the gradient reaches further back (Jozefowicz et al. 2015); the "
+        "Memory bias above moves that start."
     )
 
 

@@ -19,6 +19,7 @@ from pyscript import document, window
 from rnn_py import lessons
 
 SETTLE = 0.12  # seconds without a change before the goals are checked
+SLICE = 0.008  # seconds of the long-lag check's work between two frames, at most
 NOTE = (
     "This browser does not let the page store your ticks here (inside another site's frame, "
     "for example), so they last until you leave the page."
@@ -119,10 +120,23 @@ async def _check_later():
     """Check once no change has come for SETTLE seconds (a drag postpones it to its end)."""
     while (wait := progress.changed + SETTLE - time.monotonic()) > 0:
         await asyncio.sleep(wait)
-    progress.pending = False
     session = page.session
     if session.running:
+        progress.pending = False
         return  # the run's last repaint checks again
+    # The long-lag check scores the weights on 100 fresh examples (at gap 100, 100 forward
+    # passes of 101 steps): done a slice at a time between frames, and begun again after a change.
+    began = time.perf_counter()
+    for _ in lessons.goals.long_lag_pieces(session.state, _events()):
+        if time.perf_counter() - began > SLICE:
+            await asyncio.sleep(0)
+            began = time.perf_counter()
+            if session.running or time.monotonic() - progress.changed < SETTLE:
+                progress.pending = False
+                if not session.running:
+                    follow(session)
+                return
+    progress.pending = False
     _note_vanilla(session)
     new = lessons.solved_now(session.state, _events(), progress.solved)
     if new:
