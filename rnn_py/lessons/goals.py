@@ -28,7 +28,6 @@ The text task's two challenges are checked in rnn_py.text.goals.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from .. import cells
 from ..cells.vanilla import Params
