@@ -10,7 +10,7 @@ from report import Budget, Row, percentile
 
 # Events into one control, one per animation frame, as a drag or a person's typing produces
 # them: each event's handling time, from dispatch until the painter has returned.
-EVENTS = """async ({ selector, type, values, count, drag }) => {
+EVENTS = """async ({ selector, type, values, count, drag, nudge }) => {
   const control = document.querySelector(selector);
   if (!control) return null;
   const rnn = window.RnnPage;
@@ -28,7 +28,10 @@ EVENTS = """async ({ selector, type, values, count, drag }) => {
       await frame();
       const before = paints;
       const t0 = performance.now();
-      control.value = String(values[i % values.length]);
+      if (nudge) {  // a step up or down, as a number box's arrows give it: input, then change
+        if (i % 20 < 10) control.stepUp(); else control.stepDown();
+        control.dispatchEvent(new Event("input", { bubbles: true }));
+      } else control.value = String(values[i % values.length]);
       if (drag) control.dataset.dragging = "1";
       control.dispatchEvent(new Event(type, { bubbles: true }));
       let t1 = performance.now();
@@ -91,6 +94,7 @@ SIZES = [
      ("#lr", "input", LR_SLIDES),
      ('#weight-grid .wg-cell[data-param="w_hh"][data-index="0,0"]', "change", CELL_VALUES), 16.0),
 ]  # fmt: skip
+NUDGED = "8 units, T = 12"  # the size whose typed weight is also nudged by a step
 # The cells measured (CELL_QUERY is added to the address; CELL_PROBE says whether the page has
 # the cell). A gated cell always shows grids, so where the vanilla cell at 1 unit has its Hidden
 # weight slider, a gated cell's drag is a drag on the grid cell of its candidate's recurrent
@@ -123,10 +127,11 @@ RUNS = [
 def handling(page, label, control, budget):
     """Rows for 200 events into one control: p50, p95 (with the budget), the longest task."""
     selector, kind, values = control
-    names = {"input": "slider drag", "drag": "grid cell drag", "change": "weight typed (committed)"}
+    names = {"input": "slider drag", "drag": "grid cell drag", "change": "weight typed (committed)",
+             "nudge": "grid cell nudged (stepUp, input, change)"}  # fmt: skip
     what = names[kind]
-    args = {"selector": selector, "type": "input" if kind == "drag" else kind, "values": values,
-            "drag": kind == "drag"}  # fmt: skip
+    args = {"selector": selector, "type": {"drag": "input", "nudge": "change"}.get(kind, kind),
+            "values": values, "drag": kind == "drag", "nudge": kind == "nudge"}  # fmt: skip
     if page.evaluate(EVENTS, {**args, "count": 20}) is None:  # warm up the handler's code paths
         return [Row(f"{label}: {what}, handling p95", None, "ms", Budget("<=", budget),
                     note=f"no {selector} on the page")]  # fmt: skip
@@ -200,6 +205,8 @@ def interactions(browser, url, cells=True):
                 drag, typed_in = controls(cell, slider, typed)
                 rows += handling(page, name, drag, budget)
                 rows += handling(page, name, typed_in, budget)
+                if label == NUDGED:  # a weight cell's arrows (issue 25: 8.9 ms p95 measured)
+                    rows += handling(page, name, (typed_in[0], "nudge", CELL_VALUES), budget)
                 if "T = 64" not in label:
                     rows += animations(page, name)
                 if label.startswith("1 unit"):

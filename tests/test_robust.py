@@ -258,63 +258,129 @@ CUSTOM_TEXT = ["1, 2, 3", "1,3,2,4,3,5", PAYLOAD, "", "nan, 1, 2", "1e999 2 3", 
                "1e9, -1e9, 0", "1, 2", ", ".join(map(str, range(64))), "٣, 1, 2", "x"]  # fmt: skip
 BUTTONS = ["#train", "#search", "#stop", "#step", "#reset"]
 SLIDER_KEYS = ["ArrowRight", "ArrowLeft", "ArrowUp", "PageUp", "PageDown", "Home", "End"]
+# The controls each kind of action picks from, among those the page shows at that moment: the
+# page hides what does not apply (the single-weight sliders at more than one unit, the length
+# for custom numbers, the custom box for a built-in sequence, a task's controls in another
+# task, what a link hides), and a person cannot use a control that is not there.
+MONKEY_CONTROLS = {
+    "sequence": ["#sequence"],
+    "activation": ["#activation"],
+    "hidden": ["#hidden"],
+    "slider_keys": ["#lr", *(f"#{w}" for w in WEIGHTS)],
+    "slider_drag": ["#lr", *(f"#{w}" for w in WEIGHTS)],
+    "number": ["#lr-num", *(f"#{w}-num" for w in WEIGHTS), "#length", "#seed"],
+    "custom": ["#custom"],
+    "toggle": ["#normalized", "#clip"],
+    "button": BUTTONS,
+}
+# Which of these controls have a box now (display: none, on the control or a parent, has none).
+SHOWN = """(selectors) => selectors.filter((selector) => {
+  const el = document.querySelector(selector);
+  return !!el && el.getClientRects().length > 0;
+})"""
+# What hides a control: the nearest element, itself or a parent, laid out as display: none.
+HIDDEN_BY = """(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return "not in the page";
+  for (let e = el; e; e = e.parentElement) {
+    if (getComputedStyle(e).display === "none") {
+      const marks = ["hidden", "data-hidden-by-link", "data-pruned"];
+      const attrs = marks.filter((a) => e.hasAttribute(a));
+      return `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}` +
+        (attrs.length ? `[${attrs.join("][")}]` : "") + ` (body: "${document.body.className}")`;
+    }
+  }
+  return el.getClientRects().length ? null : "no box";
+}"""
 
 
-def monkey(page, rng, count, timings=None):
-    """count seeded random actions, as fast as Playwright delivers them; seconds per kind of
-    action are added up in timings."""
+def draw(rng, kind):
+    """The random part of one action of this kind, drawn before the page is touched."""
+    if kind == "sequence":
+        return rng.choice([*rnn_py.SEQUENCES, "custom"])
+    if kind == "activation":
+        return rng.choice(rnn_py.ACTIVATIONS)
+    if kind == "hidden":
+        return str(rng.choice([1, 1, 2, 3, 4]))
+    if kind == "slider_keys":
+        return [rng.choice(SLIDER_KEYS) for _ in range(rng.randint(1, 3))]
+    if kind == "slider_drag":
+        return rng.random(), rng.random(), rng.randint(1, 4)
+    if kind == "number":
+        return rng.choice(NUMBER_TEXT)
+    if kind == "custom":
+        return rng.choice(CUSTOM_TEXT)
+    return None
+
+
+def do(page, kind, target, drawn):
+    """One action of this kind on the control target, as fast as Playwright delivers it."""
+    if kind in ("sequence", "activation", "hidden"):
+        page.select_option(target, drawn, timeout=5000)
+    elif kind == "slider_keys":
+        page.focus(target)
+        for key in drawn:
+            page.keyboard.press(key)
+    elif kind == "slider_drag":
+        slider = page.locator(target)
+        slider.scroll_into_view_if_needed(timeout=5000)
+        box = slider.bounding_box()
+        x0, x1, steps = drawn
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + x0 * box["width"], y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + x1 * box["width"], y, steps=steps)
+        page.mouse.up()
+    elif kind == "number":
+        if re.fullmatch(r"-?(\d+\.?\d*|\.\d+)(e-?\d+)?|", drawn):
+            page.fill(target, drawn, timeout=5000)  # fast; Playwright fills a number box only
+            page.press(target, "Enter")  # with numbers
+        else:
+            type_into(page, target, drawn)
+    elif kind == "custom":
+        page.fill(target, drawn, timeout=5000)
+    elif kind == "toggle":
+        page.focus(target)
+        page.keyboard.press("Space")
+    else:  # a button, enabled or not, as fast as a person clicks
+        page.click(target, force=True, no_wait_after=True, timeout=5000)
+
+
+def act(page, kind, target, drawn, hidden):
+    """do() one action on a control the page showed a moment ago. If the page hid the control
+    meanwhile (a paint that landed between the look and the action), the action is left out
+    and what hid it is noted in hidden; any other failure is the test's."""
+    from playwright.sync_api import Error
+
+    try:
+        do(page, kind, target, drawn)
+    except (Error, TypeError):  # TypeError: a slider hidden meanwhile has no bounding box
+        why = page.evaluate(HIDDEN_BY, target)
+        if why is None:
+            raise
+        hidden.setdefault(target, []).append(why)
+        return False
+    return True
+
+
+def monkey(page, rng, count, timings=None, hidden=None):
+    """count seeded random actions, as fast as Playwright delivers them, each on a control the
+    page shows at that moment (looked up before each action); seconds per kind of action are
+    added up in timings, and hidden notes the controls that went out of sight between the
+    look and the action, with what hid them."""
     timings = {} if timings is None else timings
-    n, sequence = 1, "sine"
+    hidden = {} if hidden is None else hidden
     kinds, weights = zip(*MONKEY_ACTIONS.items(), strict=True)
-    has_seed = page.locator("#seed").count() > 0
     done = 0
     while done < count:
         kind = rng.choices(kinds, weights)[0]
         started = time.perf_counter()
-        sliders = ["#lr", *(f"#{w}" for w in WEIGHTS if n == 1)]
-        if kind == "sequence":
-            sequence = rng.choice([*rnn_py.SEQUENCES, "custom"])
-            page.select_option("#sequence", sequence)
-        elif kind == "activation":
-            page.select_option("#activation", rng.choice(rnn_py.ACTIVATIONS))
-        elif kind == "hidden":
-            n = rng.choice([1, 1, 2, 3, 4])
-            page.select_option("#hidden", str(n))
-        elif kind == "slider_keys":
-            page.focus(rng.choice(sliders))
-            for _ in range(rng.randint(1, 3)):
-                page.keyboard.press(rng.choice(SLIDER_KEYS))
-        elif kind == "slider_drag":
-            slider = page.locator(rng.choice(sliders))
-            slider.scroll_into_view_if_needed()
-            box = slider.bounding_box()
-            y = box["y"] + box["height"] / 2
-            page.mouse.move(box["x"] + rng.random() * box["width"], y)
-            page.mouse.down()
-            page.mouse.move(box["x"] + rng.random() * box["width"], y, steps=rng.randint(1, 4))
-            page.mouse.up()
-        elif kind == "number":
-            boxes = ["#lr-num", *(f"#{w}-num" for w in WEIGHTS if n == 1)]
-            boxes += ["#length"] if sequence != "custom" else []
-            boxes += ["#seed"] if has_seed else []
-            box, text = rng.choice(boxes), rng.choice(NUMBER_TEXT)
-            if re.fullmatch(r"-?(\d+\.?\d*|\.\d+)(e-?\d+)?|", text):
-                page.fill(box, text)  # fast; Playwright fills a number box only with numbers
-                page.press(box, "Enter")
-            else:
-                type_into(page, box, text)
-        elif kind == "custom":
-            if sequence != "custom":
-                continue
-            page.fill("#custom", rng.choice(CUSTOM_TEXT))
-        elif kind == "toggle":
-            page.focus(rng.choice(["#normalized", "#clip"]))
-            page.keyboard.press("Space")
-        elif kind == "button":
-            page.click(rng.choice(BUTTONS), force=True, no_wait_after=True, timeout=5000)
-        else:
+        if kind == "pause":
             page.wait_for_timeout(rng.choice([1, 10, 40, 120]))
-        done += 1
+            done += 1
+        elif shown := page.evaluate(SHOWN, MONKEY_CONTROLS[kind]):
+            target, drawn = rng.choice(shown), draw(rng, kind)
+            done += act(page, kind, target, drawn, hidden)
         timings[kind] = timings.get(kind, 0) + time.perf_counter() - started
     return done
 
@@ -323,9 +389,10 @@ def test_monkey_thousand_actions_leave_a_working_page(open_page, guard):
     page = open_page()
     page.on("dialog", lambda dialog: guard.errors.append(f"dialog: {dialog.message}"))
     start = time.perf_counter()
-    done = monkey(page, random.Random(20240611), 1000, timings := {})
+    done = monkey(page, random.Random(20240611), 1000, timings := {}, hidden := {})
     took = time.perf_counter() - start
     print(f"monkey: {done} actions in {took:.1f} s;", {k: round(v, 1) for k, v in timings.items()})
+    print("hidden between the look and the action:", hidden)
     assert done >= 1000
     guard.check()  # no console error, page error or Python exception so far
     # The page still answers: set known settings and read the table.
@@ -346,6 +413,32 @@ def test_monkey_thousand_actions_leave_a_working_page(open_page, guard):
     assert table(page) == expected_rows(xs, rnn_py.Params.scalar(**params), "sigmoid")
     state = page_state(page)
     assert (state.sequence, state.length, state.activation) == ("linear", 10, "sigmoid")
+
+
+def test_the_monkey_uses_only_what_the_page_shows(open_page, guard):
+    """In the text task the numbers task's controls are hidden (display: none): the monkey
+    looks up what is shown before each action, so its actions land on the text task's controls
+    that remain (the old monkey clicked and filled hidden ones, and failed)."""
+    page = open_page("#task=text")
+    page.wait_for_function("document.body.classList.contains('task-text')")
+    shown = page.evaluate(SHOWN, [c for controls in MONKEY_CONTROLS.values() for c in controls])
+    assert "#train" not in shown and "#hidden" not in shown  # hidden in text mode
+    assert monkey(page, random.Random(7), 60) == 60
+    guard.check()
+
+
+def test_an_action_on_a_control_hidden_meanwhile_is_left_out(open_page):
+    """A control hidden between the monkey's look and its action (a paint landing in between):
+    the action is left out and what hid it is noted; a failure for another reason is raised."""
+    from playwright.sync_api import Error
+
+    page = open_page()
+    page.evaluate("document.getElementById('train').closest('.buttons').hidden = true")  # planted
+    hidden = {}
+    assert act(page, "button", "#train", None, hidden) is False
+    assert hidden == {"#train": ['div[hidden] (body: "")']}
+    with pytest.raises(Error):  # shown, but no such option: the test's own fault
+        act(page, "sequence", "#sequence", "no-such-sequence", hidden)
 
 
 # ---- a long session -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ shows came from the build, and check it is exactly the view Python paints afterw
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import settled
@@ -117,3 +118,25 @@ def test_an_address_with_settings_waits_for_python(context, base_url, guard):
     page.wait_for_function("window.RnnPage !== undefined")
     assert table_rows(page) == []
     guard.check()
+
+
+def _imports(module, seen):
+    """Every module the file site/js/<module> imports statically, transitively."""
+    from pathlib import Path
+
+    source = (Path(__file__).parent.parent / "site" / "js" / module).read_text()
+    for name in re.findall(r'^import [^;]*? from "\./([\w-]+\.js)";', source, re.M | re.S):
+        if name not in seen:
+            seen.add(name)
+            _imports(name, seen)
+    return seen
+
+
+def test_the_painters_modules_are_fetched_beside_index_js():
+    """index.html asks for every module js/index.js imports (modulepreload) while it is read, so
+    the first numbers do not wait for index.js to be parsed before its imports are requested."""
+    from pathlib import Path
+
+    html = (Path(__file__).parent.parent / "site" / "index.html").read_text()
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="\./js/([\w-]+\.js)">', html))
+    assert _imports("index.js", set()) == preloaded
