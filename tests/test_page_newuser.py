@@ -209,8 +209,8 @@ def text_result(page):
 
 
 def expected_bits(state):
-    from rnn_py import text as tx
-    from rnn_py import textview as tv
+    from rnn_py.text import task as tx
+    from rnn_py.text import view as tv
 
     model = tv.new_model(state)
     for _ in range(state.trained):
