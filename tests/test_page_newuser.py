@@ -182,6 +182,7 @@ NUMBERS_CONTROLS = {
     "activation", "hidden", "preset-forget-open", "preset-forget-shut", "w_xh", "w_xh-num",
     "w_hh", "w_hh-num", "w_hy", "w_hy-num", "b_h", "b_h-num", "b_y", "b_y-num",
     "default-weights", "lr", "lr-num", "optimizer", "seed", "clip", "train", "search", "stop",
+    "preset-remember-100",
 }  # fmt: skip
 TEXT_CONTROLS = {
     "task", "text-input", "preset-hello", "preset-rhyme", "preset-python", "preset-abc",
@@ -208,8 +209,8 @@ def text_result(page):
 
 
 def expected_bits(state):
-    from rnn_py import text as tx
-    from rnn_py import textview as tv
+    from rnn_py.text import task as tx
+    from rnn_py.text import view as tv
 
     model = tv.new_model(state)
     for _ in range(state.trained):
@@ -346,4 +347,208 @@ def test_how_it_works_and_the_cell_hint_follow_the_task_and_cell(browser, open_p
     page.locator("#task").select_option("numbers")
     about.get_by_role("heading", name="Why gradients vanish and explode").wait_for()
     assert page.locator("#about-text").is_hidden()
+    ctx.close()
+
+
+# ---- 6. every control the numbers task shows changes its result (issue 25) -------------------
+
+# Which controls of the panel are on screen, a weight grid's cells named by the grid's id.
+SHOWN_CONTROLS = """() => [...document.querySelectorAll(
+    '#controls :is(input, select, textarea, button)')]
+  .filter((el) => el.checkVisibility())
+  .map((el) => el.closest('#weight-grid') ? 'weight-grid'
+    : el.id || 'preset-' + el.dataset.preset)"""
+
+
+def trained(state):
+    """The weights the page's Train reaches from state, computed on CPython (site/main.py)."""
+    from rnn_py.lessons import RUN_LENGTH
+
+    last = None
+    for step in rnn_py.train_bptt(
+        state.params, state.training_data(), state.activation, lr=state.lr,
+        clip=5.0 if state.clip else None, epochs=RUN_LENGTH, optimizer=state.optimizer,
+        pieces=True,
+    ):  # fmt: skip
+        last = step or last
+    return last.params
+
+
+def searched(state):
+    """The weights a visit's first Random Search finds from state, on CPython (site/main.py)."""
+    from rnn_py.lessons import RUN_LENGTH
+
+    steps = rnn_py.random_search(
+        state.xs(), state.activation, n=state.hidden, trials=RUN_LENGTH, seed=state.seed,
+        low=-2.0, high=2.0, cell=state.cell,
+    )  # fmt: skip
+    return list(steps)[-1].params
+
+
+def close(a, b):
+    """Whether two sets of weights agree to a few ulps' worth of drift along a tame run."""
+    pairs = zip(a.flat(), b.flat(), strict=True)
+    return all(x == pytest.approx(y, rel=1e-7, abs=1e-9) for x, y in pairs)
+
+
+def test_numbers_task_every_control_shown_changes_the_result(browser, open_page):
+    """Issue 25.2 for the numbers task: each control the panel shows, on the default page and in
+    the states where more appear (a gated cell, the long-lag task, a custom sequence, the
+    forecast on), changed as a person would changes what the page shows: the Timesteps table
+    (equal to rnn_py's on CPython for the new settings) or, for the training settings, the
+    weights Train or Random Search reaches (equal to CPython's, and unlike the old setting's)."""
+    from dataclasses import replace
+
+    from test_robust import page_state, type_into
+
+    from rnn_py.page import view
+
+    ctx = browser.new_context(  # runs computed in slices, not animated: they end sooner
+        viewport={"width": 1280, "height": 900}, service_workers="block", reduced_motion="reduce"
+    )
+    page = open_page("#seq=linear&len=6", ctx=ctx)
+    shown, walked = set(), set()
+
+    def look():
+        shown.update(page.evaluate(SHOWN_CONTROLS))
+
+    def rows():
+        """The table, checked against rnn_py's for the state the page's address holds."""
+        rows = table(page)
+        assert rows == view.snapshot(page_state(page))["rows"]
+        return rows
+
+    def acts(control, act):
+        """act changes the table (and the page's state)."""
+        before, state = rows(), page_state(page)
+        act()
+        assert page_state(page) != state, control
+        assert rows() != before, f"{control} did not change the table"
+        walked.add(control)
+
+    def pick(selector, value):
+        return lambda: page.select_option(selector, value)
+
+    def typed(selector, text):
+        return lambda: type_into(page, selector, text)
+
+    def key(selector, name="ArrowRight"):
+        return lambda: page.press(selector, name)
+
+    def click(selector):
+        return lambda: page.click(selector)
+
+    def run(button):
+        page.evaluate("document.getElementById('train-status').textContent = '…marker'")
+        page.click(button)
+        page.wait_for_function(
+            """() => { const s = document.getElementById("train-status").textContent;
+              return document.getElementById("stop").disabled && s && s !== "…marker"
+                && !s.endsWith("…"); }""",
+            timeout=60_000,
+        )
+
+    def trains(control, act, field):
+        """act sets field; Train then reaches CPython's weights for the new value, which differ
+        from those of the old value. It starts from the default weights: on these settings
+        the run is tame, so the browser's maths library (which may differ from CPython's in
+        the last bit) cannot lead it elsewhere."""
+        page.click("#default-weights")
+        old = getattr(page_state(page), field)
+        act()
+        state = page_state(page)
+        assert getattr(state, field) != old, control
+        run("#train")
+        assert close(page_state(page).params, trained(state)), control
+        assert not close(trained(replace(state, **{field: old})), trained(state)), control
+        walked.add(control)
+
+    # the plain sequences, one vanilla unit
+    look()
+    assert shown == NUMBERS_CONTROLS
+    for control, act in [
+        ("sequence", pick("#sequence", "fibonacci")),
+        ("length", typed("#length", "8")),
+        ("normalized", click("#normalized")),
+        ("activation", pick("#activation", "relu")),
+        *[(name, key(f"#{name}")) for name in ("w_xh", "w_hh", "w_hy", "b_h", "b_y")],
+        *[(f"{name}-num", typed(f"#{name}-num", "0.3")) for name in ("w_xh", "w_hh", "w_hy")],
+        *[(f"{name}-num", typed(f"#{name}-num", "0.2")) for name in ("b_h", "b_y")],
+        ("default-weights", click("#default-weights")),
+    ]:
+        acts(control, act)
+    assert page_state(page).params == default_params()
+    # the forecast, and its steps with it on
+    acts("forecast", click("#forecast"))
+    look()
+    acts("forecast-steps", typed("#forecast-steps", "3"))
+    assert len(table(page)) == 8 + 3
+    page.click("#forecast")
+    # the training settings act through Train and Random Search
+    page.select_option("#sequence", "sine")
+    page.select_option("#activation", "tanh")
+    trains("lr", key("#lr"), "lr")
+    trains("lr-num", typed("#lr-num", "0.02"), "lr")
+    trains("optimizer", pick("#optimizer", "adam"), "optimizer")
+    page.select_option("#optimizer", "gd")
+    # clipping acts once a gradient passes ±5: Sine, the linear activation with W_hh = 1.5 (the
+    # training explanation's example); off, the same run diverges
+    page.click("#normalized")
+    type_into(page, "#length", "12")
+    type_into(page, "#lr-num", "0.05")
+    page.click("#clip")
+    assert page_state(page).clip is False
+    walked.add("clip")  # (acts below, as its way back on)
+    page.select_option("#activation", "linear")
+    trains("clip", lambda: (type_into(page, "#w_hh-num", "1.5"), page.click("#clip")), "clip")
+    # the seed draws Random Search's weights (a visit's first search starts at the seed)
+    page.select_option("#activation", "tanh")
+    type_into(page, "#seed", "7")
+    state = page_state(page)
+    assert state.seed == 7
+    run("#search")
+    assert close(page_state(page).params, searched(state))
+    assert not close(searched(replace(state, seed=1)), searched(state))
+    walked |= {"seed", "search", "train"}
+    # more hidden units, then the gated cells with their grid and memory bias
+    acts("hidden", pick("#hidden", "2"))
+    look()
+    acts("weight-grid", typed("#weight-grid input >> nth=0", "0.75"))
+    page.select_option("#hidden", "1")
+    acts("cell", pick("#cell", "gru"))
+    look()
+    assert page.locator("#activation").is_disabled()  # the gates have their own squashing
+    acts("memory-bias", typed("#memory-bias", "3"))
+    acts("weight-grid", typed("#weight-grid input >> nth=0", "0.75"))
+    # the long-lag task and its presets
+    acts("sequence", pick("#sequence", "remember"))
+    look()
+    acts("gap", typed("#gap", "10"))
+    acts("preset-forget-open", click("#preset-forget-open"))
+    acts("preset-forget-shut", click("#preset-forget-shut"))
+    look()
+    # Remember across 100 steps trains at once (a long run): Stop ends it, and the weights stay
+    page.click("#preset-remember-100")
+    state = page_state(page)
+    assert (state.cell, state.gap, state.memory_bias) == ("gru", 100, 5.0)
+    assert page.locator("#train-status").text_content().endswith("…")  # it is training
+    page.click("#stop")
+    page.locator("#train-status").filter(has_text="Stopped.").wait_for()
+    assert page.locator("#stop").is_disabled()
+    params = page_state(page).params
+    page.wait_for_timeout(300)  # (not a timed assertion: nothing may train while stopped)
+    assert page_state(page).params == params
+    walked |= {"preset-remember-100", "stop"}
+    # a custom sequence
+    acts("sequence", lambda: (pick("#sequence", "custom")(), page.fill("#custom", "1, 3, 2, 4")))
+    look()
+    acts("custom", lambda: page.fill("#custom", "1, 3, 2, 4, 3"))
+    assert len(table(page)) == 5
+    # the task: the text task's controls replace these
+    page.select_option("#task", "text")
+    page.locator("#text-input").wait_for()
+    assert "text-input" in page.evaluate(SHOWN_CONTROLS)
+    assert "sequence" not in page.evaluate(SHOWN_CONTROLS)
+    walked.add("task")
+    assert shown == walked, f"shown but not walked: {shown - walked}"
     ctx.close()
