@@ -223,9 +223,7 @@ def _run(args):
     name, xs = _sequence(args, args.sequence or "sine")
     weights = (args.w_xh, args.w_hh, args.w_hy, args.b_h, args.b_y)  # Params.scalar's
     scalar = args.cell in (None, Params.CELL)  # those flags build the vanilla cell's scalar RNN
-    if (args.weights is not None or not scalar) and any(
-        w is not None for w in weights
-    ):
+    if (args.weights is not None or not scalar) and any(w is not None for w in weights):
         raise ValueError("--w-xh, --w-hh, --w-hy, --b-h and --b-y set a vanilla scalar RNN.")
     if args.weights is not None or not scalar or args.gate_bias is not None:
         params = _start(args)
