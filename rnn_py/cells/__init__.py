@@ -279,3 +279,9 @@ def cell_state_reach(params, xs):
         out[t] = math.sqrt(sum(v * v for v in product))
         product = [product[i] * tr.gates[t]["f"][i] for i in range(n)]
     return out
+
+
+def weights_cell(value):
+    """The name of the cell whose weights value is, or None for anything else."""
+    own = _MODULES.get(getattr(value, "CELL", None))
+    return own.Params.CELL if own is not None and isinstance(value, own.Params) else None

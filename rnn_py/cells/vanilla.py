@@ -433,3 +433,8 @@ class Cell:
         # dh_{t−1} = W_hhᵀ·dz_t
         dh_prev = [dot([W_hh[i][j] for i in units], dz) for j in units]
         return {"h": dz}, dh_prev, None
+
+
+# What the Code panel lists for this cell, in reading order: it runs a sequence in its own loops
+# (Cell.own_loops), so its own forward step and pass, then the backward ones.
+SHOWN = (step, _forward, step_back, _backward)

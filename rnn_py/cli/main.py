@@ -198,7 +198,7 @@ def _start(args):
     (with --gate-bias, its memory gate's bias there)."""
     bias = getattr(args, "gate_bias", None)
     if bias is not None:
-        cell = args.cell or "vanilla"
+        cell = args.cell or cells.DEFAULT
         if args.weights is not None:
             raise ValueError("--gate-bias sets where a fresh network starts, not --weights FILE.")
         if not cells.has_memory_gate(cell):
@@ -207,7 +207,7 @@ def _start(args):
                 "gate (try --cell gru or --cell lstm)."
             )
     if args.weights is None:
-        return cells.random_params(args.cell or "vanilla", args.hidden, args.seed, bias)
+        return cells.random_params(args.cell or cells.DEFAULT, args.hidden, args.seed, bias)
     try:
         with open(args.weights, encoding="utf-8") as file:
             text = file.read(200_000)
@@ -221,12 +221,11 @@ def _start(args):
 
 def _run(args):
     name, xs = _sequence(args, args.sequence or "sine")
-    weights = (args.w_xh, args.w_hh, args.w_hy, args.b_h, args.b_y)
-    if (args.weights is not None or args.cell not in (None, "vanilla")) and any(
-        w is not None for w in weights
-    ):
+    weights = (args.w_xh, args.w_hh, args.w_hy, args.b_h, args.b_y)  # Params.scalar's
+    scalar = args.cell in (None, Params.CELL)  # those flags build the vanilla cell's scalar RNN
+    if (args.weights is not None or not scalar) and any(w is not None for w in weights):
         raise ValueError("--w-xh, --w-hh, --w-hy, --b-h and --b-y set a vanilla scalar RNN.")
-    if args.weights is not None or args.cell not in (None, "vanilla") or args.gate_bias is not None:
+    if args.weights is not None or not scalar or args.gate_bias is not None:
         params = _start(args)
     elif args.hidden == 1:
         defaults = (0.5, 0.8, 1.0, 0.0, 0.0)

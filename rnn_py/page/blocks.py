@@ -158,3 +158,5 @@ GATED_BLOCKS = {
               "gradient, and hₜ₋₁ gets W_hgᵀ·da_g from every gate."),
     ),
 }  # fmt: skip
+
+CELL_BLOCKS = {"vanilla": BLOCKS, **GATED_BLOCKS}  # each cell's marked blocks, by the cell's name

@@ -26,8 +26,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
-from ..cells import LABELS, module, params_class
-from ..cells.base import CellParams
+from ..cells import LABELS, cell_class, module, params_class, weights_cell
 from ..cells.vanilla import Params
 from .state import DemoState, check_limits, format_number, from_query
 
@@ -145,9 +144,7 @@ def _no_input(prompt=""):
 def _fingerprint(value):
     """A text that changes when params' numbers change (in place or by rebinding)."""
     try:
-        if isinstance(value, Params):
-            return repr((type(value), value.w_xh, value.w_hh, value.w_hy, value.b_h, value.b_y))
-        if isinstance(value, CellParams):
+        if weights_cell(value) is not None:
             return repr((type(value), [getattr(value, n, None) for n in value.names()]))
         return repr((type(value), value))
     except Exception:  # a learner's object with a broken repr
@@ -174,23 +171,26 @@ def check_params(value, cell="vanilla"):
     ...
     ValueError: The saved LSTM weights have no 'w_xi' (gate i).
     """
-    if cell != "vanilla":
-        return _check_gated(value, cell)
-    if isinstance(value, CellParams):
+    cls = params_class(cell)
+    given = weights_cell(value)
+    if given is not None and given != cell:
         raise ValueError(_other_cell(value, cell))
-    if isinstance(value, Params):
-        fields = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
-        value = {name: getattr(value, name, None) for name in fields}
+    if given is not None:
+        value = {name: getattr(value, name, None) for name in cls.names()}
     elif not isinstance(value, dict):
-        raise ValueError(
-            f"params must be rnn_py.Params (or a dict of its five entries), "
-            f"not {type(value).__name__}."
+        spelled = _SPELLED.get(
+            cell, f"rnn_py.cells.{cell}.Params (or a dict of its weights by name)"
         )
+        raise ValueError(f"params must be {spelled}, not {type(value).__name__}.")
     try:
-        params = Params.from_dict(value)
+        params = cls.from_dict(value)
     except (TypeError, AttributeError, KeyError, RecursionError) as error:
         raise ValueError(f"params is malformed ({type(error).__name__}).") from None
     return check_limits(params, "params")
+
+
+# How a learner names a cell's weights, where it is not rnn_py.cells.<cell>.Params
+_SPELLED = {"vanilla": "rnn_py.Params (or a dict of its five entries)"}
 
 
 def _other_cell(value, cell):
@@ -200,34 +200,13 @@ def _other_cell(value, cell):
     )
 
 
-def _check_gated(value, cell):
-    cls = params_class(cell)
-    if isinstance(value, Params | CellParams) and not isinstance(value, cls):
-        raise ValueError(_other_cell(value, cell) if isinstance(value, CellParams) else (
-            f"params holds Vanilla RNN weights, but the page runs the {LABELS[cell]}: choose the "
-            "Vanilla RNN in the Cell select first."
-        ))  # fmt: skip
-    if isinstance(value, cls):
-        value = {name: getattr(value, name, None) for name in cls.names()}
-    elif not isinstance(value, dict):
-        raise ValueError(
-            f"params must be rnn_py.cells.{cell}.Params (or a dict of its weights by name), "
-            f"not {type(value).__name__}."
-        )
-    try:
-        params = cls.from_dict(value)
-    except (TypeError, AttributeError, KeyError, RecursionError) as error:
-        raise ValueError(f"params is malformed ({type(error).__name__}).") from None
-    return check_limits(params, "params")
-
-
 def welcome_text(cell="vanilla", task="numbers"):
     """The console's first lines for a cell: for a gated cell, its gates' weight names; for the
     text task (cell is then the text network's), what text mode puts in scope."""
     version = sys.version.split()[0]
     if task == "text":
         return TEXT_WELCOME.format(version=version, label=LABELS[cell])
-    if cell == "vanilla":
+    if not cell_class(cell).gated:  # no gates to list: the plain welcome
         return WELCOME.format(version=version)
     m = module(cell)
     gates = "".join(f"    w_x{g}, w_h{g}, b_{g}: the {m.ROLES[g]}\n" for g in m.GATES)

@@ -48,6 +48,9 @@ def cell_note(cell: str) -> str:
     )
 
 
+_CALLED = {"vanilla": "The vanilla cell"}  # how the text calls a cell, where not "The <label>"
+
+
 def about(state) -> list[tuple[str, str]] | None:
     """The "How it works" cards for the state's task, as (title, text) pairs; None for the
     numbers task, whose cards the page holds itself.
@@ -63,7 +66,7 @@ def about(state) -> list[tuple[str, str]] | None:
     cell = state.text_cell
     label = cells.LABELS[cell]
     step = "an Adam step" if state.text_optimizer == "adam" else "a gradient-descent step"
-    name = "The vanilla cell" if cell == "vanilla" else f"The {label}"
+    name = _CALLED.get(cell, f"The {label}")
     return [
         (
             "The parts",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 
-from ..cells import LABELS
+from ..cells import LABELS, cell_class
 from ..train import OPTIMIZER_LABELS
 from . import source
 from .ipynb import _code, _lines, _markdown  # noqa: F401
@@ -203,7 +203,7 @@ def experiment_code(state: DemoState) -> str:
         ]
     else:
         lines += ["targets = None  # y_t predicts x_{t+1}", "task = None"]
-    if state.cell == "vanilla":
+    if cell_class(state.cell).has_activation:
         lines.append(f"activation = {state.activation!r}")
     if p.MEMORY_GATE:
         lines.append(
@@ -254,11 +254,12 @@ def notebook(state: DemoState) -> str:
         "any Jupyter kernel runs it.\n"
         "\n" + INTROS[cell] + "\n" + loss_text
     )
-    if cell == "vanilla":
+    own_loops = cell_class(cell).own_loops  # its module's own step and loops (source.cell_code)
+    if own_loops:
         code_note = (
             "## The model's code\n"
             "\n"
-            "Copied from the package `rnn_py` that runs the page (`rnn_py/cells/vanilla.py`): "
+            f"Copied from the package `rnn_py` that runs the page (`rnn_py/cells/{cell}.py`): "
             "`step` is one timestep forward, `_forward` the whole pass; `step_back` is one "
             "timestep of backpropagation through time and `_backward` walks all of them from the "
             "last step to the first. `Params` is trimmed to its fields.\n"
@@ -286,7 +287,7 @@ def notebook(state: DemoState) -> str:
         f"\n"
         f"{RUN_LENGTH} epochs of {how}: the same run as one click of Train on the page.\n"
     )
-    if cell == "vanilla":
+    if own_loops:  # its _forward takes the activation f; the loop around any other takes the cell
         helpers, final = _VANILLA_HELPERS, "_forward(theta, xs, f, targets)"
         forward_cell = _FORWARD_CELL
     else:

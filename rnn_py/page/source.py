@@ -26,10 +26,9 @@ from ..cells import base as cellbase
 from ..cells import maths
 from ..cells import vanilla as model
 from ..studies import remember
-from .blocks import _LOOP_BACKWARD, _LOOP_FORWARD, BLOCKS, GATED_BLOCKS, Block  # noqa: F401
+from .blocks import _LOOP_BACKWARD, _LOOP_FORWARD, BLOCKS, CELL_BLOCKS, GATED_BLOCKS, Block  # noqa: F401
 
-# The functions shown, in reading order: the forward step and pass, then the backward ones.
-SHOWN = (model.step, model._forward, model.step_back, model._backward)
+SHOWN = model.SHOWN  # the vanilla cell's shown functions (the default cell's), as before
 
 # Token classes the painter styles (CSS class "tok-<class>"); plain text has the class "".
 TOKEN_CLASSES = ("kw", "def", "builtin", "name", "num", "str", "com", "op", "")
@@ -40,11 +39,13 @@ COMPUTES = {"vanilla": "z, h and y", "gru": "r, z, h̃, h and y", "lstm": "i, f,
 
 
 def shown(cell="vanilla"):
-    """The functions the Code panel lists for a cell, in reading order, each with its file."""
-    if cell == "vanilla":
-        return [(function, "rnn_py/cells/vanilla.py") for function in SHOWN]
+    """The functions the Code panel lists for a cell, in reading order, each with its file: a
+    cell with its own loops (Cell.own_loops) lists its module's SHOWN; any other its Cell's step
+    and step_back with the loop around them (cells._forward, cells._backward)."""
     m = cells.module(cell)
     own = f"rnn_py/cells/{cell}.py"
+    if m.Cell.own_loops:
+        return [(function, own) for function in m.SHOWN]
     return [
         (m.Cell.step, own),
         (cells._forward, "rnn_py/cells/__init__.py"),
@@ -55,7 +56,7 @@ def shown(cell="vanilla"):
 
 def blocks_of(cell="vanilla"):
     """The marked blocks of a cell's listing."""
-    return BLOCKS if cell == "vanilla" else GATED_BLOCKS[cells.module(cell).Cell.name]
+    return CELL_BLOCKS[cells.module(cell).Cell.name]
 
 
 def _classify(tok, prev_significant):
@@ -239,13 +240,16 @@ def listing(cell: str = "vanilla", task: str = "numbers") -> dict:
     }
 
 
-def model_code() -> str:
-    """The model as one self-contained Python script (standard library only), for a notebook.
+def model_code(cell: str = cells.DEFAULT) -> str:
+    """The model of a cell with its own loops (the vanilla cell) as one self-contained Python
+    script (standard library only), for a notebook.
 
-    The shown functions and their helpers are copied from the running source; only Params is
-    trimmed to its fields and `n`, since the checks and conversions around it are not needed.
+    The shown functions (its module's SHOWN) and their helpers are copied from the running
+    source; only Params is trimmed to its fields and `n`, since the checks and conversions
+    around it are not needed.
     """
-    module_source = inspect.getsource(model)
+    m = cells.module(cell)
+    module_source = inspect.getsource(m)
     tree = ast.parse(module_source)
     lines = module_source.splitlines()
 
@@ -262,7 +266,7 @@ def model_code() -> str:
         if isinstance(node, ast.ClassDef) and node.name == "Params":
             params_class = node
     if params_class is None:
-        raise ValueError("rnn_py.cells.vanilla has no Params.")
+        raise ValueError(f"{m.__name__} has no Params.")
     kept = [
         segment(stmt)
         for stmt in params_class.body
@@ -282,7 +286,7 @@ def model_code() -> str:
         params_source,
         found["Trace"],
         found["Gradients"],
-        *(inspect.getsource(function).rstrip("\n") for function in SHOWN),
+        *(inspect.getsource(function).rstrip("\n") for function in m.SHOWN),
     ]
     return "\n\n\n".join(parts) + "\n"
 
@@ -323,11 +327,12 @@ def _ordered(module, names) -> list[str]:
 
 def cell_code(cell: str = "vanilla") -> str:
     """The code of any cell as one self-contained Python script (standard library only), for a
-    notebook: for the vanilla cell `model_code()`; for a gated cell its whole module (weights
-    by name, `Cell.step`, `Cell.step_back`), the weights' shared class from cellbase and the loop
-    around the cell from cells (`_forward`, `_backward`), copied from the running source."""
-    if cell == "vanilla":
-        return model_code()
+    notebook: for a cell with its own loops (the vanilla cell) `model_code()`; for any other
+    its whole module (weights by name, `Cell.step`, `Cell.step_back`), the weights' shared
+    class from cellbase and the loop around the cell from cells (`_forward`, `_backward`),
+    copied from the running source."""
+    if cells.cell_class(cell).own_loops:
+        return model_code(cell)
     m = cells.module(cell)
     parts = [
         "import math\nimport random\nfrom dataclasses import dataclass\nfrom operator import mul",

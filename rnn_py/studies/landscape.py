@@ -24,6 +24,7 @@ from ..cells.vanilla import linear as _identity
 from ..sequences import make_sequence
 from ..train import PARAM_LIMIT, clip
 
+CELL = Params.CELL  # the cell whose two weights the map's axes are (the vanilla cell's)
 DEFAULT_SIZE = 48
 MAX_SIZE = 200
 NAMES_1 = {  # the names the one-unit page gives its five sliders

@@ -13,6 +13,7 @@ from operator import mul
 from ..cells.vanilla import Params, forward
 from ..train import train_bptt
 
+CELL = Params.CELL  # the cell these comparisons train (the vanilla cell, in its own loops)
 DEFAULT_SIZES = (1, 2, 3)
 DEFAULT_EPOCHS = 4000
 DEFAULT_LR = 0.05

@@ -104,6 +104,7 @@ def run(P, xs, h, c, activation="tanh"):
     XB, Wh, Wc, Why, by = P.XB, P.Wh, P.Wc, P.Why, P.by
     f = _activation(activation)[0] if P.cell == "vanilla" else None
     hs, cs, ls = [], [], []
+    # each cell's step written out inline, by name: a call per step would cost sampling speed
     for k in xs:
         a = list(map(add, XB[k], matvec(Wh, h)))
         if P.cell == "vanilla":
@@ -137,6 +138,7 @@ def window_steps(P, xs, ys, h, c, activation="tanh"):
     that yields None after every time step forward, every step back and every row of the
     weight gradients, and returns what `window` returns (loss, gradient, h, c). It keeps its
     own state, so the numbers are the same however it is paused and resumed."""
+    # each cell's window is its own loop here (written out for speed, see the module's doc)
     if P.cell == "lstm":
         return _lstm(P, xs, ys, h, c)
     if P.cell == "gru":

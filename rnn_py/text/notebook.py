@@ -14,7 +14,6 @@ import json
 
 from .. import cells
 from ..cells import maths
-from ..cells import vanilla as model
 from ..page.ipynb import _code, _markdown
 from ..page.source import _ordered
 from . import core as textcore
@@ -105,14 +104,11 @@ def text_code(cell: str = "vanilla") -> str:
     `backward` with theirs, copied from the running source."""
     m = cells.module(cell)
     cell_parts = _ordered(maths, _ACTIVATION_PARTS)
-    if cell == "vanilla":
-        cell_parts += _ordered(model, ("Cell",))
-        make = "Cell(activation)"
-    else:
-        cell_parts += _ordered(m, ("GATES", "Cell"))
-        make = "Cell()"
+    # a gated cell's module names its GATES; a cell with an activation is made with it
+    cell_parts += _ordered(m, ("GATES", "Cell") if m.Cell.gated else ("Cell",))
+    make = "Cell(activation)" if m.Cell.has_activation else "Cell()"
     standins = _STANDINS.format(
-        gates=tuple(m.Params.GATES) if cell != "vanilla" else ("h",),
+        gates=tuple(m.Params.GATES),
         bias=dict(getattr(m.Params, "BIAS_START", {})),
         make=make,
     )

@@ -42,6 +42,8 @@ TEXT_VANILLA_CELL = (
     Block("dhprev", "train", "step_back", "dh_{t−1} =", "dh_{t−1}",
           "The gradient sent on to the step before."),
 )  # fmt: skip
+# Each cell's own blocks in text mode, by the cell's name: the vanilla cell's step reads u_t here.
+TEXT_CELL_BLOCKS = {"vanilla": TEXT_VANILLA_CELL, **GATED_BLOCKS}
 TEXT_COMPUTES = {"vanilla": "u, z, h and y", "gru": "u, r, z, h̃, h and y",
                  "lstm": "u, i, f, o, c̃, c, h and y"}  # fmt: skip
 
@@ -49,7 +51,7 @@ TEXT_COMPUTES = {"vanilla": "u, z, h and y", "gru": "u, r, z, h̃, h and y",
 def text_shown(cell="vanilla"):
     """The functions the Code panel lists in text mode: textmodel's forward, the cell's step,
     textmodel's backward and the cell's step_back, each with its file."""
-    own = "rnn_py/cells/vanilla.py" if cell == "vanilla" else f"rnn_py/cells/{cell}.py"
+    own = f"rnn_py/cells/{cell}.py"
     c = cells.make_cell(cell)
     return [
         (textmodel.forward, "rnn_py/text/model.py"),
@@ -61,8 +63,7 @@ def text_shown(cell="vanilla"):
 
 def text_blocks_of(cell="vanilla"):
     """The marked blocks of the text listing: textmodel's own and the cell's step/step_back."""
-    if cell == "vanilla":
-        return TEXT_BLOCKS[:2] + TEXT_VANILLA_CELL[:2] + TEXT_BLOCKS[2:] + TEXT_VANILLA_CELL[2:]
-    own = [b for b in GATED_BLOCKS[cells.module(cell).Cell.name] if b.function == "step"]
-    back = [b for b in GATED_BLOCKS[cells.module(cell).Cell.name] if b.function == "step_back"]
+    blocks = TEXT_CELL_BLOCKS[cells.module(cell).Cell.name]
+    own = [b for b in blocks if b.function == "step"]
+    back = [b for b in blocks if b.function == "step_back"]
     return (*TEXT_BLOCKS[:2], *own, *TEXT_BLOCKS[2:], *back)

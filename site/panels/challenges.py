@@ -152,7 +152,7 @@ def _note_vanilla(session):
     """Keep the vanilla cell's weights in the visit's events when they (or the activation)
     changed, so that the LSTM challenge can compare with them after a switch of cell."""
     state = session.state
-    if state.cell != "vanilla":
+    if state.cell != "vanilla":  # lessons.VANILLA keeps the vanilla cell's weights, by name
         return
     for e in reversed(session.events):
         if e.get("kind") == lessons.VANILLA:

@@ -21,6 +21,7 @@ from pyscript import document
 from rnn_py import Params, forward
 from rnn_py.page.state import read_number
 from rnn_py.studies.landscape import (
+    CELL,
     CLIFFS,
     DEFAULT_SIZE,
     axes,
@@ -223,7 +224,7 @@ def _follow_runs(session):
             panel.paths.append((state.hidden, []))
             del panel.paths[:-KEEP_PATHS]
             panel.search = None
-        elif state.cell == "vanilla":  # the search run draws with this seed (page.search_seed)
+        elif state.cell == CELL:  # the search run draws with this seed (page.search_seed)
             offset = session.history.evaluations("random")
             sampler = search_sampler(state.hidden, page.search_seed(), *page.SEARCH_RANGE)
             panel.search = [state.hidden, sampler, offset, 0]
@@ -293,7 +294,7 @@ def _vanilla_only(session):
     """The map's axes are weights of the vanilla cell: with a GRU or an LSTM the panel says
     so (with a button to switch) instead of a map, and stops any computation. True when the
     vanilla cell runs."""
-    vanilla = session.state.cell == "vanilla"
+    vanilla = session.state.cell == CELL
     document.getElementById("ls-cell-note").hidden = vanilla
     document.querySelector("#landscape-panel .ls-layout").hidden = not vanilla
     if not vanilla and panel.signature is not None:
@@ -344,7 +345,7 @@ def _set_point(i, j):
     """Set the two weights of the map to its grid point (x_j, y_i): the page then shows the very
     loss the map showed there."""
     state = page.session.state
-    if state.cell != "vanilla":
+    if state.cell != CELL:
         return
     flat = state.params.flat()
     flat[_index(panel.x_key)] = grid_values(*panel.x_range, panel.size)[j]
@@ -479,7 +480,7 @@ def on_cliffs(event):
 def on_cliff_step(event):
     state = page.session.state
     wall = _wall()
-    if state.cell != "vanilla":
+    if state.cell != CELL:
         return
     if state.hidden != 1:
         page.message(

@@ -13,6 +13,7 @@ from pyscript import document
 from rnn_py import forward
 from rnn_py.page.view import log_drawable
 from rnn_py.studies.units import (
+    CELL,
     COMPARE_EPOCHS,
     DEFAULT_SIZES,
     PRESETS,
@@ -57,7 +58,7 @@ def _follow(session):
     """A listener: a change of sequence, activation, seed, learning rate or clipping stops a
     running comparison, whose curves would no longer match the page. With a gated cell a line
     says that the comparisons are of vanilla RNNs."""
-    document.getElementById("units-cell-note").hidden = session.state.cell == "vanilla"
+    document.getElementById("units-cell-note").hidden = session.state.cell == CELL
     if compare.running and _settings(session.state) != compare.settings:
         _stop("Stopped: the settings changed. Press Compare hidden sizes to compare again.")
 
