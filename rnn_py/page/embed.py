@@ -91,7 +91,7 @@ PANELS = (
     Panel("cells", "Compare cells: vanilla, GRU and LSTM", ("controls", "cells-panel"),
           ("sequence", "length", "hidden", "cells"), 1000),
     Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1390),
-    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 860),
+    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 880),
     Panel("console", "Python console", ("console-panel",), ("console",), 600),
     Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
           (*CORE, "train", "search", "challenges"), 3060),
