@@ -90,6 +90,12 @@ def test(pytest_args: list[str]) -> int:
     test_assets()
     # Browser tests mostly wait for a page to boot, so three workers share two cores well.
     workers = [] if any(a == "-n" or a.startswith("-n") for a in pytest_args) else ["-n", "3"]
+    # A stopgap, not a fix: a page test that times out or loses its renderer runs once more
+    # (pytest-rerunfailures; the summary lists every rerun). Two such timeouts are open bugs in
+    # the lazily loaded panels (landscape, console; see the README's Test section). An assertion
+    # that fails is never run again.
+    workers += ["--reruns", "1", "--only-rerun", "TimeoutError", "--only-rerun", "crashed",
+                "--only-rerun", "TargetClosedError"]  # fmt: skip
     code = subprocess.run(
         [sys.executable, "-m", "pytest", *workers, *pytest_args], cwd=ROOT
     ).returncode
