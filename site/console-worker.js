@@ -1,11 +1,14 @@
-// The Python console's own interpreter: a second Pyodide in a web worker, so that an entry that
-// runs long, even one built-in call that no time check can interrupt (sum(range(10**10))), never
-// freezes the page. js/panels/console.js starts it on the console's first use and terminates it
-// when an entry outlives the time limit. It loads the same local runtime as the page (every file
+// The Python console's own interpreter, and the Exercises panel's checker: a second Pyodide in a
+// web worker, so that an entry or a learner's function that runs long, even one built-in call that
+// no time check can interrupt (sum(range(10**10))), never freezes the page. js/panels/console.js
+// and js/panels/exercises.js each start one (two workers, from this one file) on first use and
+// terminate theirs when an entry, a check or a trace outlives its time limit. It loads the same local runtime as the page (every file
 // is in the offline cache) and the page's own rnn-page.zip and rnn-page-later.zip; it asks nothing
 // of any other origin.
-// In: {entry, query} (the page's state as its link). Out: {kind: "ready", welcome, ms},
-// {kind: "result", json} (rnn_py.page.console.run_json) or {kind: "failed", message}.
+// In: {entry, query} (the page's state as its link), {kind: "check", number, source}
+// (rnn_py.exercises.check_json) or {kind: "trace", sources, query} (rnn_py.exercises.page_trace_json,
+// "Run the page on my code"). Out: {kind: "ready", welcome, ms}, {kind: "result", json} or
+// {kind: "failed", message}. rnn_py.exercises is imported at the first check or trace.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 
 const here = (path) => new URL(path, import.meta.url).href;
@@ -51,11 +54,27 @@ import sys
 sys.path.insert(0, "/home/pyodide/page")
 from rnn_py.page.console import Console, run_json
 console = Console()
-{"welcome": console.welcome(), "run": lambda entry, query: run_json(console, entry, query)}
+def check(number, source):
+    from rnn_py.exercises import check_json
+    return check_json(int(number), source)
+def trace(sources, query):
+    from rnn_py.exercises import page_trace_json
+    return page_trace_json(sources, query)
+{"welcome": console.welcome(), "run": lambda entry, query: run_json(console, entry, query),
+ "check": check, "trace": trace}
 `).toJs({ dict_converter: Object.fromEntries });
   self.onmessage = (event) => {
-    const { entry, query } = event.data;
-    postMessage({ kind: "result", json: ns.run(String(entry), String(query)) });
+    const data = event.data;
+    let json;
+    try {
+      if (data.kind === "check") json = ns.check(Number(data.number), String(data.source));
+      else if (data.kind === "trace") json = ns.trace(String(data.sources), String(data.query));
+      else json = ns.run(String(data.entry), String(data.query));
+    } catch (error) { // a fault of ours, not the learner's: said in plain words, never hung
+      const message = `The checker itself failed: ${String(error.message || error).slice(-300)}`;
+      json = JSON.stringify({ ok: false, passed: false, message, line: null, cases: 0 });
+    }
+    postMessage({ kind: "result", json });
   };
   postMessage({ kind: "ready", welcome: ns.welcome, ms: performance.now() - begun });
 }

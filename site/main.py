@@ -495,6 +495,7 @@ LATER = {  # a <details> panel: the module with its handlers
     "#landscape-panel": "panels.landscape",  # the Loss landscape panel
     "#units-panel": "panels.units",  # the Memory panel
     "#console-panel": "panels.console",  # the Python console
+    "#exercises-panel": "panels.exercises",  # the Exercises (their checker starts when opened)
 }
 
 

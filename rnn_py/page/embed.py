@@ -38,6 +38,7 @@ CONTROLS = {
     "code": "Code panel",
     "console": "Python console",
     "challenges": "Challenges panel",
+    "exercises": "Exercises panel",
 }
 
 OPENABLE = {
@@ -47,6 +48,7 @@ OPENABLE = {
     "code": "code-panel",
     "console": "console-panel",
     "challenges": "challenges-panel",
+    "exercises": "exercises-panel",
 }
 
 # Shown in every one-panel embed: the bar with "Open the full demo", the loading line and the
@@ -95,6 +97,7 @@ PANELS = (
     Panel("console", "Python console", ("console-panel",), ("console",), 600),
     Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
           (*CORE, "train", "search", "challenges"), 3060),
+    Panel("exercises", "Exercises: write it yourself", ("exercises-panel",), ("exercises",), 1400),
 )
 # fmt: on
 PANELS_BY_NAME = {p.name: p for p in PANELS}

@@ -31,6 +31,10 @@ from .typed import SCALAR_WEIGHTS, read_gap, read_number, with_weight  # noqa: F
 # How many challenges rnn_py.lessons has (challenge=N in a link): a number here, so that the
 # first screen need not import the lessons; tests/test_lessons.py checks it against them.
 CHALLENGE_COUNT = 11
+# How many exercises rnn_py.exercises has (exercise=N, exercises=1,3,5), for the same reason;
+# tests/test_practice.py checks it against them.
+EXERCISE_COUNT = 8
+EXERCISE_NUMBERS = tuple(str(number) for number in range(1, EXERCISE_COUNT + 1))
 
 WEIGHT_LIMIT = 5.0  # the sliders' range, ±; typed values are clamped to it
 LR_RANGE = (0.0001, 1.0)
@@ -84,6 +88,8 @@ class DemoState:
     forecast: bool = False  # keep predicting past the data, feeding each y back in
     forecast_steps: int = 12  # how many timesteps the forecast runs (1 to MAX_FORECAST)
     challenge: int | None = None  # classroom links: the challenge to open (1-based)
+    exercise: int | None = None  # classroom links: the exercise to open (1-based)
+    exercises: tuple[str, ...] = ()  # classroom links: the exercises shown ("" for all), by number
     optimizer: str = "gd"  # "gd" (gradient descent) or "adam"
     gap: int = remember.DEFAULT_GAP  # the long-lag task's gap
     batch: int = 16  # the long-lag task's examples per epoch
@@ -206,6 +212,9 @@ FIELDS = (
     Field("fc", "forecast", "Forecast", "bool", always=False),
     Field("fcn", "forecast_steps", "Forecast steps", "int", low=1, high=MAX_FORECAST, always=False),
     Field("challenge", "challenge", "Challenge", "int", low=1, high=CHALLENGE_COUNT, always=False),
+    Field("exercise", "exercise", "Exercise", "int", low=1, high=EXERCISE_COUNT, always=False),
+    Field("exercises", "exercises", "Exercises shown", "list", choices=EXERCISE_NUMBERS,
+          always=False),  # fmt: skip
     Field("opt", "optimizer", "Optimizer", "choice", choices=OPTIMIZERS, always=False),
     Field("gap", "gap", "Gap", "int", low=remember.MIN_GAP, high=remember.MAX_GAP, always=False),
     Field("batch", "batch", "Batch size", "int", low=1, high=MAX_BATCH, always=False),

@@ -1,0 +1,132 @@
+"""The Exercises panel's bookkeeping: what the browser keeps, and the page's numbers from the
+learner's own code.
+
+The exercises themselves, their checks and the trace on the learner's functions are
+rnn_py.exercises; this module only reads and writes the panel's progress (drafts and the code
+that passed, kept in localStorage as plain text, never run when read) and turns an answer of
+``page_trace_json`` into what the page shows in place of rnn_py's numbers: the Timesteps
+table's h, y and error cells and the Loss line, formatted exactly as rnn_py.page.view formats
+its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from .numbers import cell
+from .state import DemoState
+from .view import target_at
+
+STORAGE_KEY = "rnn-demo-exercises"
+MAX_SOURCE = 20_000  # characters of one exercise's code kept (a draft or a passed solution)
+
+
+def empty_progress() -> dict:
+    """No drafts, nothing passed."""
+    return {"drafts": {}, "passed": {}}
+
+
+def load_progress(text, numbers) -> dict:
+    """The drafts and passed code stored in text, for the exercise numbers known; anything else
+    (junk, unknown numbers, values that are not text, too long) is dropped, never run.
+
+    >>> load_progress('{"drafts": {"1": "x = 1", "99": "y"}, "passed": {"2": 5}}', (1, 2))
+    {'drafts': {1: 'x = 1'}, 'passed': {}}
+    >>> load_progress("not json", (1,))
+    {'drafts': {}, 'passed': {}}
+    """
+    progress = empty_progress()
+    if not isinstance(text, str) or len(text) > 40 * MAX_SOURCE:
+        return progress
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return progress
+    if not isinstance(data, dict):
+        return progress
+    known = {str(n): n for n in numbers}
+    for kind in progress:
+        part = data.get(kind)
+        if not isinstance(part, dict):
+            continue
+        for key, source in part.items():
+            if key in known and isinstance(source, str) and len(source) <= MAX_SOURCE:
+                progress[kind][known[key]] = source
+    return progress
+
+
+def dump_progress(progress: dict) -> str:
+    """The text kept in localStorage.
+
+    >>> dump_progress({"drafts": {2: "b", 1: "a"}, "passed": {1: "a"}})
+    '{"drafts": {"1": "a", "2": "b"}, "passed": {"1": "a"}}'
+    """
+    return json.dumps(
+        {kind: {str(n): progress[kind][n] for n in sorted(progress[kind])} for kind in progress}
+    )
+
+
+def chosen(state: DemoState, numbers) -> tuple[int, ...]:
+    """The exercises the panel lists: the link's ``exercises=`` (known numbers, in its order),
+    or all of them.
+
+    >>> chosen(DemoState(exercises=("3", "1")), (1, 2, 3))
+    (3, 1)
+    >>> chosen(DemoState(), (1, 2, 3))
+    (1, 2, 3)
+    """
+    picked = tuple(int(n) for n in state.exercises if int(n) in numbers)
+    return picked or tuple(numbers)
+
+
+def _finite_rows(value, depth):
+    """Whether value is a list (of lists, depth deep) of finite numbers."""
+    if depth == 0:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, list) and all(_finite_rows(v, depth - 1) for v in value)
+
+
+def own_numbers(state: DemoState, answer: str) -> dict:
+    """What the page shows for state from the learner's code, given ``page_trace_json``'s
+    answer: ``{"ok": True, "used": [...], "cells": [[h, y, error] per row read], "loss": text}``,
+    or ``{"ok": False, "message": why}`` when the answer cannot stand in for rnn_py's numbers
+    (the learner's code failed, gave numbers that are not finite, or the wrong number of them).
+
+    >>> s = DemoState(sequence="linear", length=3, step=2)
+    >>> answer = '{"ok": true, "used": [1], "hs": [[0.5], [0.25], [0]], "ys": [1, 2, 3], "loss": 0.5}'
+    >>> own_numbers(s, answer)["cells"]
+    [['0.5000', '1.0000', '-1.0000'], ['0.2500', '2.0000', '-1.0000']]
+    """
+    try:
+        data = json.loads(answer)
+    except (TypeError, ValueError):
+        return {"ok": False, "message": "The check's answer could not be read."}
+    if not isinstance(data, dict):
+        return {"ok": False, "message": "The check's answer could not be read."}
+    if not data.get("ok"):
+        message = data.get("message")
+        return {"ok": False, "message": str(message)[:2000] if message else "Your code failed."}
+    xs = state.xs()
+    T = len(xs)
+    hs, ys, loss = data.get("hs"), data.get("ys"), data.get("loss")
+    if not (_finite_rows(hs, 2) and _finite_rows(ys, 1) and len(hs) == T and len(ys) == T):
+        return {"ok": False, "message": "Your code gave numbers that are not finite, or not one "
+                "hidden state and output per timestep."}  # fmt: skip
+    if not (all(len(h) == state.hidden for h in hs) and _finite_rows(loss, 0)):
+        return {"ok": False, "message": f"Your code gave hidden states that are not {state.hidden} "
+                "numbers each, or a loss that is not a finite number."}  # fmt: skip
+    targets = state.targets()
+    step = T if state.step is None else max(0, min(state.step, T))
+    rows = []
+    for t in range(step):
+        h = hs[t]
+        h_text = cell(h[0]) if len(h) == 1 else "[" + ", ".join(cell(v) for v in h) + "]"
+        target = target_at(xs, targets, t)
+        rows.append([h_text, cell(ys[t]), "—" if target is None else cell(ys[t] - target)])
+    if targets is not None:
+        loss_text = f"{loss:.4g} (squared error of the last prediction against x₀, this example)"
+    else:
+        loss_text = f"{loss:.4g} (mean squared error over {T - 1} predictions)"
+    used = [int(n) for n in data.get("used", []) if isinstance(n, int)]
+    return {"ok": True, "used": used, "cells": rows, "loss": loss_text}
