@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from .archives import MAIN_STUB, package_files, write_archive, write_pyscript_config
+from .editor import vendor_editor
 from .paths import BUNDLE, OFFLINE, OUT, ROOT, SITE
 from .runtime import PINS, TEST_PINS, extract
 from .stdlib import trim_lock_file, write_stdlib
@@ -83,6 +84,7 @@ def build(force: bool = False) -> Path:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     extract(PINS, OUT)
+    vendor_editor(OUT)  # the Exercises panel's editor, loaded when that panel opens
     for path in SITE.rglob("*"):
         if path.is_file() and "__pycache__" not in path.parts:
             target = OUT / path.relative_to(SITE)

@@ -56,6 +56,95 @@ PINS = {
 }
 
 
+def codemirror(entry: str, short: str) -> dict[str, str]:
+    """One CodeMirror package's ES module and licence, as vendor/codemirror/<short>.js."""
+    return {
+        f"package/{entry}": f"vendor/codemirror/{short}.js",
+        "package/LICENSE": f"vendor/codemirror/licenses/{short}.txt",
+    }
+
+
+# CodeMirror 6, the Exercises panel's editor (site/js/editor.js), imported only when that panel
+# first opens. Each package's ES module imports the others by name; buildsite/editor.py rewrites
+# those names to the files here. Versions chosen together: each satisfies the others' ranges.
+EDITOR_PINS = {
+    "@codemirror/state": (
+        "6.7.6",
+        "sha512-kAz+AncRtKuIknedxT1bq4XwXv4UowhbkHU1myPrtVb/jZtImWuV5BXzv5vK6i3kYACsdiZiQKFQQ5Mq7elW8w==",
+        codemirror("dist/index.js", "state"),
+    ),
+    "@codemirror/view": (
+        "6.44.2",
+        "sha512-7yxTh7+iCbxIV9QCJAVlkYjWV/TCHD0zmLIaIR3NOb47YpCWwVUuFUnHwkRC3z+8cXNgeJzrCy4QtlR3fVt5kg==",
+        codemirror("dist/index.js", "view"),
+    ),
+    "@codemirror/language": (
+        "6.13.1",
+        "sha512-zfvU2r3TyylQLMj/te+5CnQ0rSqZi8B1oTCBbQkagcLW4Xc6imab6qN+pEJhsuNOLaJqiRyBXp9UhWA1DhVvDw==",
+        codemirror("dist/index.js", "language"),
+    ),
+    "@codemirror/commands": (
+        "6.11.2",
+        "sha512-NbH6Q9lmcXvf9s5/mMJIwL2Hjl2NEdsN/dDlezGnaFOQgNZ59dT7ndKUf21/PIjJacD/Ti2Ifi4TsBkO6WHvsg==",
+        codemirror("dist/index.js", "commands"),
+    ),
+    "@codemirror/autocomplete": (  # lang-python imports it; the editor uses its bracket closing
+        "6.20.4",
+        "sha512-yF8RhOf2SXlg00+qtupzLhrglcas61boqaONiNcbPIebHCpJocpqTBA6dyrtUrQO47hqyTdeob/3XnYilT7TaQ==",
+        codemirror("dist/index.js", "autocomplete"),
+    ),
+    "@codemirror/lang-python": (
+        "6.2.1",
+        "sha512-IRjC8RUBhn9mGR9ywecNhB51yePWCGgvHfY1lWN/Mrp3cKuHr0isDKia+9HnvhiWNnMpbGhWrkhuWOc09exRyw==",
+        codemirror("dist/index.js", "lang-python"),
+    ),
+    "@codemirror/streamparser": (  # language re-exports its StringStream
+        "6.0.0",
+        "sha512-JTFPF6xrfjt0mnfGPgzcLiMwYmvIyNaoizp8BYzv8FE8KrT6GBGDZ190rtt+O7Wke3gG/MFHyiY9YGNeimof4w==",
+        codemirror("dist/index.js", "streamparser"),
+    ),
+    "@lezer/common": (
+        "1.5.7",
+        "sha512-3+3PN+M/3xSjrlQz8/wBPOl+JYGJ+G37ZszHfnhphFwj41qPUPxsz4WEic3ZyVpL23rX1qefaGqz0lA7jGUqwg==",
+        codemirror("dist/index.js", "lezer-common"),
+    ),
+    "@lezer/highlight": (
+        "1.2.5",
+        "sha512-O1GMVKgtf5YspFaRzpmqkVgMtIk2HG9uMAbH6wdAIdNh3TVzCsch/+cRi+6l2//UGDKe6NB9BW3cvuR5ezMQ0w==",
+        codemirror("dist/index.js", "lezer-highlight"),
+    ),
+    "@lezer/lr": (
+        "1.4.13",
+        "sha512-Ez6qF9rXdnR/7hTcA6kHq1uTcPV+17hyUFjiHBVYNi0a81TgbkC0SwiNvxcuUMkvX7phuhTHo+QAXh9L2kjGdg==",
+        codemirror("dist/index.js", "lezer-lr"),
+    ),
+    "@lezer/python": (
+        "1.1.19",
+        "sha512-MhQIURHRytsNzP/YXnqpYKW6la6voAH3kyplTOOiCdjyFY6cWWGFVmYVdHIPrElqSDf4iCDktQCockB9FxuhzQ==",
+        codemirror("dist/index.js", "lezer-python"),
+    ),
+    "style-mod": (
+        "4.1.5",
+        "sha512-WQ2llCZa9sZSkJA+aOwpg5DkfbAXFKGh//t3MRTBeruFiSBC+GXUmbBzrw3bXyboCWAbtCW9InDfBsXrRD/rAg==",
+        codemirror("src/style-mod.js", "style-mod"),
+    ),
+    "w3c-keyname": (
+        "2.2.8",
+        "sha512-dpojBhNsCNN7T82Tm7k26A6G9ML3NkhDsnw9n/eoxSRlVBB4CEtIQ/KTCLI2Fwf3ataSXRhYFkQi3SlnFwPvPQ==",
+        codemirror("index.js", "w3c-keyname"),
+    ),
+    "crelt": (
+        "1.0.7",
+        "sha512-aK6BbWfhf4U/wCcLHKPJl/xa6VkVstRaPywWtMKGwuOLc/wZTyQYuoxgvZnNsBvv7Kg3YTBQYYBCggcviQczuA==",
+        codemirror("index.js", "crelt"),
+    ),
+    "@marijn/find-cluster-break": (
+        "1.0.4",
+        "sha512-Wy0V7+SGUjnF9/TkiM1hKVDPj7jKXduPNboMVtHTA8dySMURWqfg/JZ9E2Sq8JgSJmkl7k7Qe9FLeMSrSraWmQ==",
+        codemirror("src/index.js", "find-cluster-break"),
+    ),
+}
+
 # Test-only packages: fetched and checked the same way, never copied into the site.
 TEST_PINS = {
     "axe-core": (
