@@ -114,6 +114,13 @@ def do_challenges(page):
     page.locator("#challenges-count").filter(has_text="(1 of").wait_for()
 
 
+def do_exercises(page):
+    page.locator("#ex-status").filter(has_text="Ready").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.locator("#ex-result").filter(has_text=re.compile(r"\S")).wait_for(timeout=30_000)
+    assert page.locator("#ex-passed").is_hidden()  # the stub does not pass
+
+
 ACTIONS = {
     "network": do_network,
     "sequence": do_sequence,
@@ -125,6 +132,7 @@ ACTIONS = {
     "code": do_code,
     "console": do_console,
     "challenges": do_challenges,
+    "exercises": do_exercises,
 }
 
 

@@ -83,7 +83,9 @@ def chosen(state: DemoState, numbers) -> tuple[int, ...]:
 def _finite_rows(value, depth):
     """Whether value is a list (of lists, depth deep) of finite numbers."""
     if depth == 0:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        )
     return isinstance(value, list) and all(_finite_rows(v, depth - 1) for v in value)
 
 
@@ -94,7 +96,8 @@ def own_numbers(state: DemoState, answer: str) -> dict:
     (the learner's code failed, gave numbers that are not finite, or the wrong number of them).
 
     >>> s = DemoState(sequence="linear", length=3, step=2)
-    >>> answer = '{"ok": true, "used": [1], "hs": [[0.5], [0.25], [0]], "ys": [1, 2, 3], "loss": 0.5}'
+    >>> answer = '{"ok": true, "used": [1], "hs": [[0.5], [0.25], [0]], "ys": [1, 2, 3], '
+    >>> answer += '"loss": 0.5}'
     >>> own_numbers(s, answer)["cells"]
     [['0.5000', '1.0000', '-1.0000'], ['0.2500', '2.0000', '-1.0000']]
     """

@@ -137,11 +137,16 @@ def _roles():
 def _paint_own():
     usable = bool(_roles())
     if not usable:
-        message = "Pass an exercise whose function the page uses (the vanilla step, the loss, …) to unlock this."
+        message = (
+            "Pass an exercise whose function the page uses (the vanilla step, the loss, …) "
+            "to unlock this."
+        )
     else:
         message = panel.own_message or (
             "The page computes its numbers with your passed functions (the Timesteps table and "
-            "the loss)." if panel.own else "Off: the page's numbers come from rnn_py."
+            "the loss)."
+            if panel.own
+            else "Off: the page's numbers come from rnn_py."
         )
     _send({"kind": "own", "enabled": usable, "checked": panel.own and usable, "message": message})
 
@@ -422,12 +427,12 @@ def _show_numbers(state, answer):
                "badge": f"Running on your code (exercise {used})."})  # fmt: skip
     elif numbers["ok"]:
         panel.own_message = "None of your passed functions applies to this view (its cell or task)."
-        _send({"kind": "numbers", "ok": False,
-               "badge": "rnn_py's numbers: none of your passed functions applies here."})  # fmt: skip
+        badge = "rnn_py's numbers: none of your passed functions applies here."
+        _send({"kind": "numbers", "ok": False, "badge": badge})
     else:
         panel.own_message = f"Back to rnn_py's numbers: {numbers['message']}"
-        _send({"kind": "numbers", "ok": False,
-               "badge": f"rnn_py's numbers: your code failed here. {numbers['message']}"[:600]})  # fmt: skip
+        badge = f"rnn_py's numbers: your code failed here. {numbers['message']}"[:600]
+        _send({"kind": "numbers", "ok": False, "badge": badge})
     _paint_own()
 
 
