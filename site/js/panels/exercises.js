@@ -178,6 +178,7 @@ function paintExercise(data) {
 function paintResult(result) {
   const box = $("ex-result");
   box.textContent = result ? result.text : "";
+  if (result) box.dataset.checks = String(Number(box.dataset.checks || 0) + 1); // results shown
   box.hidden = !result;
   box.className = result ? `ex-result ${result.passed ? "ex-pass" : "ex-fail"}` : "ex-result";
 }
