@@ -9,7 +9,7 @@
 // The page's colour variables (--code-bg, --tok-kw, ...) inherit into the shadow root, so the
 // editor follows the light and dark schemes as the Code panel does.
 
-import { EditorState, StateEffect, StateField } from "../vendor/codemirror/state.js";
+import { EditorState, RangeSetBuilder, StateEffect, StateField, countColumn } from "../vendor/codemirror/state.js";
 import {
   Decoration,
   EditorView,
@@ -18,6 +18,7 @@ import {
   highlightSpecialChars,
   keymap,
   lineNumbers,
+  ViewPlugin,
 } from "../vendor/codemirror/view.js";
 import {
   HighlightStyle,
@@ -81,6 +82,37 @@ const theme = EditorView.theme({
   ".tok-com": { color: "var(--tok-com)", fontStyle: "italic" },
 });
 
+// Long lines wrap (no sideways scrolling on a phone); a wrapped line's continuation is indented
+// four columns past its own indentation, so Python's block structure stays readable. The
+// style is set through the CSSOM (CodeMirror sets style.cssText), which CSP allows.
+const hangs = new Map();
+function hang(columns) {
+  if (!hangs.has(columns)) {
+    const style = `padding-left: calc(${columns}ch + .4rem); text-indent: -${columns}ch`;
+    hangs.set(columns, Decoration.line({ attributes: { style } }));
+  }
+  return hangs.get(columns);
+}
+function hangingIndents(view) {
+  const builder = new RangeSetBuilder();
+  const { doc, tabSize } = view.state;
+  for (const { from, to } of view.visibleRanges) {
+    for (let pos = from; pos <= to;) {
+      const line = doc.lineAt(pos);
+      const lead = /^[ \t]*/.exec(line.text)[0];
+      builder.add(line.from, line.from, hang(countColumn(lead, tabSize) + 4));
+      pos = line.to + 1;
+    }
+  }
+  return builder.finish();
+}
+const hangingIndent = ViewPlugin.fromClass(class {
+  constructor(view) { this.decorations = hangingIndents(view); }
+  update(update) {
+    if (update.docChanged || update.viewportChanged) this.decorations = hangingIndents(update.view);
+  }
+}, { decorations: (plugin) => plugin.decorations });
+
 // The line setLine() marks (an error's line): one line decoration, gone at the next edit.
 const markLine = StateEffect.define();
 const marked = StateField.define({
@@ -124,6 +156,7 @@ export async function createEditor(parent, { doc = "", label = "Python code", on
     indentUnit.of("    "),
     EditorState.tabSize.of(4),
     EditorView.lineWrapping,
+    hangingIndent,
     EditorView.contentAttributes.of({ "aria-label": label }),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
     theme,
