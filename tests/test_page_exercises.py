@@ -25,10 +25,9 @@ def test_the_state_knows_how_many_exercises_there_are():
 
 
 def editor_text(page, text):
-    """Replace the editor's text as a person would: select all, then type (insertText)."""
-    page.locator("#ex-editor .cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(text)
+    """Put text in the editor as "Show a solution" does (typing in the editor itself is
+    tests/test_page_editor.py's)."""
+    page.evaluate("(t) => window.RnnPage.loadPanel('exercises').then((m) => m.setValue(t))", text)
 
 
 def check(page):
