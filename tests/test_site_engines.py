@@ -4,7 +4,8 @@ webkit2gtk-driver: WebKitWebDriver and its MiniBrowser, under Xvfb, over classic
 `python3 build.py test` installs both, as it does Chromium.
 
 Each boots the page, steps forward, trains (the loss must fall), runs an entry in the Python
-console (a panel that opens and works, with its own interpreter in a web worker) and checks that
+console (a panel that opens and works, with its own interpreter in a web worker), passes the first
+exercise in the Exercises panel (its editor and its checker, a second worker) and checks that
 nothing was reported as an error. Neither driver reports console messages the same way, so the
 page is served with one extra first script, ERRORS_JS, that records errors, rejections and
 console.error calls in window.__testErrors.
@@ -103,6 +104,17 @@ def smoke(evaluate, goto, url):
     )
     text = "document.querySelector('#console-output .console-text')?.textContent"
     assert evaluate(until(f"{text} === '42\\n'", 60)), evaluate(text)
+    # The Exercises panel: its editor and checker start, and the first exercise's solution passes.
+    evaluate("document.querySelector('#exercises-panel > summary').click(), 0")
+    status = "document.getElementById('ex-status').textContent"
+    assert evaluate(until(f"{status}.startsWith('Ready')", 120)), evaluate(status)
+    evaluate("document.getElementById('ex-solution').click(), 0")
+    evaluate(until("!document.getElementById('ex-confirm').hidden", 10))
+    evaluate("document.getElementById('ex-confirm-yes').click(), 0")
+    assert evaluate(until(f"{status}.startsWith('A solution')", 10)), evaluate(status)
+    evaluate("document.getElementById('ex-check').click(), 0")
+    passed = "!document.getElementById('ex-passed').hidden"
+    assert evaluate(until(passed, 60)), evaluate("document.getElementById('ex-result').textContent")
     assert evaluate("window.__testErrors") == []
 
 
