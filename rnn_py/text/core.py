@@ -65,6 +65,22 @@ def softmax(logits):
     return [v / s for v in e], top + _log(s)
 
 
+def draw(probs, u):
+    """The index a uniform number u in [0, 1) picks from the probabilities: the first k whose
+    running total p_0 + … + p_k passes u (the last index if rounding leaves u beyond them all).
+
+    >>> draw([0.25, 0.5, 0.25], 0.6)
+    1
+    """
+    k, r, last = 0, u, len(probs) - 1
+    while k < last:
+        r -= probs[k]
+        if r < 0.0:
+            break
+        k += 1
+    return k
+
+
 def sigmoid_list(a):
     """σ of every entry, as ½ + ½·tanh(a/2): the same function, never overflowing."""
     return [0.5 + 0.5 * _tanh(0.5 * v) for v in a]

@@ -407,12 +407,7 @@ def _sample(params, vocab, ixs, count, temperature, seed, activation):
     h, c, y = hs[-1], cs[-1], logits[-1]
     for _ in range(count):
         probs, _ = textcore.softmax([v / temperature for v in y])
-        k, r, last = 0, rng.random(), len(probs) - 1
-        while k < last:  # the first k whose cumulative probability passes r
-            r -= probs[k]
-            if r < 0.0:
-                break
-            k += 1
+        k = textcore.draw(probs, rng.random())  # the first k whose running total passes r
         yield vocab.chars[k]
         hs, cs, logits = textcore.run(packed, [k], h, c, activation)
         h, c, y = hs[0], cs[0], logits[0]

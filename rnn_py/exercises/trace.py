@@ -1,0 +1,197 @@
+"""Run the page on the learner's code: the forward trace (and the gradients, when their backward
+step or clipping is switched on) of the page's state, computed with the learner's functions
+where their role applies and rnn_py's elsewhere.
+
+Every value a learner's function gives is held against rnn_py's own for the same inputs; a
+wrong, raising, non-finite or slow one ends the run with ok: false and a plain reason, so the
+page falls back to rnn_py and never draws a wrong number. With correct functions the numbers
+are the learner's own, equal to rnn_py's (the tests hold them to 1e-12).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from .. import cells
+from ..cells.maths import dot, loss_of, output_grads
+from ..page.state import from_query
+from ..train import clip
+from .cases import backward_ref, gru_ref, lstm_ref, vanilla_ref
+from .checking import first_difference, shape_problem, short
+from .sandbox import Deadline, Problem, Program
+from .texts import EXERCISES
+
+TIME_LIMIT = 5.0  # seconds for the whole run
+CLIP_LIMIT = 5.0  # the page's clipping limit when Gradient clipping is on (site/main.py)
+_STEP_ROLES = {"vanilla": "vanilla_step", "gru": "gru_step", "lstm": "lstm_step"}
+
+
+class _Learner:
+    """The learner's functions by role, each called under one deadline and checked against
+    rnn_py's answer."""
+
+    def __init__(self, sources, deadline):
+        self.fns, self.numbers, self.used = {}, {}, set()
+        for ex in EXERCISES:
+            source = sources.get(str(ex.number))
+            if ex.role and isinstance(source, str):
+                try:
+                    program = Program(source, deadline, f"your code of exercise {ex.number}")
+                    fn = program.function(ex.name)
+                except Problem as p:
+                    raise Problem(f"Exercise {ex.number} ({ex.name}): {p.message}") from None
+                self.fns[ex.role] = (program, fn, ex)
+
+    def has(self, role):
+        return role in self.fns
+
+    def call(self, role, args, want, where, output):
+        """The learner's answer for args, if it has rnn_py's shape and agrees with want."""
+        program, fn, ex = self.fns[role]
+        try:
+            got = program.call(lambda: fn(*args), f"Exercise {ex.number}: your {ex.name} {where}")
+        except Problem as p:
+            raise Problem(p.message + " The page uses rnn_py's.", p.line) from None
+        problem = shape_problem(got, want, output)
+        found = None if problem else first_difference(got, want, output)
+        if problem or found:
+            if found:
+                path, g, w = found
+                problem = f"{path} = {short(g)} where rnn_py gives {short(w)}"
+            raise Problem(
+                f"Exercise {ex.number}: your {ex.name} {where} gave {problem}. "
+                "The page uses rnn_py's."
+            )
+        self.used.add(ex.number)
+        return got
+
+
+def _forward(learner, params, xs, activation, targets):
+    cell = params.CELL
+    role = _STEP_ROLES[cell]
+    n = params.n
+    h, c = [0.0] * n, [0.0] * n
+    hs, cs, ys = [], [], []
+    w = {k: v for k, v in params.to_dict().items() if k not in ("w_hy", "b_y")}
+    for t, x in enumerate(xs):
+        if cell == "vanilla":
+            args = (params.w_xh, params.w_hh, params.b_h, x, h, activation)
+            want = vanilla_ref(*args)
+        elif cell == "gru":
+            args = (w, x, h)
+            want = gru_ref(*args)
+        else:
+            args = (w, x, h, c)
+            want = list(lstm_ref(*args))
+        got = learner.call(role, args, want, f"at t = {t}", "h") if learner.has(role) else want
+        h, c = (list(got[0]), list(got[1])) if cell == "lstm" else (list(got), c)
+        hs.append(h)
+        cs.append(c)
+        # y_t = W_hy·h_t + b_y
+        ys.append(dot(params.w_hy, h) + params.b_y)
+    loss = loss_of(ys, xs, targets)
+    if learner.has("loss") and targets is None:
+        loss = learner.call("loss", (ys, xs), loss, "on the page's outputs", "L")
+    return hs, cs if cell == "lstm" else None, ys, loss
+
+
+def _vanilla_grads(learner, params, xs, activation, targets, hs, ys):
+    """BPTT with the learner's backward_step at every timestep, last to first."""
+    n, T = params.n, len(xs)
+    grads = cells.zero_grads(params)
+    dys = output_grads(ys, xs, targets)
+    dh_next = [0.0] * n
+    for t in reversed(range(T)):
+        dy, h = dys[t], hs[t]
+        h_prev = hs[t - 1] if t > 0 else [0.0] * n
+        # y_t = W_hy·h_t + b_y  ⇒  ∂L/∂W_hy += dy_t·h_t, ∂L/∂b_y += dy_t
+        for i in range(n):
+            grads.w_hy[i] += dy * h[i]
+        grads.b_y += dy
+        # dh_t = W_hy·dy_t + what step t+1 sent back
+        dh = [params.w_hy[j] * dy + dh_next[j] for j in range(n)]
+        args = (params.w_xh, params.w_hh, params.b_h, xs[t], h_prev, h, dh, activation)
+        want = backward_ref(*args)
+        dw_xh, dw_hh, db_h, dh_next = learner.call(
+            "backward_step", args, want, f"at t = {t}", "(dw_xh, dw_hh, db_h, dh_prev)"
+        )
+        for i in range(n):
+            grads.w_xh[i] += dw_xh[i]
+            grads.b_h[i] += db_h[i]
+            for j in range(n):
+                grads.w_hh[i][j] += dw_hh[i][j]
+    return grads
+
+
+def _grads(learner, state, xs, activation, targets, hs, ys):
+    params = state.params
+    backward = learner.has("backward_step") and params.CELL == "vanilla"
+    clipping = learner.has("clip") and state.clip
+    if not (backward or clipping):
+        return None
+    if backward:
+        grads = _vanilla_grads(learner, params, xs, activation, targets, hs, ys)
+    else:
+        grads = cells.backward(params, xs, activation, targets).grads
+    if clipping:
+        flat = grads.flat()
+        want = clip(grads, CLIP_LIMIT).flat()  # rnn_py's training clip, for any cell
+        flat = learner.call("clip", (flat, CLIP_LIMIT), want, "on the page's gradients", "grads")
+        grads = type(grads).from_flat(params.n, flat)
+    return grads.to_dict()
+
+
+def _finite(value):
+    """JSON-safe: inf and nan become null."""
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def page_trace(sources, query, time_limit=TIME_LIMIT):
+    """page_trace_json's answer as a dict."""
+    try:
+        chosen = json.loads(sources) if isinstance(sources, str) else sources
+    except ValueError:
+        chosen = None
+    if not isinstance(chosen, dict):
+        return {"ok": False, "message": "No code to run: the sources were not readable."}
+    state, _ = from_query(query if isinstance(query, str) else "")
+    if state.mode == "text":
+        return {"ok": False, "message": "Your code runs the numbers task; the text task uses "
+                "rnn_py's."}  # fmt: skip
+    try:
+        xs = state.xs()
+    except ValueError as e:
+        return {"ok": False, "message": str(e)}
+    targets, activation = state.targets(), state.activation
+    try:
+        learner = _Learner(chosen, Deadline(time_limit))
+        hs, cs, ys, loss = _forward(learner, state.params, xs, activation, targets)
+        grads = _grads(learner, state, xs, activation, targets, hs, ys)
+    except Problem as p:
+        return {"ok": False, "message": p.message, "line": p.line}
+    return {
+        "ok": True,
+        "used": sorted(learner.used),
+        "hs": _finite(hs),
+        "cs": _finite(cs),
+        "ys": _finite(ys),
+        "loss": _finite(loss),
+        "grads": _finite(grads),
+    }
+
+
+def page_trace_json(sources: str, query: str) -> str:
+    """ "Run the page on my code". sources: JSON {"<number>": "<source>"} of the exercises the
+    learner passed and switched on (typed in the editor, never from a link or a file); query:
+    the page's state as its link. Returns JSON: {"ok": true, "used": [numbers used], "hs": h_t
+    per t, "cs": the LSTM's c_t per t (else null), "ys": y_t per t, "loss": L, "grads": ∂L/∂
+    each weight by name, or null unless a backward step or clipping of theirs ran}, or
+    {"ok": false, "message": why, "line": the learner's line or null}. inf and nan are null."""
+    return json.dumps(page_trace(sources, query), ensure_ascii=False)
