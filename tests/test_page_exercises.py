@@ -13,15 +13,10 @@ from conftest import READY, address, screenshot, start_server
 from rnn_py import cells
 from rnn_py.exercises import EXERCISES
 from rnn_py.page.numbers import cell
-from rnn_py.page.state import EXERCISE_COUNT, from_query
+from rnn_py.page.state import from_query
 
 VANILLA = next(e for e in EXERCISES if e.role == "vanilla_step")
 CHECK = 30_000  # ms: a check, the first one waiting for the checker's Python to start
-
-
-def test_the_state_knows_how_many_exercises_there_are():
-    assert len(EXERCISES) == EXERCISE_COUNT
-    assert [e.number for e in EXERCISES] == list(range(1, EXERCISE_COUNT + 1))
 
 
 def editor_text(page, text):
