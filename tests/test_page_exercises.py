@@ -8,10 +8,13 @@ that runs nothing. One page (and its checker) serves the long walk-through to ke
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from conftest import READY, address, screenshot, start_server
 
 from rnn_py import cells
-from rnn_py.exercises import EXERCISES
+from rnn_py.exercises import EXERCISES, exercise
 from rnn_py.page.numbers import cell
 from rnn_py.page.state import from_query
 
@@ -40,6 +43,11 @@ def wrapped(body):
     """The reference vanilla step under another name, and a vanilla_step of the given body."""
     signature = VANILLA.solution[VANILLA.solution.index("def vanilla_step(") :].split(":\n")[0]
     return f"{VANILLA.solution}\n\n_reference = vanilla_step\n\n\n{signature}:\n    {body}\n"
+
+
+def editor_value(page):
+    """The editor's whole text (CodeMirror puts only the lines in view into the page)."""
+    return page.evaluate("() => window.RnnPage.loadPanel('exercises').then((m) => m.getValue())")
 
 
 def focused(locator):
@@ -91,7 +99,7 @@ def test_a_learner_checks_runs_the_page_on_their_code_and_comes_back(open_page):
     page.get_by_role("button", name="Show a solution").click()
     assert focused(page.get_by_role("button", name="Cancel"))
     page.get_by_role("button", name="Cancel").click()
-    assert "while True" in page.locator("#ex-editor .cm-content").text_content()
+    assert "while True" in editor_value(page)
     page.get_by_role("button", name="Show a solution").click()
     page.get_by_role("button", name="Yes, replace my code").click()
     text = check(page)
@@ -132,7 +140,7 @@ def test_a_learner_checks_runs_the_page_on_their_code_and_comes_back(open_page):
     page.reload()
     page.locator(READY).wait_for(state="attached", timeout=60_000)
     page.locator("#ex-status").filter(has_text="Ready").wait_for(timeout=60_000)
-    assert "too many units for me" in page.locator("#ex-editor .cm-content").text_content()
+    assert "too many units for me" in editor_value(page)
     page.locator("#ex-passed").wait_for()
     assert page.locator("#ex-result").is_hidden()
     assert not page.get_by_role("switch", name="Run the page on my code").is_checked()
@@ -169,6 +177,12 @@ def test_a_link_chooses_exercises_and_junk_runs_nothing_keyboard_alone(open_page
     page.locator("#ex-passed").wait_for(timeout=CHECK)
     assert page.locator("#ex-result").text_content()
     screenshot(page, "exercises-keyboard-1280")
+    # The notebook holds the learner's code for the exercises listed.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download notebook").click()
+    book = json.loads(Path(download.value.path()).read_text())
+    code = ["".join(c["source"]) for c in book["cells"] if c["cell_type"] == "code"]
+    assert book["nbformat"] == 4 and any(exercise(1).solution.strip() in c for c in code)
     page.set_viewport_size({"width": 390, "height": 800})
     page.wait_for_timeout(200)
     scroll = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")

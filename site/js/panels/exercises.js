@@ -86,7 +86,11 @@ async function makeEditor(doc) {
   const parent = $("ex-editor");
   try {
     const { createEditor } = await import("../editor.js");
-    return await createEditor(parent, { doc, label: "Your Python code", onChange: changed });
+    const ed = await createEditor(parent, { doc, label: "Your Python code", onChange: changed });
+    // The whole function in view, no box that scrolls on its own (a scrolling box has to be
+    // reachable by the keyboard itself, axe's scrollable-region-focusable): the page scrolls.
+    if (ed.view) ed.view.dom.style.maxHeight = "none";
+    return ed;
   } catch (error) { // the editor's files are missing: a plain text box still works
     console.warn("exercises: no code editor, a plain text box instead:", error);
     const box = document.createElement("textarea");
