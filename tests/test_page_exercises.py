@@ -179,7 +179,7 @@ def test_a_link_chooses_exercises_and_junk_runs_nothing_keyboard_alone(open_page
     screenshot(page, "exercises-keyboard-1280")
     # The notebook holds the learner's code for the exercises listed.
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download notebook").click()
+        page.get_by_role("button", name="Download exercises notebook").click()
     book = json.loads(Path(download.value.path()).read_text())
     code = ["".join(c["source"]) for c in book["cells"] if c["cell_type"] == "code"]
     assert book["nbformat"] == 4 and any(exercise(1).solution.strip() in c for c in code)

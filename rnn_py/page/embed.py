@@ -97,7 +97,7 @@ PANELS = (
     Panel("console", "Python console", ("console-panel",), ("console",), 600),
     Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
           (*CORE, "train", "search", "challenges"), 3060),
-    Panel("exercises", "Exercises: write it yourself", ("exercises-panel",), ("exercises",), 1100),
+    Panel("exercises", "Exercises: write it yourself", ("exercises-panel",), ("exercises",), 1340),
 )
 # fmt: on
 PANELS_BY_NAME = {p.name: p for p in PANELS}
