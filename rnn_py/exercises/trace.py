@@ -40,7 +40,8 @@ class _Learner:
                     program = Program(source, deadline, f"your code of exercise {ex.number}")
                     fn = program.function(ex.name)
                 except Problem as p:
-                    raise Problem(f"Exercise {ex.number} ({ex.name}): {p.message}") from None
+                    message = f"Exercise {ex.number} ({ex.name}): {p.message}"
+                    raise Problem(message, p.line) from None
                 self.fns[ex.role] = (program, fn, ex)
 
     def has(self, role):
