@@ -173,3 +173,12 @@ def test_the_notebook_runs_under_nbclient_and_a_planted_mistake_fails():
         o.get("text", "") for c in doc.cells if c.cell_type == "code" for o in c.outputs
     )
     assert all(f"checks of {e.name} pass" in printed for e in EXERCISES)
+
+
+def test_the_first_screen_never_imports_the_exercises():
+    """The page imports rnn_py.exercises only in its grading worker: not on the first screen."""
+    import build
+
+    first = build.first_screen()
+    assert "rnn_py.page.state" in first  # the finder sees the first screen's modules
+    assert not any(name.startswith("rnn_py.exercises") for name in first)
