@@ -200,7 +200,7 @@ def test_the_message_shows_the_inputs_expected_and_received_values():
     result = check(1, PLANTED[1]["missing bias"])
     case = cases(1)[0]
     assert result.cases == 1 and case.label == "n = 1, tanh, small numbers"
-    assert "vanilla_step(w_xh=[0.5], w_hh=[[0.8]], b_h=[0.1], x=1, h_prev=[0.2]" in result.message
+    assert "vanilla_step(w_xh=[0.5], w_hh=[[0.8]], b_h=[0.1], x=1.0, h_prev=[0.2]" in result.message
     assert f"expected h = [{case.expected[0]:.6g}]" in result.message
     assert f"received h = [{math.tanh(0.5 + 0.16):.6g}]" in result.message  # without the bias
 
@@ -208,12 +208,12 @@ def test_the_message_shows_the_inputs_expected_and_received_values():
 def test_unstable_softmax_overflows_on_huge_logits_and_says_so():
     result = check(7, PLANTED[7]["unstable softmax"])
     assert "huge logits" in result.message and "OverflowError" in result.message
-    assert "logits=[1000, 999, 998]" in result.message
+    assert "logits=[1000.0, 999.0, 998.0]" in result.message
 
 
 def test_clipping_by_the_norm_is_named():
     result = check(4, PLANTED[4]["clipped by the norm"])
-    assert "clip(grads=[" in result.message and "limit=5" in result.message
+    assert "clip(grads=[" in result.message and "limit=5.0" in result.message
 
 
 def test_a_syntax_error_gives_its_line():
