@@ -285,3 +285,11 @@ def test_check_json_never_raises():
     assert data["passed"] is False and "no exercise 99" in data["message"]
     data = json.loads(check_json(1, "raise SystemExit"))
     assert data["passed"] is False and "SystemExit" in data["message"]
+
+
+def test_the_docstring_examples_run():
+    import doctest
+
+    from rnn_py.exercises import texts
+
+    assert doctest.testmod(texts).failed == 0
