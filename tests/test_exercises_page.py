@@ -182,3 +182,17 @@ def test_the_first_screen_never_imports_the_exercises():
     first = build.first_screen()
     assert "rnn_py.page.state" in first  # the finder sees the first screen's modules
     assert not any(name.startswith("rnn_py.exercises") for name in first)
+
+
+def test_a_state_that_overflows_runs_on_correct_code_and_keeps_the_overflow():
+    """Weights of 1e6 (a link may carry them) overflow rnn_py's forward pass to inf; correct
+    code overflows at the same steps, and the JSON carries the overflow as null."""
+    state = DemoState(params=Params.from_flat(2, [1e6] * 11), activation="linear",
+                      sequence="fibonacci", length=64)  # fmt: skip
+    own = rnn_py.forward(state.params, state.xs(), "linear")
+    assert own.loss == float("inf")
+    got = trace(SOLUTIONS, state)
+    assert got["ok"] and got["loss"] is None and 1 in got["used"]
+    assert [y is None for y in got["ys"]] == [not abs(y) < float("inf") for y in own.y]
+    wrong = dict(SOLUTIONS, **{"1": PLANTED[1]["missing bias"]})
+    assert trace(wrong, state)["ok"] is False
