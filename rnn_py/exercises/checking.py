@@ -33,7 +33,8 @@ def short(value, digits=6):
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, float):
-        return f"{value:.{digits}g}"
+        text = f"{value:.{digits}g}"
+        return text if any(c in text for c in ".ein") else text + ".0"  # 1.0, not 1
     if isinstance(value, int):
         return str(value)
     if isinstance(value, list | tuple):
@@ -131,8 +132,9 @@ def judge(number, case, got):
         found = first_difference(value, want, name)
         if found:
             path, g, w = found
-            text = (f"expected {name} = {short(want)}\nreceived {name} = {short(value)}\n"
-                    f"{path}: expected {w!r}, received {g!r}")  # fmt: skip
+            text = f"expected {name} = {short(want)}\nreceived {name} = {short(value)}"
+            if path != name:  # the first entry that differs, in full
+                text += f"\n{path}: expected {w!r}, received {g!r}"
             if case.fd is not None:
                 fd = dict(_named(number, case.fd))[name]
                 text += (
