@@ -175,6 +175,7 @@ def test_styles_apply_under_the_pages_csp_without_violations(open_page, site_dir
     page.evaluate("ed.focus()")
     page.keyboard.type("y = (2)")
     page.evaluate("ed.setLine(1)")
+    assert page.evaluate("violations") == []
     look = page.evaluate("""() => {
       const root = document.querySelector(".code-editor").shadowRoot;
       const editor = getComputedStyle(root.querySelector(".cm-editor"));
@@ -185,7 +186,6 @@ def test_styles_apply_under_the_pages_csp_without_violations(open_page, site_dir
                sheets: root.adoptedStyleSheets.length,
                styles: root.querySelectorAll("style").length };
     }""")
-    assert page.evaluate("violations") == []
     assert look["outline"] == look["focus"] and look["outlineWidth"] == "3px"
     assert "monospace" in look["font"]
     assert look["sheets"] >= 1 and look["styles"] == 0
