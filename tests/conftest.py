@@ -109,17 +109,59 @@ def guard(base_url):
     return Guard(base_url.rstrip("/"))
 
 
+# What a failing page test's pages showed, for the report (pytest_runtest_makereport below):
+# asked with polling, not requestAnimationFrame, and for 3 s at most, so that a page whose main
+# thread hangs is reported as such rather than hanging the report too.
+PAGE_STATE = """() => ({
+  seconds: Math.round(performance.now()) / 1000,
+  ready: Boolean(document.documentElement.dataset.pyReady),
+  open: [...document.querySelectorAll("details[open]")].map((d) => d.id).filter(Boolean),
+  landscape: document.getElementById("ls-status")?.textContent,
+  console: document.getElementById("console-output")?.textContent.slice(0, 80),
+  consoleMsg: document.getElementById("console-msg")?.textContent,
+  later: performance.getEntriesByType("resource")
+    .filter((e) => /rnn-page|js\\/panels\\/|worker/.test(e.name))
+    .map((e) => [e.name.split("/").pop(), Math.round(e.startTime), Math.round(e.responseEnd)]),
+})"""
+
+
+def page_state(page) -> str:
+    """The page's state now, its last console lines, and what else happened to it."""
+    try:
+        state = page.wait_for_function(PAGE_STATE, polling=100, timeout=3_000).json_value()
+    except Exception as error:  # a closed, crashed or hung page
+        state = f"no answer: {str(error).splitlines()[0]}"
+    return "\n".join([page.url, str(state), *page.rnn_log[-40:]])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A page test that fails (a timeout above all) reports what each of its pages showed."""
+    report = (yield).get_result()
+    if report.when == "call" and report.failed:
+        for i, page in enumerate(getattr(item, "rnn_pages", [])):
+            if not page.is_closed():
+                report.sections.append((f"page {i} at the failure", page_state(page)))
+
+
 @pytest.fixture
-def open_page(context, base_url, guard):
+def open_page(context, base_url, guard, request):
     """open_page(path='') loads the demo and waits until Python is ready; the test then fails
     on any console error, uncaught exception or request outside the page's origin."""
     pages = []
+    request.node.rnn_pages = pages  # a failure's report shows their state (page_state)
 
     def open_(path: str = "", wait: bool = True, ctx=None, url: str | None = None, tries=2):
         page = (ctx or context).new_page()
+        page.rnn_log = log = []
+        pages.append(page)
         page.route("**/*", guard.route)
         page.on("console", guard.console)
         page.on("pageerror", lambda error: guard.errors.append(f"pageerror: {error}"))
+        page.on("console", lambda msg: log.append(f"console {msg.type}: {msg.text[:200]}"))
+        page.on("pageerror", lambda error: log.append(f"pageerror: {error}"))
+        page.on("requestfailed", lambda r: log.append(f"request failed: {r.url} {r.failure}"))
+        page.on("crash", lambda _: log.append("the renderer crashed"))
         try:
             page.goto(url or base_url + path)
             if wait:
@@ -131,7 +173,6 @@ def open_page(context, base_url, guard):
                 print(f"open_page: the renderer crashed while loading {path!r}; loading again")
                 return open_(path, wait, ctx, url, tries - 1)
             raise
-        pages.append(page)
         return page
 
     yield open_

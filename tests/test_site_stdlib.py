@@ -7,6 +7,9 @@ from __future__ import annotations
 import zipfile
 
 import build
+import rnn_py
+from rnn_py.page.state import from_query
+from rnn_py.studies.landscape import point_text
 
 # Hands the test the page's interpreter through PyScript's public hooks (as test_robust.py).
 EXPOSE_INTERPRETER = """
@@ -239,4 +242,75 @@ importlib.invalidate_caches()
     again = page.evaluate("() => window.__interpreter.runPython('import colorsys; 1')")
     assert again == 1
     assert sum(url.endswith("/python_stdlib.zip") for url in fetched) == 1
+    guard.check()
+
+
+# Opens a panel from inside boot.js's unzipGently, as it starts inflating the archive's
+# AT-th compressed file: the panel's toggle then runs while the archive is half written.
+MID_ARRIVAL = """
+(() => {
+  const Stream = window.DecompressionStream;
+  window.__streams = 0;
+  window.__openedAt = null;
+  window.DecompressionStream = class extends Stream {
+    constructor(...args) {
+      super(...args);
+      window.__streams += 1;
+      if (window.__streams === %d) {
+        window.__openedAt = window.__streams;
+        document.querySelector("#%s > summary").click();
+      }
+    }
+  };
+})();
+"""
+
+
+def test_a_panel_opened_while_the_later_archive_is_half_written_works(
+    context, base_url, guard, site_dir
+):
+    """A learner who opens a later panel while rnn-page-later.zip is being written file by file
+    (boot.js, unzipGently, at idle) gets the panel: its import finds half the files, takes the
+    archive's bytes already fetched (no second request) and writes the rest at once; the gentle
+    writing then goes on over the same bytes. Opened at ready and after the arrival, other
+    tests check."""
+    with zipfile.ZipFile(site_dir / build.LATER_ARCHIVE) as archive:
+        packed = [i for i in archive.infolist() if i.compress_type == zipfile.ZIP_DEFLATED]
+        want = {info.filename: info.CRC for info in archive.infolist()}
+    at = len(packed) // 2
+    assert at > 5  # so "half written" means something
+    context.add_init_script(EXPOSE_INTERPRETER)
+    context.add_init_script(MID_ARRIVAL % (at, "landscape-panel"))
+    page = context.new_page()
+    page.route("**/*", guard.route)
+    page.on("console", guard.console)
+    page.on("pageerror", lambda error: guard.errors.append(f"pageerror: {error}"))
+    page.goto(base_url)
+    page.wait_for_function(
+        "() => document.getElementById('ls-status').textContent.startsWith('Map complete')",
+        timeout=60_000,
+    )
+    assert page.evaluate("window.__openedAt") == at
+    page.wait_for_function(f"window.__streams === {len(packed)}")  # the gentle writing went on
+    state, _ = from_query(page.evaluate("location.hash")[1:])
+    loss = rnn_py.forward(state.params, state.xs(), state.activation).loss
+    w_xh, w_hh = state.params.w_xh[0], state.params.w_hh[0][0]
+    text = point_text("Input weight", "Hidden weight", w_xh, w_hh, loss)
+    assert page.locator("#ls-point").text_content() == text
+    fetched = page.evaluate(
+        """() => performance.getEntriesByType("resource")
+                 .filter((r) => r.name.endsWith("/rnn-page-later.zip")).length"""
+    )
+    assert fetched == 1
+    got = page.evaluate(
+        """(names) => window.__interpreter.runPython(`
+import zlib
+{name: zlib.crc32(open(name, "rb").read()) for name in ${JSON.stringify(names)}}
+`).toJs()""",
+        sorted(want),
+    )
+    assert got == want
+    # and the console, a later panel with a worker of its own, opened afterwards, starts
+    page.locator("#console-panel > summary").click()
+    page.locator("#console-output .console-note").wait_for(timeout=60_000)
     guard.check()
