@@ -313,6 +313,9 @@ def start(method):
 async def run(method, me, settings):
     """Drive run number me (page.session.run_id) a few steps per frame from settings,
     repainting as the weights move."""
+    # The click's task painted the run's start; the first steps wait for the next frame, so that
+    # the click (which may have built a new cell's views) and the first steps are two tasks.
+    await next_frame()
     if me != page.session.run_id:
         return  # stopped, or a setting changed, before its first frame
     steps = steps_for(method)

@@ -142,6 +142,18 @@ def test_no_forecast_rows_until_every_value_is_read(open_page):
     assert len(table(page)) == 12 + 3
 
 
+def test_forecast_steps_box_acts_only_with_the_forecast_on(open_page):
+    page = open_page("#seq=linear")
+    steps = page.get_by_role("spinbutton", name="Forecast steps")
+    assert steps.is_disabled()  # it would change nothing on screen
+    page.get_by_role("switch", name="Forecast").check()
+    assert steps.is_enabled()
+    set_steps(page, 5)
+    assert len(table(page)) == 12 + 5
+    page.get_by_role("switch", name="Forecast").uncheck()
+    assert steps.is_disabled()
+
+
 BAD_STEPS = [  # typed, shown after it (from 12 steps), the message
     ("100", "64", "Forecast steps goes from 1 to 64, so 100 became 64."),
     ("2.6", "3", "Forecast steps is a whole number, so it became 3."),

@@ -83,8 +83,10 @@ function hiddenSeries(n) {
 }
 
 export function makeChart(key, el, series, opts) {
+  // A chart made again (another cell, more units) keeps the width its box gave the old one, which
+  // followWidth keeps current: reading el.clientWidth would force a layout of the changed page.
+  const width = charts[key] ? charts[key].width : Math.max(240, el.clientWidth);
   if (charts[key]) charts[key].destroy();
-  const width = Math.max(240, el.clientWidth);
   charts[key] = new uPlot({
     width, height: HEIGHT, series, legend: { live: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
@@ -110,13 +112,18 @@ function ensureCharts(p) {
   if (charts.scheme === scheme && charts.seq && charts.seq.nSeries !== seqSeries) makeSeqChart(seqSeries);
   const gradSeries = p.charts && p.charts.reach_c ? 4 : 3;
   if (charts.scheme === scheme && charts.grad && charts.grad.nSeries !== gradSeries) makeGradChart(gradSeries);
-  if (charts.scheme === scheme && charts.hidden && charts.hidden.nSeries === n + 1) return;
-  charts.scheme = scheme;
   const empty = (k) => Array.from({ length: k }, () => []);
-  makeSeqChart(seqSeries);
-  makeChart("hidden", $("chart-hidden"), hiddenSeries(n), {
+  const makeHidden = () => makeChart("hidden", $("chart-hidden"), hiddenSeries(n), {
     scales: { x: { time: false, range: stepRange }, y: { range: hiddenRange } }, axes: axes("t", "h_t"), data: empty(n + 1), overTime: true,
   });
+  if (charts.scheme === scheme && charts.hidden) {
+    // Another number of units changes the hidden state's chart alone.
+    if (charts.hidden.nSeries !== n + 1) makeHidden();
+    return;
+  }
+  charts.scheme = scheme;
+  makeSeqChart(seqSeries);
+  makeHidden();
   makeGradChart(gradSeries);
   makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
     scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),

@@ -49,7 +49,7 @@ export function paintSettings(s) {
   hide("memory-lstm", s.cell !== "lstm");
   setValue($("memory-bias"), s.memory_bias);
   disable("forecast", remember || !ready);
-  disable("forecast-steps", remember || !ready);
+  disable("forecast-steps", remember || !s.forecast || !ready); // it acts on the forecast alone
   hide("forecast-off", !remember);
   hide("formulas-gru", s.cell !== "gru");
   hide("formulas-lstm", s.cell !== "lstm");

@@ -30,8 +30,12 @@ export function paintTable(rows, current, forecastFrom = null, columns = null) {
   if (columns) paintHead(columns);
   const body = $("timesteps-body");
   while (body.rows.length > rows.length) body.lastElementChild.remove();
+  // New rows are made apart from the page and put in together (see unrolled.js: PyScript
+  // searches every element added to the page).
+  const had = body.rows.length;
+  const added = [];
   rows.forEach((row, t) => {
-    let tr = body.rows[t];
+    let tr = t < had ? body.rows[t] : null;
     if (!tr) {
       tr = document.createElement("tr");
       row.forEach((_, j) => {
@@ -39,7 +43,7 @@ export function paintTable(rows, current, forecastFrom = null, columns = null) {
         if (j === 0) cell.scope = "row";
         tr.append(cell);
       });
-      body.append(tr);
+      added.push(tr);
     }
     const forecast = forecastFrom !== null && forecastFrom !== undefined && t >= forecastFrom;
     tr.className = t === current ? "current" : forecast ? "forecast" : "";
@@ -47,4 +51,5 @@ export function paintTable(rows, current, forecastFrom = null, columns = null) {
       if (tr.cells[j].textContent !== text) tr.cells[j].textContent = text;
     });
   });
+  if (added.length) body.append(...added);
 }

@@ -60,17 +60,20 @@ function buildUnrolled(root, T, n, lane) {
   const layout = lane ? WITH_C : PLAIN;
   ROWS = layout.rows;
   const width = 46 + T * COL;
-  root.replaceChildren();
   root.setAttribute("viewBox", `0 0 ${width} ${layout.height}`);
   root.style.width = `${width}px`;
   root.style.height = `${layout.height}px`;
-  for (const [name, y] of Object.entries(ROWS)) svg("text", { x: 16, y, class: "label" }, root).textContent = name;
-  const band = svg("rect", { y: 6, width: COL - 6, height: layout.height - 12, rx: 8, class: "current-band" }, root);
+  // Built apart from the page and put in at once: PyScript's MutationObserver searches every
+  // element added to the page (an XPath query for py-* attributes), which cost more than the
+  // building itself when each of 101 steps' shapes went in one at a time.
+  const parts = document.createDocumentFragment();
+  for (const [name, y] of Object.entries(ROWS)) svg("text", { x: 16, y, class: "label" }, parts).textContent = name;
+  const band = svg("rect", { y: 6, width: COL - 6, height: layout.height - 12, rx: 8, class: "current-band" }, parts);
   cells = [];
   const reachOf = n === 1 ? 17 : (n * BAR + 4) / 2; // how far a state's node reaches up and down
   for (let t = 0; t < T; t++) {
     const cx = 46 + t * COL + COL / 2 - 7;
-    const g = svg("g", {}, root);
+    const g = svg("g", {}, parts);
     // edges: x → h, h → y, and h(t−1) → h(t), whose width shows the gradient flowing back
     svg("line", { x1: cx, y1: ROWS.x - 14, x2: cx, y2: ROWS.h + reachOf, class: "edge" }, g);
     if (lane) {
@@ -91,6 +94,7 @@ function buildUnrolled(root, T, n, lane) {
     svg("text", { x: cx, y: layout.height - 6, class: "label" }, g).textContent = `t=${t}`;
     cells.push({ g, cx, carry, cCarry, xNode, xText, h, c, yNode, yText });
   }
+  root.replaceChildren(parts);
   root.band = band;
   built = `${T},${n},${lane}`;
 }

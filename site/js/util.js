@@ -1,6 +1,23 @@
 // Small helpers shared by the painter's modules.
 export const $ = (id) => document.getElementById(id);
-export const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+// A colour or size from the style sheet's custom properties. Each is read once per colour scheme:
+// reading getComputedStyle after the page changed forces a style recalculation and a layout, which
+// cost 20-30 ms each time a chart was made again (a new cell or number of units).
+const cssValues = new Map();
+matchMedia("(prefers-color-scheme: dark)").addEventListener?.("change", () => cssValues.clear());
+// The painter's colours, read together on the first miss (one style recalculation for all of them).
+const COLOURS = ["--highlight", "--muted", "--line", "--ink", "--panel", "--c-input", "--c-target",
+  "--c-pred", "--c-grad", "--c-bptt", "--c-random", "--c-h1", "--c-h2", "--c-h3", "--c-h4",
+  "--c-h5", "--c-h6", "--c-h7", "--c-h8"];
+export const css = (name) => {
+  if (!cssValues.has(name)) {
+    const style = getComputedStyle(document.documentElement);
+    for (const key of [name, ...COLOURS]) {
+      if (!cssValues.has(key)) cssValues.set(key, style.getPropertyValue(key).trim());
+    }
+  }
+  return cssValues.get(name);
+};
 export const MATHML = "http://www.w3.org/1998/Math/MathML";
 export const SVG = "http://www.w3.org/2000/svg";
 
