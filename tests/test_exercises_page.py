@@ -11,7 +11,7 @@ from test_exercises import PLANTED
 
 import rnn_py
 from rnn_py import DemoState, Params, cells, to_query
-from rnn_py.exercises import EXERCISES, exercise, notebook, page_trace_json
+from rnn_py.exercises import EXERCISES, exercise, notebook, page_step_json, page_trace_json
 from rnn_py.exercises.notebook import check_code
 from rnn_py.exercises.trace import page_trace
 
@@ -77,6 +77,11 @@ def test_correct_solutions_give_rnn_pys_numbers(name):
         assert all(close(got["grads"][k], want[k]) for k in want)
     else:
         assert got["grads"] is None
+    # ∂L/∂h_t from the chain of their backward_step (the gradient chart's series)
+    if 3 in expect_used:
+        assert close(got["dhs"], [list(dh) for dh in own.dh])
+    else:
+        assert got["dhs"] is None
 
 
 def test_the_big_weights_state_really_clips():
@@ -196,3 +201,61 @@ def test_a_state_that_overflows_runs_on_correct_code_and_keeps_the_overflow():
     assert [y is None for y in got["ys"]] == [not abs(y) < float("inf") for y in own.y]
     wrong = dict(SOLUTIONS, **{"1": PLANTED[1]["missing bias"]})
     assert trace(wrong, state)["ok"] is False
+
+
+def one_gd_step(state):
+    """rnn_py's own first step of BPTT training with optimizer "gd" on state."""
+    clip = 5.0 if state.clip else None
+    step = next(iter(rnn_py.train_bptt(state.params, state.xs(), state.activation, lr=state.lr,
+                                       clip=clip, epochs=1, optimizer="gd")))  # fmt: skip
+    return step
+
+
+@pytest.mark.parametrize("name", [n for n in STATES if n.startswith("vanilla")])
+@pytest.mark.parametrize("lr", [0.05, 0.7])
+def test_one_training_step_on_correct_code_is_rnn_pys_own_step(name, lr):
+    state = replace(STATES[name], lr=lr, optimizer="adam")  # the step is plain gd all the same
+    got = json.loads(page_step_json(json.dumps(SOLUTIONS), to_query(state)))
+    want = one_gd_step(replace(state, optimizer="gd"))
+    assert want.status == "done" and got["ok"], got
+    assert close(got["loss"], want.loss)
+    new = rnn_py.Params(**got["params"])
+    assert close(new.flat(), want.params.flat())
+    assert new.flat() != state.params.flat()
+    assert 3 in got["used"] and (4 in got["used"]) == state.clip
+
+
+@pytest.mark.parametrize(
+    ("number", "plant_name"), [(3, "W_hh not transposed"), (4, "clipped by the norm")]
+)
+def test_one_training_step_on_wrong_code_changes_nothing_and_says_why(number, plant_name):
+    state = STATES["vanilla n=2 linear, big weights clipped"]
+    sources = dict(SOLUTIONS, **{str(number): PLANTED[number][plant_name]})
+    got = json.loads(page_step_json(json.dumps(sources), to_query(state)))
+    assert got["ok"] is False and "params" not in got
+    assert got["message"].startswith(f"Exercise {number}: your {exercise(number).name}")
+
+
+def test_a_step_that_would_diverge_is_not_taken():
+    state = DemoState(params=Params.from_flat(1, [1e5, 0.5, 1e5, 0, 0]), activation="linear",
+                      sequence="fibonacci", length=12, lr=10.0, clip=False)  # fmt: skip
+    assert one_gd_step(state).status == "diverged"
+    got = json.loads(page_step_json(json.dumps(SOLUTIONS), to_query(state)))
+    assert got["ok"] is False and "not taken" in got["message"], got
+
+
+def test_one_training_step_needs_the_exercises_and_settings_it_runs_on():
+    state = STATES["vanilla n=1 tanh"]
+    no_clip = {k: v for k, v in SOLUTIONS.items() if k != "4"}
+    for sources, s, reason in [
+        (no_clip, state, "clipping exercise"),
+        ({"1": SOLUTIONS["1"]}, replace(state, clip=False), "backward step exercise"),
+        (SOLUTIONS, STATES["gru n=2"], "vanilla cell"),
+        (SOLUTIONS, replace(state, sequence="remember"), "long-lag task"),
+    ]:
+        got = json.loads(page_step_json(json.dumps(sources), to_query(s)))
+        assert got["ok"] is False and reason in got["message"], (reason, got)
+    got = json.loads(page_step_json(json.dumps(no_clip), to_query(replace(state, clip=False))))
+    assert got["ok"] and got["used"] == [1, 2, 3]
+    want = one_gd_step(replace(state, clip=False)).params.flat()
+    assert close(rnn_py.Params(**got["params"]).flat(), want)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import doctest
 import json
 
-from rnn_py.exercises import EXERCISES, page_trace_json
+from rnn_py import cells
+from rnn_py.exercises import EXERCISES, page_step_json, page_trace_json
 from rnn_py.page import practice
 from rnn_py.page.state import EXERCISE_COUNT, DemoState, from_query, to_query
 from rnn_py.page.view import snapshot
 
 NUMBERS = tuple(e.number for e in EXERCISES)
+SOURCES = {str(e.number): e.solution for e in EXERCISES}
 
 
 def test_doctests():
@@ -64,3 +66,65 @@ def test_answers_that_cannot_stand_in_give_a_reason():
     for answer, reason in bad.items():
         own = practice.own_numbers(state, answer)
         assert not own["ok"] and reason in own["message"], (answer, own)
+
+
+def test_the_reference_backward_step_gives_exactly_the_pages_own_gradient_chart():
+    for query in ("seq=sine&len=12", "seq=linear&n=3&act=relu&clip=0", "seq=remember&gap=4",
+                  "seq=fibonacci&norm=1&n=2&act=sigmoid&step=3"):  # fmt: skip
+        state, _ = from_query(query)
+        for sources in (SOURCES, {k: v for k, v in SOURCES.items() if k in ("1", "3")}):
+            own = practice.own_numbers(state, page_trace_json(json.dumps(sources), to_query(state)))
+            assert own["ok"] and 3 in own["used"], own
+            assert own["grad"] == snapshot(state)["charts"]["grad"], query
+    # without their backward step (or on a gated cell) the chart keeps rnn_py's: no series
+    state, _ = from_query("seq=sine&cell=gru&n=2")
+    own = practice.own_numbers(state, page_trace_json(json.dumps(SOURCES), to_query(state)))
+    assert own["ok"] and own["grad"] is None and 3 not in own["used"]
+    state = DemoState()
+    own = practice.own_numbers(state, page_trace_json(json.dumps({"1": SOURCES["1"]}),
+                                                      to_query(state)))  # fmt: skip
+    assert own["ok"] and own["grad"] is None
+
+
+def test_gradients_that_cannot_stand_in_give_a_reason():
+    state = DemoState(sequence="linear", length=3)
+    base = '{"ok": true, "hs": [[1], [2], [3]], "ys": [1, 2, 3], "loss": 1, '
+    for dhs in ('"dhs": [[1], [2]]', '"dhs": [[1], [NaN], [1]]', '"dhs": [[1], [1, 2], [1]]',
+                '"dhs": 3'):  # fmt: skip
+        own = practice.own_numbers(state, base + dhs + "}")
+        assert not own["ok"] and "∂L/∂h_t" in own["message"], dhs
+    own = practice.own_numbers(state, base + '"dhs": [[0.5], [-2], [0]]}')
+    assert own["ok"] and own["grad"] == [0.5, 2.0, None]  # 0 cannot go on a log scale
+
+
+def test_a_training_steps_answer_is_checked_before_the_page_adopts_it():
+    state = DemoState()
+    answer = page_step_json(json.dumps(SOURCES), to_query(state))
+    new = json.loads(answer)["params"]
+    read = practice.read_step(state, answer)
+    assert read["ok"] and read["used"] == [1, 2, 3, 4]
+    assert read["params"].to_dict() == new and read["params"].flat() != state.params.flat()
+    bad = {
+        None: "could not be read",
+        "{": "could not be read",
+        '{"ok": false, "message": "Exercise 3: your backward_step at t = 2 gave"}': "at t = 2",
+        '{"ok": true, "params": {"w_xh": [1]}, "loss": 1}': "no 'w_hh'",
+        '{"ok": true, "params": "x", "loss": 1}': "params must be",
+    }
+    for answer, reason in bad.items():
+        read = practice.read_step(state, answer)
+        assert not read["ok"] and reason in read["message"], (answer, read)
+        assert read["message"].startswith("The page keeps its weights")
+    read = practice.read_step(DemoState(params=cells.random_params("gru", 1, 0)),
+                              json.dumps({"ok": True, "params": new, "loss": 1}))  # fmt: skip
+    assert not read["ok"] and "GRU" in read["message"]
+
+
+def test_the_step_says_when_it_cannot_run():
+    roles = {"vanilla_step", "backward_step", "clip"}
+    assert practice.step_problem(DemoState(), roles) == ""
+    gru = DemoState(params=cells.random_params("gru", 1, 0))
+    assert "vanilla cell" in practice.step_problem(gru, roles)
+    assert "long-lag" in practice.step_problem(DemoState(sequence="remember"), roles)
+    assert "backward step" in practice.step_problem(DemoState(clip=False), {"clip"})
+    assert "clipping" in practice.step_problem(DemoState(), {"backward_step"})

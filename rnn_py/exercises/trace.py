@@ -15,8 +15,9 @@ import math
 
 from .. import cells
 from ..cells.maths import dot, loss_of, output_grads
+from ..page.practice import BACKWARD_CELL, step_problem
 from ..page.state import from_query
-from ..train import clip
+from ..train import LOSS_LIMIT, PARAM_LIMIT, clip
 from .cases import backward_ref, gru_ref, lstm_ref, vanilla_ref
 from .checking import first_difference, shape_problem, short
 from .sandbox import Deadline, Problem, Program
@@ -117,11 +118,13 @@ def _forward(learner, params, xs, activation, targets):
 
 
 def _vanilla_grads(learner, params, xs, activation, targets, hs, ys):
-    """BPTT with the learner's backward_step at every timestep, last to first."""
+    """BPTT with the learner's backward_step at every timestep, last to first: the weights'
+    gradients and ∂L/∂h_t per t (W_hy·dy_t plus the dh_prev their step t+1 sent back)."""
     n, T = params.n, len(xs)
     grads = cells.zero_grads(params)
     dys = output_grads(ys, xs, targets)
     dh_next = [0.0] * n
+    dhs = [None] * T
     for t in reversed(range(T)):
         dy, h = dys[t], hs[t]
         h_prev = hs[t - 1] if t > 0 else [0.0] * n
@@ -131,6 +134,7 @@ def _vanilla_grads(learner, params, xs, activation, targets, hs, ys):
         grads.b_y += dy
         # dh_t = W_hy·dy_t + what step t+1 sent back
         dh = [params.w_hy[j] * dy + dh_next[j] for j in range(n)]
+        dhs[t] = dh
         args = (params.w_xh, params.w_hh, params.b_h, xs[t], h_prev, h, dh, activation)
         want = backward_ref(*args)
         dw_xh, dw_hh, db_h, dh_next = learner.call(
@@ -141,17 +145,20 @@ def _vanilla_grads(learner, params, xs, activation, targets, hs, ys):
             grads.b_h[i] += db_h[i]
             for j in range(n):
                 grads.w_hh[i][j] += dw_hh[i][j]
-    return grads
+    return grads, dhs
 
 
 def _grads(learner, state, xs, activation, targets, hs, ys):
+    """The weights' gradients (clipped by the learner's clip when theirs is passed and the
+    page clips) and ∂L/∂h_t per t from their backward_step: each None where none of theirs ran."""
     params = state.params
-    backward = learner.has("backward_step") and params.CELL == "vanilla"
+    backward = learner.has("backward_step") and params.CELL == BACKWARD_CELL
     clipping = learner.has("clip") and state.clip
     if not (backward or clipping):
-        return None
+        return None, None
+    dhs = None
     if backward:
-        grads = _vanilla_grads(learner, params, xs, activation, targets, hs, ys)
+        grads, dhs = _vanilla_grads(learner, params, xs, activation, targets, hs, ys)
     else:
         grads = cells.backward(params, xs, activation, targets).grads
     if clipping:
@@ -159,7 +166,7 @@ def _grads(learner, state, xs, activation, targets, hs, ys):
         want = clip(grads, CLIP_LIMIT).flat()  # rnn_py's training clip, for any cell
         flat = learner.call("clip", (flat, CLIP_LIMIT), want, "on the page's gradients", "grads")
         grads = type(grads).from_flat(params.n, flat)
-    return grads.to_dict()
+    return grads, dhs
 
 
 def _finite(value):
@@ -193,7 +200,7 @@ def page_trace(sources, query, time_limit=TIME_LIMIT):
     try:
         learner = _Learner(chosen, Deadline(time_limit))
         hs, cs, ys, loss = _forward(learner, state.params, xs, activation, targets)
-        grads = _grads(learner, state, xs, activation, targets, hs, ys)
+        grads, dhs = _grads(learner, state, xs, activation, targets, hs, ys)
     except Problem as p:
         return {"ok": False, "message": p.message, "line": p.line}
     return {
@@ -203,7 +210,8 @@ def page_trace(sources, query, time_limit=TIME_LIMIT):
         "cs": _finite(cs),
         "ys": _finite(ys),
         "loss": _finite(loss),
-        "grads": _finite(grads),
+        "grads": None if grads is None else _finite(grads.to_dict()),
+        "dhs": _finite(dhs),
     }
 
 
@@ -212,6 +220,53 @@ def page_trace_json(sources: str, query: str) -> str:
     learner passed and switched on (typed in the editor, never from a link or a file); query:
     the page's state as its link. Returns JSON: {"ok": true, "used": [numbers used], "hs": h_t
     per t, "cs": the LSTM's c_t per t (else null), "ys": y_t per t, "loss": L, "grads": ∂L/∂
-    each weight by name, or null unless a backward step or clipping of theirs ran}, or
+    each weight by name, or null unless a backward step or clipping of theirs ran, "dhs": ∂L/∂h_t
+    per t from their backward_step, or null unless it ran}, or
     {"ok": false, "message": why, "line": the learner's line or null}. inf and nan are null."""
     return json.dumps(page_trace(sources, query), ensure_ascii=False)
+
+
+def page_step(sources, query, time_limit=TIME_LIMIT):
+    """page_step_json's answer as a dict."""
+    try:
+        chosen = json.loads(sources) if isinstance(sources, str) else sources
+    except ValueError:
+        chosen = None
+    if not isinstance(chosen, dict):
+        return {"ok": False, "message": "No code to run: the sources were not readable."}
+    state, _ = from_query(query if isinstance(query, str) else "")
+    problem = step_problem(state, {ex.role for ex in EXERCISES if str(ex.number) in chosen})
+    if problem:
+        return {"ok": False, "message": problem}
+    try:
+        xs = state.xs()
+    except ValueError as e:
+        return {"ok": False, "message": str(e)}
+    activation, params = state.activation, state.params
+    try:
+        learner = _Learner(chosen, Deadline(time_limit))
+        hs, _, ys, loss = _forward(learner, params, xs, activation, None)
+        grads, _ = _grads(learner, state, xs, activation, None, hs, ys)
+    except Problem as p:
+        return {"ok": False, "message": p.message, "line": p.line}
+    # One epoch of rnn_py.train_bptt with optimizer "gd": θ ← θ − lr·∂L/∂θ (clipped above)
+    flat = grads.flat()
+    if not loss <= LOSS_LIMIT or not all(map(math.isfinite, flat)):
+        return {"ok": False, "message": "With these weights the loss or its gradients overflow, "
+                "so no step was taken: reset the weights or normalize the sequence."}  # fmt: skip
+    theta = [w - state.lr * g for w, g in zip(params.flat(), flat, strict=True)]
+    if not all(abs(w) <= PARAM_LIMIT for w in theta):
+        return {"ok": False, "message": "This step would push a weight beyond ±1,000,000, so it "
+                "was not taken: lower the learning rate."}  # fmt: skip
+    new = type(params).from_flat(params.n, theta)
+    return {"ok": True, "used": sorted(learner.used), "loss": loss, "params": new.to_dict()}
+
+
+def page_step_json(sources: str, query: str) -> str:
+    """ "One training step on my code": one step of plain gradient descent, exactly one epoch of
+    rnn_py.train_bptt with optimizer "gd" and the page's learning rate, whose gradients come from
+    the learner's backward_step (and their clip, when the page clips), on the page's state
+    (query, its link). sources as for page_trace_json. Returns JSON: {"ok": true, "used":
+    [numbers used], "loss": L before the step, "params": the new weights by name}, or {"ok":
+    false, "message": why nothing changed, "line": the learner's line, if any}."""
+    return json.dumps(page_step(sources, query), ensure_ascii=False)

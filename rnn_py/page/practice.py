@@ -5,8 +5,9 @@ The exercises themselves, their checks and the trace on the learner's functions 
 rnn_py.exercises; this module only reads and writes the panel's progress (drafts and the code
 that passed, kept in localStorage as plain text, never run when read) and turns an answer of
 ``page_trace_json`` into what the page shows in place of rnn_py's numbers: the Timesteps
-table's h, y and error cells and the Loss line, formatted exactly as rnn_py.page.view formats
-its own.
+table's h, y and error cells, the Loss line and the gradient chart's |∂L/∂h_t| (from the
+learner's backward step), formatted exactly as rnn_py.page.view formats its own; it also says
+when "One training step on my code" can run and reads its new weights back (``read_step``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from __future__ import annotations
 import json
 import math
 
-from .numbers import cell
+from .console import check_params
+from .numbers import cell, log_drawable
 from .state import DemoState
 from .view import target_at
 
+BACKWARD_CELL = "vanilla"  # the cell whose timestep the backward_step exercise reverses
 STORAGE_KEY = "rnn-demo-exercises"
 MAX_SOURCE = 20_000  # characters of one exercise's code kept (a draft or a passed solution)
 
@@ -91,9 +94,10 @@ def _finite_rows(value, depth):
 
 def own_numbers(state: DemoState, answer: str) -> dict:
     """What the page shows for state from the learner's code, given ``page_trace_json``'s
-    answer: ``{"ok": True, "used": [...], "cells": [[h, y, error] per row read], "loss": text}``,
-    or ``{"ok": False, "message": why}`` when the answer cannot stand in for rnn_py's numbers
-    (the learner's code failed, gave numbers that are not finite, or the wrong number of them).
+    answer: ``{"ok": True, "used": [...], "cells": [[h, y, error] per row read], "loss": text,
+    "grad": the gradient chart's |∂L/∂h_t| series from their backward_step, or None}``, or
+    ``{"ok": False, "message": why}`` when the answer cannot stand in for rnn_py's numbers (the
+    learner's code failed, gave numbers that are not finite, or the wrong number of them).
 
     >>> s = DemoState(sequence="linear", length=3, step=2)
     >>> answer = '{"ok": true, "used": [1], "hs": [[0.5], [0.25], [0]], "ys": [1, 2, 3], '
@@ -131,5 +135,64 @@ def own_numbers(state: DemoState, answer: str) -> dict:
         loss_text = f"{loss:.4g} (squared error of the last prediction against x₀, this example)"
     else:
         loss_text = f"{loss:.4g} (mean squared error over {T - 1} predictions)"
+    grad, dhs, n = None, data.get("dhs"), state.hidden
+    if dhs is not None:
+        if not (_finite_rows(dhs, 2) and len(dhs) == T and {len(d) for d in dhs} <= {n}):
+            return {"ok": False, "message": "Your backward step gave gradients ∂L/∂h_t that are "
+                    "not finite, or not one per timestep."}  # fmt: skip
+        # as rnn_py.page.view draws rnn_py's own: |∂L/∂h_t|, gaps where a log scale cannot go
+        grad = [log_drawable(math.sqrt(sum(d * d for d in dh))) for dh in dhs]
     used = [int(n) for n in data.get("used", []) if isinstance(n, int)]
-    return {"ok": True, "used": used, "cells": rows, "loss": loss_text}
+    return {"ok": True, "used": used, "cells": rows, "loss": loss_text, "grad": grad}
+
+
+def step_problem(state: DemoState, roles) -> str:
+    """Why "One training step on my code" cannot run for state when the passed exercises have
+    these roles, or "" when it can.
+
+    >>> step_problem(DemoState(), {"backward_step", "clip"})
+    ''
+    >>> step_problem(DemoState(clip=False), {"backward_step"})
+    ''
+    >>> step_problem(DemoState(), {"backward_step"})[:25]
+    'Gradient clipping is on: '
+    """
+    if state.mode == "text" or state.cell != BACKWARD_CELL:
+        return "A training step on your code needs the vanilla cell and the numbers task."
+    if state.task() is not None:
+        return ("The long-lag task trains on a fresh batch of examples each step; a step on your "
+                "code trains on a numbers sequence.")  # fmt: skip
+    if "backward_step" not in roles:
+        return "Pass the backward step exercise to train on your code."
+    if state.clip and "clip" not in roles:
+        return ("Gradient clipping is on: pass the clipping exercise too, or switch clipping off, "
+                "to train on your code.")  # fmt: skip
+    return ""
+
+
+def read_step(state: DemoState, answer) -> dict:
+    """``page_step_json``'s answer, trusting nothing in it: ``{"ok": True, "params": checked
+    weights of the page's cell, "loss": L before the step, "used": [...]}`` or ``{"ok": False,
+    "message": why the page keeps its weights}``.
+
+    >>> read_step(DemoState(), '{"ok": true, "params": {"w_xh": "x"}, "loss": 1}')["message"]
+    "The page keeps its weights: The saved weights have no 'w_hh'."
+    """
+    try:
+        data = json.loads(answer) if isinstance(answer, str) else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return {"ok": False, "message": "The page keeps its weights: the answer could not be read."}
+    if not data.get("ok"):
+        message = str(data.get("message") or "Your code failed.")[:2000]
+        return {"ok": False, "message": f"The page keeps its weights: {message}"}
+    try:
+        params = check_params(data.get("params"), state.cell)
+    except ValueError as error:
+        return {"ok": False, "message": f"The page keeps its weights: {error}"}
+    loss = data.get("loss")
+    if not _finite_rows(loss, 0):
+        return {"ok": False, "message": "The page keeps its weights: the loss was not finite."}
+    used = [int(n) for n in data.get("used", []) if isinstance(n, int)]
+    return {"ok": True, "params": params, "loss": float(loss), "used": used}
