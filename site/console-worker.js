@@ -6,8 +6,9 @@
 // is in the offline cache) and the page's own rnn-page.zip and rnn-page-later.zip; it asks nothing
 // of any other origin.
 // In: {entry, query} (the page's state as its link), {kind: "check", number, source}
-// (rnn_py.exercises.check_json) or {kind: "trace", sources, query} (rnn_py.exercises.page_trace_json,
-// "Run the page on my code"). Out: {kind: "ready", welcome, ms}, {kind: "result", json} or
+// (rnn_py.exercises.check_json), {kind: "trace", sources, query} (rnn_py.exercises.page_trace_json,
+// "Run the page on my code") or {kind: "step", sources, query} (rnn_py.exercises.page_step_json,
+// "One training step on my code"). Out: {kind: "ready", welcome, ms}, {kind: "result", json} or
 // {kind: "failed", message}. rnn_py.exercises is imported at the first check or trace.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 
@@ -60,8 +61,11 @@ def check(number, source):
 def trace(sources, query):
     from rnn_py.exercises import page_trace_json
     return page_trace_json(sources, query)
+def step(sources, query):
+    from rnn_py.exercises import page_step_json
+    return page_step_json(sources, query)
 {"welcome": console.welcome(), "run": lambda entry, query: run_json(console, entry, query),
- "check": check, "trace": trace}
+ "check": check, "trace": trace, "step": step}
 `).toJs({ dict_converter: Object.fromEntries });
   self.onmessage = (event) => {
     const data = event.data;
@@ -69,6 +73,7 @@ def trace(sources, query):
     try {
       if (data.kind === "check") json = ns.check(Number(data.number), String(data.source));
       else if (data.kind === "trace") json = ns.trace(String(data.sources), String(data.query));
+      else if (data.kind === "step") json = ns.step(String(data.sources), String(data.query));
       else json = ns.run(String(data.entry), String(data.query));
     } catch (error) { // a fault of ours, not the learner's: said in plain words, never hung
       const message = `The checker itself failed: ${String(error.message || error).slice(-300)}`;

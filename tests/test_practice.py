@@ -128,3 +128,20 @@ def test_the_step_says_when_it_cannot_run():
     assert "long-lag" in practice.step_problem(DemoState(sequence="remember"), roles)
     assert "backward step" in practice.step_problem(DemoState(clip=False), {"clip"})
     assert "clipping" in practice.step_problem(DemoState(), {"backward_step"})
+
+
+def test_the_step_button_is_offered_with_its_reason_and_says_what_it_did():
+    both = {"vanilla_step", "backward_step", "clip"}
+    assert practice.step_offer(DemoState(), {"vanilla_step"})["shown"] is False
+    offer = practice.step_offer(DemoState(), {"backward_step"})
+    assert offer["shown"] and not offer["enabled"] and "clipping" in offer["note"]
+    assert practice.step_offer(DemoState(), both) == {"shown": True, "enabled": True, "note": ""}
+    offer = practice.step_offer(DemoState(optimizer="adam"), both)
+    assert offer["enabled"] and "plain gradient descent" in offer["note"]
+    state = DemoState(lr=0.2)
+    read = practice.read_step(state, page_step_json(json.dumps(SOURCES), to_query(state)))
+    loss = snapshot(state)["loss"].split(" ")[0]
+    assert read["message"] == (f"One step of gradient descent with your backward_step and clip "
+                               f"(learning rate 0.2): the loss was {loss} before it; the page "
+                               "took the new weights.")  # fmt: skip
+    assert read["step"].method == "bptt" and read["step"].params is read["params"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 
-from .console import check_params
+from ..train import Step
 from .numbers import cell, log_drawable
 from .state import DemoState
 from .view import target_at
@@ -170,10 +170,26 @@ def step_problem(state: DemoState, roles) -> str:
     return ""
 
 
+def step_offer(state: DemoState, roles) -> dict:
+    """The "One training step on my code" button for state when the passed exercises have these
+    roles: shown once the backward step passed, enabled when step_problem has nothing to say,
+    and a note (the reason it is off, or that the step is plain gradient descent under Adam).
+
+    >>> step_offer(DemoState(optimizer="adam"), {"backward_step", "clip"})["note"][:30]
+    "The page's optimizer is Adam; "
+    """
+    problem = step_problem(state, roles)
+    note = problem
+    if not problem and state.optimizer != "gd":
+        note = ("The page's optimizer is Adam; this step is plain gradient descent, "
+                "θ ← θ − learning rate·∂L/∂θ.")  # fmt: skip
+    return {"shown": "backward_step" in roles, "enabled": not problem, "note": note}
+
+
 def read_step(state: DemoState, answer) -> dict:
     """``page_step_json``'s answer, trusting nothing in it: ``{"ok": True, "params": checked
-    weights of the page's cell, "loss": L before the step, "used": [...]}`` or ``{"ok": False,
-    "message": why the page keeps its weights}``.
+    weights of the page's cell, "step": the rnn_py.train.Step for the loss chart, "used": [...],
+    "message": what happened}`` or ``{"ok": False, "message": why the page keeps its weights}``.
 
     >>> read_step(DemoState(), '{"ok": true, "params": {"w_xh": "x"}, "loss": 1}')["message"]
     "The page keeps its weights: The saved weights have no 'w_hh'."
@@ -187,6 +203,8 @@ def read_step(state: DemoState, answer) -> dict:
     if not data.get("ok"):
         message = str(data.get("message") or "Your code failed.")[:2000]
         return {"ok": False, "message": f"The page keeps its weights: {message}"}
+    from .console import check_params  # as the console's params are checked (its imports: here)
+
     try:
         params = check_params(data.get("params"), state.cell)
     except ValueError as error:
@@ -195,4 +213,8 @@ def read_step(state: DemoState, answer) -> dict:
     if not _finite_rows(loss, 0):
         return {"ok": False, "message": "The page keeps its weights: the loss was not finite."}
     used = [int(n) for n in data.get("used", []) if isinstance(n, int)]
-    return {"ok": True, "params": params, "loss": float(loss), "used": used}
+    step = Step("bptt", 1, float(loss), float(loss), params, (), False, "done")
+    yours = "backward_step and clip" if state.clip else "backward_step"
+    message = (f"One step of gradient descent with your {yours} (learning rate {state.lr:g}): "
+               f"the loss was {loss:.4g} before it; the page took the new weights.")  # fmt: skip
+    return {"ok": True, "params": params, "step": step, "used": used, "message": message}

@@ -198,6 +198,23 @@ export function logRange(u, min, max) {
 }
 
 
+// The gradient chart's |∂L/∂h_t| series from elsewhere (the Exercises panel: "Run the page on my
+// code" with the learner's backward step), the reach kept, until the next paint brings rnn_py's.
+// False when the chart does not have that many timesteps (a paint changed it meanwhile).
+export function setGradSeries(grad) {
+  const u = charts.grad;
+  if (!u || !u.data || !u.data[0] || u.data[0].length !== grad.length) return false;
+  const data = u.data.slice();
+  data[2] = grad;
+  u.setData(data);
+  return true;
+}
+
+// A chart's data as uPlot holds it: [t, series…] (null before the chart exists).
+export function chartData(key) {
+  return charts[key] && charts[key].data ? charts[key].data : null;
+}
+
 // Each chart is its own view: a light snapshot (views.js) redraws only the charts it lists.
 export function paintCharts(p) {
   ensureCharts(p);

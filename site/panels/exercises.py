@@ -10,7 +10,9 @@ running after HARD seconds ends the worker and a new one starts. With "Run the p
 on, every change of the page's state asks the worker for the page's numbers computed with the
 learner's passed functions (a moment after the changes settle); a failing or non-finite answer
 leaves rnn_py's numbers on the page with the reason, and one that takes longer than OWN_LIMIT
-switches it off.
+switches it off. "One training step on my code" (backward step passed, vanilla cell) asks the
+worker for one gradient-descent step with the learner's backward step and clip, and the page
+adopts the weights only once rnn_py.page.practice.read_step has checked them.
 """
 
 import asyncio
@@ -53,6 +55,7 @@ class Panel:
     own_pending: bool = False
     changed: float = 0.0
     arrived: bool = False  # the link's exercise=N has been acted on
+    trained: tuple = (None, "")  # the weights a training step left (or kept), and what it said
 
 
 panel = Panel()
@@ -143,12 +146,18 @@ def _paint_own():
         )
     else:
         message = panel.own_message or (
-            "The page computes its numbers with your passed functions (the Timesteps table and "
-            "the loss)."
+            "The page computes its numbers with your passed functions (the Timesteps table, the "
+            "loss and, with your backward step, the gradient chart's |∂L/∂h_t|)."
             if panel.own
             else "Off: the page's numbers come from rnn_py."
         )
-    _send({"kind": "own", "enabled": usable, "checked": panel.own and usable, "message": message})
+    state = page.session.state
+    train = practice.step_offer(state, {_exercises().exercise(n).role for n in _roles()})
+    train["shown"] = train["shown"] and panel.own and usable
+    if panel.trained[0] is state.params:  # what the last step said, until the weights change
+        train["note"] = panel.trained[1]
+    _send({"kind": "own", "enabled": usable, "checked": panel.own and usable, "message": message,
+           "train": train})  # fmt: skip
 
 
 def _draft(number):
@@ -373,6 +382,7 @@ def follow(session):
     if not panel.own:
         return
     panel.changed = time.monotonic()
+    _paint_own()  # the training step's button follows the cell, the task and clipping
     _send({"kind": "numbers", "ok": False, "badge": _badge("computing…")})
     if not panel.own_pending:
         panel.own_pending = True
@@ -433,6 +443,40 @@ def _show_numbers(state, answer):
         panel.own_message = f"Back to rnn_py's numbers: {numbers['message']}"
         badge = f"rnn_py's numbers: your code failed here. {numbers['message']}"[:600]
         _send({"kind": "numbers", "ok": False, "badge": badge})
+    _paint_own()
+
+
+@when("click", "#ex-train")
+async def on_train(event):
+    """One step of gradient descent with the learner's backward step (and clip), computed in
+    the checker; the page takes the new weights only if they pass read_step's checks and the
+    page has not changed meanwhile."""
+    if panel.runner is None or panel.busy or not panel.own:
+        return
+    state = page.session.state
+    panel.busy = True
+    try:
+        panel.trained = (state.params, "Computing one step with your code…")
+        _paint_own()
+        answer = await panel.runner.step(json.dumps(_roles()), to_query(state), HARD)
+        read = practice.read_step(state, answer if isinstance(answer, str) else None)
+        if not isinstance(answer, str):
+            read["message"] = (f"The page keeps its weights: your code was still running after "
+                               f"{HARD:g} s, so the checker was ended.")  # fmt: skip
+        elif read["ok"] and page.session.state is not state:
+            read = {"ok": False, "message": "The page keeps its weights: its settings changed "
+                    "while the step ran. Press again."}  # fmt: skip
+        if read["ok"]:
+            history = page.session.history
+            history.add(read["step"], history.evaluations("bptt"))  # one point on the loss chart
+            page.record("weights", how="exercises")
+            panel.trained = (read["params"], read["message"])
+            page.session.status = read["message"]
+            page.change(params=read["params"])
+        else:
+            panel.trained = (page.session.state.params, read["message"])
+    finally:
+        panel.busy = False
     _paint_own()
 
 

@@ -7,6 +7,7 @@
 // the console's), started when the panel first opens. A check or trace that outlives its limit
 // ends the worker, and a new one starts at once; the page itself never runs the learner's code.
 import { $ } from "../util.js";
+import { setGradSeries } from "../charts.js";
 
 let worker = null;
 let booting = null; // a Promise of {ms} once the worker's Python is ready
@@ -71,6 +72,10 @@ export function check(number, source, limitSeconds) {
 
 export function trace(sources, query, limitSeconds) {
   return ask({ kind: "trace", sources: String(sources), query: String(query) }, limitSeconds);
+}
+
+export function step(sources, query, limitSeconds) {
+  return ask({ kind: "step", sources: String(sources), query: String(query) }, limitSeconds);
 }
 
 // ---- the editor ----------------------------------------------------------------------------
@@ -192,10 +197,15 @@ function paintOwn(data) {
   own.disabled = !data.enabled;
   own.checked = data.checked;
   $("ex-own-msg").textContent = data.message;
+  const train = $("ex-train");
+  train.hidden = !data.train.shown;
+  train.disabled = !data.train.enabled;
+  if (data.train.note !== undefined) $("ex-train-msg").textContent = data.train.note;
 }
 
-// The page's numbers from the learner's code: the Timesteps table's h, y and error cells and the
-// Loss line (until the page's next paint, which brings rnn_py's back; Python then asks again).
+// The page's numbers from the learner's code: the Timesteps table's h, y and error cells, the
+// Loss line and, from their backward step, the gradient chart's |∂L/∂h_t| (until the page's next
+// paint, which brings rnn_py's back; Python then asks again).
 function paintNumbers(data) {
   const table = $("timesteps");
   const badge = $("own-badge");
@@ -210,9 +220,13 @@ function paintNumbers(data) {
       tr.cells[n - 1].textContent = error;
     });
     $("loss").textContent = data.loss;
+    const chart = $("chart-grad");
+    if (data.grad && setGradSeries(data.grad)) chart.dataset.own = data.used.join(",");
+    else delete chart.dataset.own;
     table.dataset.own = data.used.join(",");
   } else {
     delete table.dataset.own;
+    delete $("chart-grad").dataset.own;
   }
   badge.textContent = data.badge;
   badge.hidden = !data.badge;
