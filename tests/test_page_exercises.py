@@ -13,10 +13,12 @@ from pathlib import Path
 
 from conftest import READY, address, screenshot, start_server
 
+import rnn_py
 from rnn_py import cells
 from rnn_py.exercises import EXERCISES, exercise
 from rnn_py.page.numbers import cell
 from rnn_py.page.state import from_query
+from rnn_py.page.view import snapshot
 
 VANILLA = next(e for e in EXERCISES if e.role == "vanilla_step")
 CHECK = 30_000  # ms: a check, the first one waiting for the checker's Python to start
@@ -214,3 +216,100 @@ def test_an_embed_tells_its_host_page_an_exercise_passed(open_page, base_url, tm
         assert passed == [{"source": "rnn-demo", "type": "exercise-passed", "exercise": number}]
     finally:
         server.shutdown()
+
+
+BACKWARD = next(e for e in EXERCISES if e.role == "backward_step")
+CLIP = next(e for e in EXERCISES if e.role == "clip")
+
+
+def pass_with_solution(page, ex):
+    """Exercise ex passed with its reference solution as a learner would: picked, the solution
+    taken, Check."""
+    page.locator(f"#ex-list button[data-number='{ex.number}']").click()
+    page.locator("#ex-title").filter(has_text=f"{ex.number}. ").wait_for()
+    page.get_by_role("button", name="Show a solution").click()
+    page.get_by_role("button", name="Yes, replace my code").click()
+    assert check(page)
+    page.locator("#ex-passed").wait_for()
+
+
+def chart(page, key):
+    """uPlot's data array of one of the stage's charts, as it is drawn."""
+    return page.evaluate("(k) => import('./js/charts.js').then((m) => m.chartData(k))", key)
+
+
+def same_series(got, want):
+    return len(got) == len(want) and all(
+        (g is None and w is None) or (g is not None and w is not None
+                                      and abs(g - w) <= 1e-12 * abs(w))
+        for g, w in zip(got, want, strict=True)
+    )  # fmt: skip
+
+
+def own_grad_chart(page, used):
+    """Wait until the gradient chart carries the learner's series; the page's state then."""
+    page.locator(f"#chart-grad[data-own='{used}']").wait_for(timeout=10_000)
+    state, _ = from_query(address(page))
+    return state
+
+
+def test_the_gradient_chart_and_a_training_step_run_on_the_learners_backward_step(open_page):
+    page = open_page(f"#seq=sine&len=9&n=2&exercise={BACKWARD.number}")
+    page.locator("#ex-status").filter(has_text="Ready").wait_for(timeout=60_000)
+    pass_with_solution(page, BACKWARD)
+    train = page.get_by_role("button", name="One training step on my code")
+    assert train.is_hidden()  # only while the page runs on the learner's code
+
+    # The gradient chart's |∂L/∂h_t|: from the chain of their backward_step, equal to rnn_py's.
+    page.get_by_role("switch", name="Run the page on my code").check()
+    state = own_grad_chart(page, str(BACKWARD.number))
+    want = snapshot(state)["charts"]["grad"]
+    drawn = chart(page, "grad")
+    assert drawn[0] == list(range(len(state.xs())))
+    assert same_series(drawn[2], want) and sum(v is not None for v in want) >= 5, (drawn, want)
+    assert page.locator("#own-badge").text_content() == (
+        f"Running on your code (exercise {BACKWARD.number})."
+    )
+
+    # The step needs their clip too while the page clips; then one step of gradient descent.
+    assert train.is_visible() and train.is_disabled()
+    assert "clipping" in page.locator("#ex-train-msg").text_content()
+    pass_with_solution(page, CLIP)
+    train.wait_for()
+    page.wait_for_function("!document.getElementById('ex-train').disabled")
+    train.click()
+    msg = page.locator("#ex-train-msg")
+    msg.filter(has_text="One step of gradient descent with your backward_step and clip").wait_for(
+        timeout=CHECK
+    )
+    after = own_grad_chart(page, f"{BACKWARD.number},{CLIP.number}")
+    step = next(iter(rnn_py.train_bptt(state.params, state.xs(), state.activation, lr=state.lr,
+                                       clip=5.0, epochs=1, optimizer="gd")))  # fmt: skip
+    assert after.params.flat() != state.params.flat()
+    assert all(abs(a - b) <= 1e-12 * (1 + abs(b))
+               for a, b in zip(after.params.flat(), step.params.flat(), strict=True))  # fmt: skip
+    losses = [v for v in chart(page, "loss")[1] if v is not None]  # one point on the loss chart
+    assert len(losses) == 1 and abs(losses[0] - step.loss) <= 1e-12 * step.loss
+    assert same_series(chart(page, "grad")[2], snapshot(after)["charts"]["grad"])
+    assert f"{step.loss:.4g}" in page.locator("#train-status").text_content()
+    screenshot(page, "exercises-train-1280")
+
+    # A backward step that fails here (five units; the checks stop at four): the chart falls
+    # back to rnn_py's with the reason, and a training step changes nothing and says why.
+    signature = "def backward_step(w_xh, w_hh, b_h, x, h_prev, h, dh, activation)"
+    page.locator(f"#ex-list button[data-number='{BACKWARD.number}']").click()
+    page.locator("#ex-title").filter(has_text=f"{BACKWARD.number}. ").wait_for()
+    editor_text(page, f"{BACKWARD.solution}\n\n_reference = backward_step\n\n\n{signature}:\n"
+                      "    if len(h_prev) > 4:\n        raise ValueError('too many units for me')\n"
+                      "    return _reference(w_xh, w_hh, b_h, x, h_prev, h, dh, activation)\n")
+    check(page)
+    page.locator("#ex-passed").wait_for()
+    page.get_by_role("combobox", name="Hidden units").select_option("5")
+    page.locator("#own-badge").filter(has_text="too many units for me").wait_for(timeout=10_000)
+    assert page.locator("#chart-grad[data-own]").count() == 0
+    before, _ = from_query(address(page))
+    assert same_series(chart(page, "grad")[2], snapshot(before)["charts"]["grad"])
+    train.click()
+    msg.filter(has_text="The page keeps its weights").wait_for(timeout=CHECK)
+    assert "too many units for me" in msg.text_content()
+    assert from_query(address(page))[0].params == before.params

@@ -382,8 +382,8 @@ def follow(session):
     if not panel.own:
         return
     panel.changed = time.monotonic()
-    _paint_own()  # the training step's button follows the cell, the task and clipping
     _send({"kind": "numbers", "ok": False, "badge": _badge("computing…")})
+    _paint_own()  # the training step's button follows the cell, the task and clipping
     if not panel.own_pending:
         panel.own_pending = True
         asyncio.ensure_future(_own_later())
