@@ -18,12 +18,14 @@ Chromium and prints one Markdown table of medians, ratios and budgets (issue 12)
 - BPTT epochs and random-search trials per second in the page's own Pyodide and on this CPython,
   and characters per second of BPTT training on text for each cell (n = 16, 30 characters);
 - every file a cold visit loads, raw and gzip -9 bytes: those requested until the page is ready
-  and shows its first numbers (the cold-transfer budget), and apart, those fetched at idle after.
+  and shows its first numbers (the cold-transfer budget), and apart, those fetched at idle after;
+- a Check of every exercise's reference solution in the grading worker (median and worst).
 
 Figures, not tests: nothing here fails when a budget is missed. The parts: `probes.py` (what
 every page gets, opening a view), `visits.py` (cold and repeat visits, bytes, the start-up
 timeline and import profile), `interact.py` (events, animations, memory, the landscape, the
-text task), `work.py` (Python throughput), `report.py` (rows, budgets and the table).
+text task), `work.py` (Python throughput), `checks.py` (the exercises' Check), `report.py`
+(rows, budgets and the table).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
+from checks import checks  # noqa: E402
 from interact import interactions, memory_preset  # noqa: E402
 from probes import ARGS, FLOOR, FLOOR_HTML  # noqa: E402
 from report import Budget, Row, median, ratio, table  # noqa: E402
@@ -91,8 +94,8 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma list: cold,repeat,interact,preset,work; cells (of interact: only the text "
-        "rows)",
+        help="comma list: cold,repeat,interact,preset,work,checks; cells (of interact: only the "
+        "text rows)",
     )
     parser.add_argument(
         "--site", type=Path, help="measure this already built site folder instead of building"
@@ -225,6 +228,8 @@ def main(argv=None) -> None:
                 rows += ["Remember across 100 steps", *memory_preset(browser, url)]
             if "work" not in skip:
                 rows += ["Python throughput (best of 3)", *throughput(browser, url)]
+            if "checks" not in skip:
+                rows += ["Exercises: a Check in the grading worker (ms)", *checks(browser, url)]
             imports = import_profile(browser, url) if args.imports else None
             browser.close()
     finally:
