@@ -1,7 +1,9 @@
 """The Exercises panel on the real page: opened by a link and by the keyboard, exercises chosen
 by a link, Check in the worker (a wrong solution names its case, a syntax error marks its line, an
 endless loop is ended while the page answers, the reference passes), "Run the page on my code"
-(the table's numbers equal CPython's rnn_py, and a failing function falls back with a reason),
+(the table's numbers and, with the learner's backward step, the gradient chart equal CPython's
+rnn_py, and a failing function falls back with a reason; one training step on their backward step
+and clip gives rnn_py's own gradient-descent step),
 progress kept across a reload, a host page told exercise-passed, and a link with code-like junk
 that runs nothing. One page (and its checker) serves the long walk-through to keep the file quick.
 """
