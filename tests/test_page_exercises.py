@@ -294,7 +294,7 @@ def test_the_gradient_chart_and_a_training_step_run_on_the_learners_backward_ste
     assert len(losses) == 1 and abs(losses[0] - step.loss) <= 1e-12 * step.loss
     assert same_series(chart(page, "grad")[2], snapshot(after)["charts"]["grad"])
     assert f"{step.loss:.4g}" in page.locator("#train-status").text_content()
-    screenshot(page, "exercises-train-1280")
+    page.locator(".ex-own").screenshot(path=str(screenshot(page, "exercises-train-1280")))
 
     # A backward step that fails here (five units; the checks stop at four): the chart falls
     # back to rnn_py's with the reason, and a training step changes nothing and says why.
@@ -315,3 +315,5 @@ def test_the_gradient_chart_and_a_training_step_run_on_the_learners_backward_ste
     msg.filter(has_text="The page keeps its weights").wait_for(timeout=CHECK)
     assert "too many units for me" in msg.text_content()
     assert from_query(address(page))[0].params == before.params
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.locator(".ex-own").screenshot(path=str(screenshot(page, "exercises-train-390")))
