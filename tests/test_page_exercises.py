@@ -311,7 +311,8 @@ def test_the_gradient_chart_and_a_training_step_run_on_the_learners_backward_ste
     assert page.locator("#chart-grad[data-own]").count() == 0
     before, _ = from_query(address(page))
     assert same_series(chart(page, "grad")[2], snapshot(before)["charts"]["grad"])
-    train.click()
+    train.focus()  # the keyboard alone
+    page.keyboard.press("Enter")
     msg.filter(has_text="The page keeps its weights").wait_for(timeout=CHECK)
     assert "too many units for me" in msg.text_content()
     assert from_query(address(page))[0].params == before.params
