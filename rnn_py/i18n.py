@@ -2,7 +2,8 @@
 
 Every visible string is written in English in the code and wrapped where it is shown:
 ``_("Read {n} timesteps.").format(n=n)`` (never an f-string inside ``_``: the English text
-is the catalogue's key). A string defined before a language can be chosen (a table at module
+is the catalogue's key); a count picks its form with ``ngettext("{n} step", "{n} steps", n)``,
+then ``.format(n=n)``. A string defined before a language can be chosen (a table at module
 level) is marked with ``N_`` and translated with ``_`` where it is used. ``install`` puts a
 language in place (on the page: before the first paint; tests: around a check).
 """
@@ -30,6 +31,11 @@ def language() -> str:
 def _(message: str) -> str:
     """message in the language in place (itself when the catalogue lacks it)."""
     return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for n, by the language's own plural rule."""
+    return _current.ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

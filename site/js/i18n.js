@@ -7,8 +7,16 @@ export function install(messages) {
   catalogue = messages || null;
 }
 
+function fill(text, values) {
+  if (!values) return text;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+
 export function t(message, values) {
-  let text = (catalogue && catalogue[message]) || message;
-  if (values) text = text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
-  return text;
+  return fill((catalogue && catalogue[message]) || message, values);
+}
+
+// The singular or plural form for n ("{n} step", "{n} steps"), by the language's plural rule.
+export function tn(singular, plural, n, values) {
+  return fill(n === 1 ? singular : plural, values);
 }
