@@ -125,10 +125,10 @@ def about(state) -> list[tuple[str, str]] | None:
             _("Try this"),
             _(
                 "Train on a preset and watch the loss fall below the counting baseline; Stop, then "
-                "Sample at temperature 0.5 and at 1.5. Step Forward under What the network sees shows "
-                "the probabilities it gave each next character. Change the cell, the hidden units or "
-                "the window and train again from scratch: your first network comes back if you change "
-                "back."
+                "Sample at temperature 0.5 and at 1.5. Step Forward under What the network sees "
+                "shows the probabilities it gave each next character. Change the cell, the hidden "
+                "units or the window and train again from scratch: your first network comes back "
+                "if you change back."
             ),
         ),
     ]
