@@ -132,3 +132,35 @@ def test_english_is_unchanged_without_a_catalogue():
     assert embed.snippet_title("") == "Interactive recurrent neural network"
     _, notices = from_query("len=999")
     assert notices == ["The link's Length ('999') is outside 3–64. Using the default instead."]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n    return [0.0] * len(b_h)\n",
+        "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n    return 1\n",
+        "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n    raise NotImplementedError\n",
+        "def other():\n    pass\n",
+        "def vanilla_step(:\n",
+    ],
+)
+def test_exercise_check_messages_are_wrapped(wrapped, source):
+    from rnn_py.exercises import check
+
+    result = check(1, source)
+    assert not result.passed
+    # the case's call and label are code and maths: the first two lines are checked apart
+    lines = result.message.split("\n")
+    if lines[0].startswith("⟦Case"):
+        assert escaped(lines[0], {"tanh", "relu", "sigmoid", "linear"}) == [], lines[0]
+        lines = lines[2:]
+    allowed = {"vanilla_step", "h_t", "NotImplementedError", "SyntaxError", "other", "def"}
+    for line in lines:
+        assert escaped(line, allowed) == [], result.message
+
+
+def test_an_exercise_that_passes_says_so_in_the_catalogue(wrapped):
+    from rnn_py.exercises import EXERCISES, check
+
+    result = check(2, EXERCISES[1].solution)
+    assert result.passed and escaped(result.message, {"mse_loss", "rnn_py"}) == [], result.message
