@@ -15,6 +15,7 @@ from pyscript import document, window
 
 import rnn_py
 from rnn_py.cells.base import MEMORY_BIAS_RANGE
+from rnn_py.i18n import _
 from rnn_py.page.gateview import memory_preset_settings, preset_settings
 from rnn_py.page.pace import Pace
 from rnn_py.page.runtext import run_progress, run_summary
@@ -303,7 +304,9 @@ def start(method):
     stop_run()
     page.session.run_id += 1
     page.session.running, page.session.warn, page.session.notices = method, False, ()
-    page.session.status = "Training with BPTT…" if method == "bptt" else "Trying random weights…"
+    page.session.status = (
+        _("Training with BPTT…") if method == "bptt" else _("Trying random weights…")
+    )
     page.session.state = replace(page.session.state, step=None)
     later("panels.landscape")  # it follows every run, to draw its path once opened
     repaint(light=True)  # like the run's frames; the run's end repaints everything
@@ -426,14 +429,18 @@ def best_params(method, step):
 @when("click", "#copy-link")
 async def on_copy_link(event):
     copied = await window.RnnPage.copy(page_url() + "#" + to_query(page.session.state))
-    tell("Link copied: it opens exactly this view." if copied else "Copy the link below.")
+    tell(_("Link copied: it opens exactly this view.") if copied else _("Copy the link below."))
 
 
 @when("click", "#copy-embed")
 async def on_copy_embed(event):
     snippet = embed_snippet(page_url(), replace(page.session.state, step=None))
     copied = await window.RnnPage.copy(snippet)
-    tell("Embed code copied: paste it into your course page." if copied else "Copy the code below.")
+    tell(
+        _("Embed code copied: paste it into your course page.")
+        if copied
+        else _("Copy the code below.")
+    )
 
 
 @when("click", "#export-weights")
@@ -441,7 +448,7 @@ def on_export_weights(event):
     window.RnnPage.download(
         "rnn-weights.json", "application/json", export_weights(page.session.state)
     )
-    tell("Weights saved as rnn-weights.json.")
+    tell(_("Weights saved as rnn-weights.json."))
 
 
 @when("click", "#export-csv")
@@ -452,13 +459,13 @@ def on_export_csv(event):
         tell(str(error))
         return
     window.RnnPage.download("rnn-timesteps.csv", "text/csv", text)
-    tell("Table saved as rnn-timesteps.csv.")
+    tell(_("Table saved as rnn-timesteps.csv."))
 
 
 @when("click", "#export-png")
 def on_export_png(event):
     window.RnnPage.downloadCharts("rnn-charts.png")
-    tell("Charts saved as rnn-charts.png.")
+    tell(_("Charts saved as rnn-charts.png."))
 
 
 @when("change", "#import-weights")
@@ -476,7 +483,7 @@ async def on_import_weights(event):
     start_over()
     page.session.state = state
     record("weights", how="import")
-    tell("Weights loaded.")
+    tell(_("Weights loaded."))
     repaint()
 
 

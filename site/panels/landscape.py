@@ -19,6 +19,7 @@ from page import when
 from pyscript import document
 
 from rnn_py import Params, forward
+from rnn_py.i18n import _
 from rnn_py.page.state import read_number
 from rnn_py.studies.landscape import (
     CELL,
@@ -318,7 +319,7 @@ def follow(session):
         if panel.signature is not None:
             panel.generation += 1
             panel.signature = None
-            text = "Fix the custom sequence to see its landscape."
+            text = _("Fix the custom sequence to see its landscape.")
             page.panel("landscape", {"kind": "error", "gen": panel.generation, "text": text})
     elif signature != panel.signature and not session.running:
         _restart(signature)
@@ -454,7 +455,7 @@ def on_switch_to_vanilla(event):
     """The button beside the one-line reason: the vanilla cell, with its starting weights."""
     page.record("weights", how="cell")
     vanilla = page.session.state.with_cell("vanilla")
-    page.adopt(vanilla.params, status="Switched to the vanilla RNN, with its starting weights.")
+    page.adopt(vanilla.params, status=_("Switched to the vanilla RNN, with its starting weights."))
 
 
 @when("click", "#ls-cliffs")
@@ -484,11 +485,14 @@ def on_cliff_step(event):
         return
     if state.hidden != 1:
         page.message(
-            MESSAGE, "Step with and without clipping needs one hidden unit: try the Cliffs preset."
+            MESSAGE,
+            _("Step with and without clipping needs one hidden unit: try the Cliffs preset."),
         )
         return
     if wall is None:
-        page.message(MESSAGE, "Wait for the map to finish: the wall is its steepest point.", True)
+        page.message(
+            MESSAGE, _("Wait for the map to finish: the wall is its steepest point."), True
+        )
         return
     flat = state.params.flat()
     kx, ky = _index(panel.x_key), _index(panel.y_key)

@@ -9,6 +9,7 @@ import page
 from page import page_url, tell, when
 from pyscript import document, window
 
+from rnn_py.i18n import _
 from rnn_py.page.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
 from rnn_py.page.state import embed_snippet, read_number, to_query
 
@@ -81,14 +82,16 @@ def on_teachers_open(event):
 async def on_copy_teach(event):
     teacher_link()
     copied = await window.RnnPage.copy(document.getElementById("teach-link").value)
-    tell("Classroom link copied." if copied else "Copy the link below.")
+    tell(_("Classroom link copied.") if copied else _("Copy the link below."))
 
 
 @when("click", "#copy-teach-embed")
 async def on_copy_teach_embed(event):
     teacher_link()
     copied = await window.RnnPage.copy(document.getElementById("teach-embed").value)
-    tell("Embed snippet copied: paste it in your course page." if copied else "Copy it below.")
+    tell(
+        _("Embed snippet copied: paste it in your course page.") if copied else _("Copy it below.")
+    )
 
 
 @when("click", "#teach-preview")
@@ -99,7 +102,7 @@ def on_preview(event):
     src = "./?embed=1#" + to_query(replace(state, embed=True, panel=panel))
     frame = {"src": src, "height": snippet_height(panel), "title": snippet_title(panel)}
     window.RnnPage.preview(json.dumps(frame))
-    event.target.textContent = "Update preview"
+    event.target.textContent = _("Update preview")
 
 
 if document.getElementById("teachers").open:  # opened before this module bound its handlers

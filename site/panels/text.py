@@ -16,6 +16,7 @@ from page import when
 from pyodide.ffi import create_once_callable
 from pyscript import document, window
 
+from rnn_py.i18n import _
 from rnn_py.page.pace import Pace
 from rnn_py.page.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
 from rnn_py.text import task as tx
@@ -319,7 +320,7 @@ def on_reset(event):
     state = page.session.state
     text.models.pop(tv.model_key(state), None)
     text.model = None
-    text.status = "A new network from the seed."
+    text.status = _("A new network from the seed.")
     page.change(trained=0)
 
 

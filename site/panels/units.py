@@ -157,7 +157,7 @@ def on_exact(event):
     c, _ = fibonacci_rule(xs)
     params = exact_fibonacci(xs)
     page.record("weights", how="exact")
-    page.adopt(params, status="Exact two-unit weights for Fibonacci set.")
+    page.adopt(params, status=_("Exact two-unit weights for Fibonacci set."))
     loss = forward(params, xs, "linear").loss
     page.message(
         "units-exact-msg",
