@@ -164,3 +164,8 @@ def test_an_exercise_that_passes_says_so_in_the_catalogue(wrapped):
 
     result = check(2, EXERCISES[1].solution)
     assert result.passed and escaped(result.message, {"mse_loss", "rnn_py"}) == [], result.message
+
+
+def test_the_teachers_open_labels_are_the_controls_labels():
+    for name, label in embed.OPENABLE_LABELS.items():
+        assert embed.CONTROLS[name].removesuffix(" panel") == label

@@ -53,6 +53,17 @@ OPENABLE = {
     "exercises": "exercises-panel",
 }
 
+# The For teachers panel's "Open" boxes: each openable panel's control label without " panel".
+OPENABLE_LABELS = {
+    "units": N_("Memory"),
+    "cells": N_("Compare cells"),
+    "landscape": N_("Loss landscape"),
+    "code": N_("Code"),
+    "console": N_("Python console"),
+    "challenges": N_("Challenges"),
+    "exercises": N_("Exercises"),
+}
+
 # Shown in every one-panel embed: the bar with "Open the full demo", the loading line and the
 # notices about the link.
 ALWAYS = ("embed-bar", "loading", "notices")

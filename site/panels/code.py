@@ -41,7 +41,7 @@ def _send_listing(wanted):
     """The running cell's listing, sent when the panel opens or the cell or task changes."""
     from rnn_py.page.source import listing  # inspect, tokenize, ast: loaded on first opening
 
-    task, _, cell = wanted.rpartition(":")
+    task, _colon, cell = wanted.rpartition(":")
     page.panel("code", {"kind": "listing", **listing(cell, task or "numbers")})
     code.sent = wanted
 

@@ -138,7 +138,7 @@ def _restart(signature):
     panel.generation += 1
     panel.signature = signature
     panel.done = False
-    panel.losses = [[None] * panel.size for _ in range(panel.size)]
+    panel.losses = [[None] * panel.size for _row in range(panel.size)]
     panel.norms = None
     asyncio.ensure_future(_compute(panel.generation))
 
@@ -157,7 +157,7 @@ async def _compute(generation):
         page.panel("landscape", {"kind": "error", "gen": generation, "text": str(error)})
         return
     if gradients:
-        panel.norms = [[None] * panel.size for _ in range(panel.size)]
+        panel.norms = [[None] * panel.size for _row in range(panel.size)]
     total, count = panel.size * panel.size, 0
     page.panel("landscape", {"kind": "start", "gen": generation, "size": panel.size})
     pieces, start = [], time.perf_counter()

@@ -10,7 +10,14 @@ from page import page_url, tell, when
 from pyscript import document, window
 
 from rnn_py.i18n import _
-from rnn_py.page.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
+from rnn_py.page.embed import (
+    CONTROLS,
+    OPENABLE,
+    OPENABLE_LABELS,
+    PANELS,
+    snippet_height,
+    snippet_title,
+)
 from rnn_py.page.state import embed_snippet, read_number, to_query
 
 
@@ -36,18 +43,20 @@ def _fill_choices():
     the first screen does not need)."""
     if document.querySelector("#teach-hide input"):
         return
-    _boxes("teach-hide", CONTROLS)
-    _boxes("teach-open", {name: CONTROLS[name].removesuffix(" panel") for name in OPENABLE})
+    _boxes("teach-hide", {name: _(label) for name, label in CONTROLS.items()})
+    _boxes("teach-open", {name: _(OPENABLE_LABELS[name]) for name in OPENABLE})
     select = document.getElementById("teach-panel")
     for p in PANELS:
         option = document.createElement("option")
-        option.value, option.textContent = p.name, p.title
+        option.value, option.textContent = p.name, _(p.title)
         select.append(option)
 
 
 def chosen_state():
     """The current view with the teacher's choices."""
-    step, _ = read_number(document.getElementById("teach-step").value or "-1", -1, 64, "Step")
+    step, _message = read_number(
+        document.getElementById("teach-step").value or "-1", -1, 64, "Step"
+    )
     explain = not document.getElementById("teach-explain").checked
     start = None if step is None or step < 0 else int(step)
     picked = str(document.getElementById("teach-challenge").value)

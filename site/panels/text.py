@@ -162,7 +162,7 @@ def paint(full=False, sees=True, loss=True):
         data["summary"] = tv.summary(model, state)
         data["summary"]["vocab_raw"] = model.vocab.chars
     if full:
-        a, _ = tv.stretch_bounds(model, state.text_from)
+        a, _end = tv.stretch_bounds(model, state.text_from)
         start = state.sample_start if state.sample_start in model.vocab.chars else model.text[0]
         set_text = state.text != text.shown_text
         text.shown_text = state.text
