@@ -67,7 +67,9 @@ def next_frame():
 
 
 def _count(value):
-    return f"{len(value):,} of {tx.MAX_CHARS:,} characters, {len(set(value))} distinct."
+    return _("{n} of {most} characters, {distinct} distinct.").format(
+        n=f"{len(value):,}", most=f"{tx.MAX_CHARS:,}", distinct=len(set(value))
+    )
 
 
 def _model_for(state):
@@ -232,7 +234,7 @@ def on_text_typed(event):
     try:
         checked = tx.check_text(value)
     except ValueError as error:
-        text.text_error = f"{error} The network keeps the text it has."
+        text.text_error = f"{error} {_('The network keeps the text it has.')}"
         page.panel("text", {"mode": "text", "text_error": text.text_error,
                             "text_count": _count(value), "running": text.running})  # fmt: skip
         return
@@ -246,7 +248,7 @@ def on_text(event):
     try:
         checked = tx.check_text(event.target.value)
     except ValueError as error:
-        text.text_error = f"{error} The network keeps the text it has."
+        text.text_error = f"{error} {_('The network keeps the text it has.')}"
         paint()
         return
     text.text_error = ""
@@ -375,10 +377,16 @@ async def run_training(target=None, replay=False):
                     break
             seconds = time.perf_counter() - clock
             rate = (model.chars - first) / seconds if seconds else 0
-            what = f"Training: window {model.windows:,}"
+            windows_text = f"{model.windows:,}"
             if replay:
-                what = f"Replaying the link's training: window {model.windows:,} of {target:,}"
-            text.status = f"{what} ({rate:,.0f} characters per second)."
+                what = _("Replaying the link's training: window {n} of {total}").format(
+                    n=windows_text, total=f"{target:,}"
+                )
+            else:
+                what = _("Training: window {n}").format(n=windows_text)
+            text.status = _("{what} ({rate} characters per second).").format(
+                what=what, rate=f"{rate:,.0f}"
+            )
             done = model.status != "running" or (target is not None and model.windows >= target)
             trained = time.perf_counter()
             paint(sees=False, loss=model.windows != windows)
@@ -408,10 +416,11 @@ async def run_training(target=None, replay=False):
         text.running = None
         _report(spent, split)
     if model.status == "diverged":
-        text.status, text.warn = model.message or "Training diverged.", True
+        text.status, text.warn = model.message or _("Training diverged."), True
     else:
-        text.status = (f"Trained {model.windows:,} windows ({model.chars:,} characters); "
-                       "measuring the loss on the whole text…")  # fmt: skip
+        text.status = _("Trained {n} windows ({chars} characters); measuring the loss on the "
+                        "whole text…").format(n=f"{model.windows:,}",
+                                              chars=f"{model.chars:,}")  # fmt: skip
         # figures for bench/bench_page_text.py: characters per second, the slowest piece (ms)
         figures = document.getElementById("text-stage").dataset
         figures.rate, figures.slowest = str(round(rate)), f"{1000 * slowest:.1f}"
@@ -435,8 +444,9 @@ async def measure(model):
             if model.windows != windows:
                 return  # trained on meanwhile
     model.whole, model.whole_at = bits, windows
-    text.status = (f"Trained {windows:,} windows ({model.chars:,} characters): "
-                   f"{bits:.2f} bits per character on the whole text.")  # fmt: skip
+    text.status = _("Trained {n} windows ({chars} characters): {bits} bits per character on "
+                    "the whole text.").format(n=f"{windows:,}", chars=f"{model.chars:,}",
+                                              bits=f"{bits:.2f}")  # fmt: skip
     page.record("text_run", text=model.text, cell=model.params.CELL, hidden=model.params.n,
                 windows=windows, bits=bits)  # fmt: skip
     if text.model is model:
@@ -474,12 +484,13 @@ async def on_sample(event):
                     finished = False
                     break
             text.sample = {"text": "".join(out), "done": finished,
-                           "status": f"Writing… {len(out) - 1} of {count}"}  # fmt: skip
+                           "status": _("Writing… {n} of {total}").format(
+                               n=len(out) - 1, total=count)}  # fmt: skip
             page.panel("text", {"mode": "text", "sample": text.sample, "running": "sample"})
             if not finished:
                 await next_frame()
                 if me != session.run_id:
-                    text.sample["status"] = "Stopped."
+                    text.sample["status"] = _("Stopped.")
                     return
     finally:
         if session.run_id == me:
@@ -487,8 +498,10 @@ async def on_sample(event):
         text.running = None
     sample = "".join(out)
     text.sample = {"text": sample, "done": True,
-                   "status": f"{count} characters from ‘{tv.show_char(start)}’ at temperature "
-                             f"{temperature:g}, seed {seed}."}  # fmt: skip
+                   "status": _("{n} characters from ‘{start}’ at temperature {temperature}, "
+                               "seed {seed}.").format(n=count, start=tv.show_char(start),
+                                                      temperature=f"{temperature:g}",
+                                                      seed=seed)}  # fmt: skip
     page.record("text_sample", text=model.text, hidden=model.params.n, sample=sample,
                 temperature=temperature, windows=model.windows)  # fmt: skip
     paint(full=True)
