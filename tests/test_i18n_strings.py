@@ -134,12 +134,15 @@ def test_english_is_unchanged_without_a_catalogue():
     assert notices == ["The link's Length ('999') is outside 3–64. Using the default instead."]
 
 
+STEP = "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n"
+
+
 @pytest.mark.parametrize(
     "source",
     [
-        "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n    return [0.0] * len(b_h)\n",
-        "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n    return 1\n",
-        "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n    raise NotImplementedError\n",
+        STEP + "    return [0.0] * len(b_h)\n",
+        STEP + "    return 1\n",
+        STEP + "    raise NotImplementedError\n",
         "def other():\n    pass\n",
         "def vanilla_step(:\n",
     ],
