@@ -5,6 +5,8 @@
     python3 build.py serve      build if needed, then serve on http://127.0.0.1:8000/
     python3 build.py test       install what the tests need, build, run every test
     python3 build.py bench      build, then run the speed suite (bench/run.py)
+    python3 build.py i18n       extract every visible string into locale/messages.pot and
+                                merge it into locale/<lang>.po (translations kept)
 
 The runtime comes from the npm registry by exact version (``npm pack``), is checked against
 the sha512 integrity recorded below, and only the files the page actually requests are
@@ -92,7 +94,7 @@ from buildsite.testsetup import (  # noqa: E402, F401 - reachable as build.<name
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "command", nargs="?", choices=["build", "serve", "test", "bench"], default="build"
+        "command", nargs="?", choices=["build", "serve", "test", "bench", "i18n"], default="build"
     )
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
     parser.add_argument("--port", type=int, default=8000)
@@ -101,6 +103,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(test(rest))
     if args.command == "bench":  # the speed suite (bench/run.py); extra arguments go to it
         sys.exit(subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), *rest]).returncode)
+    if args.command == "i18n":  # the message catalogues (buildsite/extract.py)
+        from buildsite.extract import check, update
+
+        changed = update()
+        print("\n".join(f"wrote {p.relative_to(ROOT)}" for p in changed) or "locale/ up to date")
+        problems = check()
+        if problems:
+            print("\n".join(problems))
+        sys.exit(1 if problems else 0)
     if rest:
         parser.error("unrecognised arguments: " + " ".join(rest))
     out = build(force=args.force)
