@@ -37,8 +37,18 @@ LATER_ARCHIVE = "rnn-page-later.zip"  # every source file, and the modules impor
 MAIN_MODULE = "page_main"
 
 
+# A translated page (index.de.html) carries its catalogue in a JSON block: Python installs it
+# before main.py's first paint (buildsite/translated.py). English has no block: one lookup.
 MAIN_STUB = f"""# build.py: site/main.py runs as {MAIN_MODULE}.py, compiled in {ARCHIVE}.
-import {MAIN_MODULE}  # noqa: F401
+from pyscript import document
+
+_block = document.getElementById("catalogue")
+if _block is not None:
+    from rnn_py import i18n
+
+    _lang = document.documentElement.lang
+    i18n.install(i18n.Catalogue.from_json(_block.textContent), _lang)
+import {MAIN_MODULE}  # noqa: E402, F401
 """
 
 

@@ -15,6 +15,7 @@ from .editor import vendor_editor
 from .paths import BUNDLE, OFFLINE, OUT, ROOT, SITE
 from .runtime import PINS, TEST_PINS, extract
 from .stdlib import trim_lock_file, write_stdlib
+from .translated import language_menu, script_block, write_translations
 
 
 def inputs_digest() -> str:
@@ -23,11 +24,23 @@ def inputs_digest() -> str:
     h.update(json.dumps({**PINS, **TEST_PINS}, sort_keys=True).encode())
     for source in [ROOT / "build.py", *sorted(Path(__file__).parent.glob("*.py"))]:
         h.update(source.read_bytes())  # the build's own code
-    for path in sorted(SITE.rglob("*")) + sorted(OFFLINE.rglob("*")) + package_files():
+    locale = sorted((ROOT / "locale").glob("*.po*"))
+    for path in sorted(SITE.rglob("*")) + sorted(OFFLINE.rglob("*")) + package_files() + locale:
         if path.is_file():
             h.update(str(path.relative_to(ROOT)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:12]
+
+
+def initial_view() -> str:
+    """The default view's snapshot JSON, computed here by rnn_py on CPython in the language
+    installed (rnn_py.i18n): exactly what page.start() paints from an address without settings."""
+    from rnn_py.page.state import from_query
+    from rnn_py.page.view import History, snapshot_json
+
+    state, notices = from_query("")
+    return snapshot_json(state, History(), running=None, status="", status_warn=False,
+                         notices=tuple(notices))  # fmt: skip
 
 
 def write_initial_view(out: Path) -> None:
@@ -36,20 +49,14 @@ def write_initial_view(out: Path) -> None:
     js/index.js paints it as soon as it runs, when the address holds no settings, so a cold
     visit shows real numbers long before Python is ready in the browser; Python's own first
     paint then replaces it with the same numbers (tests/test_site_initial.py checks both).
-    The JSON sits in a <script type="application/json"> block, which is data, never run."""
-    from rnn_py.page.state import from_query
-    from rnn_py.page.view import History, snapshot_json
-
-    state, notices = from_query("")  # exactly what page.start() reads from an empty address
-    data = snapshot_json(state, History(), running=None, status="", status_warn=False,
-                         notices=tuple(notices))  # fmt: skip
-    data = data.replace("<", "\\u003c")  # nothing inside can close the <script> block
+    The JSON sits in a <script type="application/json"> block, which is data, never run.
+    Each translated page gets its own (buildsite/translated.py)."""
     page = out / "index.html"
     html = page.read_text()
     if html.count("</body>") != 1:
         sys.exit("build.py: index.html needs exactly one </body> for the initial view")
-    block = f'<script type="application/json" id="initial-view">{data}</script>\n'
-    page.write_text(html.replace("</body>", block + "</body>"))
+    block = script_block("initial-view", initial_view())
+    page.write_text(language_menu(html, "en").replace("</body>", block + "</body>"))
 
 
 def write_service_worker(out: Path, version: str) -> None:
@@ -100,6 +107,7 @@ def build(force: bool = False) -> Path:
     write_stdlib(OUT, later)
     trim_lock_file(OUT)
     write_initial_view(OUT)
+    write_translations(OUT, (SITE / "index.html").read_text(), initial_view)
     stamp.write_text(version + "\n")
     write_service_worker(OUT, version)
     write_bundle(OUT, BUNDLE)

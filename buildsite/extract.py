@@ -19,7 +19,7 @@ from .po import LANGUAGES, Entry, header, mismatches, read_po, write_po
 LOCALE = ROOT / "locale"
 TEMPLATE = LOCALE / "messages.pot"
 PY_CALLS = {"_": 1, "N_": 1, "ngettext": 2}
-BRACE = re.compile(r"\{(\w*)\}")
+BRACE = re.compile(r"\{\w*\}")  # a str.format placeholder: the python-brace-format flag
 # t("…") / tn("…", "…": a JS string literal (no template literals: they would hide values)
 _JS_STRING = r"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')"
 JS_CALL = re.compile(rf"(?<![\w.$])(tn?)\(\s*{_JS_STRING}(?:\s*,\s*{_JS_STRING})?")

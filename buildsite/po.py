@@ -3,7 +3,7 @@
 locale/messages.pot is the template (every msgid, empty msgstr); locale/<lang>.po holds one
 language's translations. An Entry is one message: msgid (the English), msgid_plural for a
 count, msgstr (one string, or one per plural form), the #: references and the #, flags.
-The languages are listed once, in LANGUAGES: add one there (see README, Languages).
+The languages are listed once, in rnn_py.i18n.LANGUAGES (see README, Languages).
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# code: (the language's name in itself, Plural-Forms). English is the source, not listed.
-LANGUAGES: dict[str, tuple[str, str]] = {
-    "es": ("Español", "nplurals=2; plural=(n != 1);"),
-    "de": ("Deutsch", "nplurals=2; plural=(n != 1);"),
-    "fr": ("Français", "nplurals=2; plural=(n > 1);"),
-    "zh": ("中文（简体）", "nplurals=1; plural=0;"),
-}
-PSEUDO = "qps"  # the pseudo-locale, generated from the template (buildsite/pseudo.py)
+from rnn_py.i18n import LANGUAGES as _ALL
+from rnn_py.i18n import PSEUDO  # noqa: F401 - the pseudo-locale, made by buildsite/pseudo.py
+
+# code: (the language's name in itself, Plural-Forms): each has a locale/<code>.po. The list
+# is rnn_py.i18n.LANGUAGES; English is the source, with no .po.
+LANGUAGES = {code: value for code, value in _ALL.items() if code != "en"}
 PSEUDO_PLURALS = "nplurals=2; plural=(n != 1);"
 
 PROJECT = "rnn-step-by-step"
@@ -162,7 +160,7 @@ def read_po(text: str) -> tuple[str, list[Entry]]:
 
 # What a translation must carry over unchanged: numbered tags, {placeholders}, figure markers
 # with their value (rnn_py.lessons.figures checks the value against the measurement).
-KEPT = re.compile(r"</?\d+/?>|\{\w*\}|<!-- figure:[\w.-]+ -->.*?<!-- /figure -->", re.S)
+KEPT = re.compile(r"</?\d+/?>|\{[^{}]*\}|<!-- figure:[\w.-]+ -->.*?<!-- /figure -->", re.S)
 
 
 def mismatches(entry: Entry) -> list[str]:

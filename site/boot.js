@@ -8,6 +8,9 @@
 // PyScript calls the loadPyodide() exported here and receives the runtime already booting.
 import { loadPyodide as bootPyodide, version } from "./vendor/pyodide/pyodide.mjs";
 
+// start.js is taking the visitor to the page in their language: start nothing here.
+if (window.RnnStart?.language?.leaving) await new Promise(() => {});
+
 const output = { stdout: (text) => console.log(text), stderr: (text) => console.error(text) };
 const here = (path) => new URL(path, import.meta.url).href;
 

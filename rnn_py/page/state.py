@@ -19,7 +19,7 @@ from ..cells import CELLS, DEFAULT, cell_class, has_memory_gate, params_class
 from ..cells.base import MEMORY_BIAS_RANGE
 from ..cells.vanilla import ACTIVATIONS, Params
 from ..forecast import MAX_STEPS as MAX_FORECAST
-from ..i18n import N_, _
+from ..i18n import LANGUAGES, N_, PSEUDO, _, language
 from ..sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
 from ..studies import remember
 from ..text.settings import DEFAULT_SEQ_LENGTH, MAX_CHARS, MAX_HIDDEN_TEXT, PRESETS
@@ -111,6 +111,9 @@ class DemoState:
     sample_start: str = ""  # the character Sample starts from; "" or unknown: the text's first
     sample_seed: int = 0
     text_from: int = 0  # where the stretch "What the network sees" starts
+    # The page's language (rnn_py.i18n.LANGUAGES, or the pseudo-locale); a link without lang=
+    # gets the language of the page that reads it, so links made there keep it.
+    lang: str = "en"
 
     def __post_init__(self):
         if self.panel == "text":
@@ -244,6 +247,7 @@ FIELDS = (
     Field("start", "sample_start", N_("Start character"), "text", high=1, always=False),
     Field("sseed", "sample_seed", N_("Sample seed"), "int", low=0, high=MAX_SEED, always=False),
     Field("tfrom", "text_from", N_("Stretch start"), "int", low=0, high=MAX_CHARS, always=False),
+    Field("lang", "lang", N_("Language"), "choice", choices=(*LANGUAGES, PSEUDO), always=False),
 )
 # fmt: on
 KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
@@ -462,6 +466,7 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
                 )
             )
             del values["text"]
+    values.setdefault("lang", language())  # none, or one this page does not have: the page's
     state = DemoState(**values)
     if state.sequence == "custom":
         try:

@@ -3,6 +3,7 @@
 // boundary, no proxies kept. Text goes in with textContent only, never as HTML.
 // Each panel the first screen does not need is its own module under ./panels/, imported
 // the first time Python sends it something (RnnPage.panel).
+import "./i18n.js"; // first: it installs a translated page's catalogue before any paint
 import { $ } from "./util.js";
 import { remember } from "./store.js";
 import { paintSettings } from "./settings.js";
@@ -186,9 +187,15 @@ window.RnnPage = {
 };
 
 // The default view, computed at build time by rnn_py (build.py), drawn before Python is ready;
-// only for an address without settings, where it is exactly the view Python then paints.
+// only for an address without settings (lang= aside: each language's page has its own view),
+// where it is exactly the view Python then paints. Not when start.js is leaving for another
+// language's page.
+const settings = [location.search, location.hash]
+  .flatMap((part) => [...new URLSearchParams(part.slice(1)).keys()])
+  .filter((key) => key !== "lang");
 const initial = document.getElementById("initial-view");
-if (initial && !location.search && !location.hash && !document.documentElement.dataset.pyReady) {
+if (initial && !settings.length && !window.RnnStart?.language?.leaving &&
+    !document.documentElement.dataset.pyReady) {
   paint(initial.textContent);
   for (const el of document.querySelectorAll(ENABLED)) el.disabled = true; // until ready()
 }
