@@ -42,12 +42,12 @@ MAIN_MODULE = "page_main"
 MAIN_STUB = f"""# build.py: site/main.py runs as {MAIN_MODULE}.py, compiled in {ARCHIVE}.
 from pyscript import document
 
-_block = document.getElementById("catalogue")
-if _block is not None:
+# (a missing element is Pyodide's JsNull, not None: read its text through getattr)
+_catalogue = getattr(document.getElementById("catalogue"), "textContent", None)
+if _catalogue:
     from rnn_py import i18n
 
-    _lang = document.documentElement.lang
-    i18n.install(i18n.Catalogue.from_json(_block.textContent), _lang)
+    i18n.install(i18n.Catalogue.from_json(_catalogue), document.documentElement.lang)
 import {MAIN_MODULE}  # noqa: E402, F401
 """
 

@@ -1,0 +1,109 @@
+"""The page in other languages: start.js's choice of the file, the language menu, links that
+keep the language, <html lang>, and the pseudo-locale qps finding every string that does not go
+through the catalogue (locale/, buildsite/translated.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rnn_py.i18n import LANGUAGES
+
+READY = "html[data-py-ready]"
+
+
+def arrive(open_page, path: str, ctx=None):
+    """Open path and wait until start.js has settled on a file and Python is ready there."""
+    page = open_page(path, wait=False, ctx=ctx)
+    page.locator(READY).wait_for(state="attached", timeout=60_000)
+    return page
+
+
+def file_of(page) -> str:
+    return page.evaluate("location.pathname").rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def german_browser(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
+                              locale="de-DE")  # fmt: skip
+    yield ctx
+    ctx.close()
+
+
+def test_lang_in_the_query_or_hash_picks_the_file_and_keeps_the_address(open_page):
+    page = arrive(open_page, "?lang=fr#seq=fibonacci")
+    assert file_of(page) == "index.fr.html"
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert "lang=fr" in page.evaluate("location.search")  # the search and hash are kept
+    assert "seq=fibonacci" in page.evaluate("location.hash")
+    assert page.get_by_role("combobox", name="Sequence").input_value() == "fibonacci"
+    page = arrive(open_page, "#seq=linear&lang=zh")
+    assert file_of(page) == "index.zh.html"
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    assert "seq=linear" in page.evaluate("location.hash")
+
+
+def test_the_browser_language_picks_the_file_unless_the_link_says_otherwise(
+    open_page, german_browser
+):
+    page = arrive(open_page, "", ctx=german_browser)
+    assert file_of(page) == "index.de.html"
+    assert page.get_by_role("combobox", name="Language").input_value() == "de"
+    page = arrive(open_page, "?lang=en", ctx=german_browser)  # English asked for: it stays
+    assert file_of(page) == ""
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page = arrive(open_page, "index.de.html?lang=en", ctx=german_browser)  # back to English
+    assert file_of(page) == "index.html"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.evaluate("document.getElementById('catalogue')") is None
+
+
+def test_an_unknown_language_gets_a_notice_and_the_browser_language(open_page):
+    page = arrive(open_page, "#lang=xx&seq=linear")
+    assert file_of(page) == ""  # an English browser: English, no redirect
+    notices = page.locator("#notices").text_content()
+    assert "Language ('xx')" in notices
+
+
+def test_a_translated_file_opened_directly_stays_in_its_language(open_page):
+    page = arrive(open_page, "index.es.html#seq=sine")
+    assert file_of(page) == "index.es.html"
+    assert page.evaluate("document.documentElement.lang") == "es"
+
+
+def test_the_language_menu_works_by_keyboard_and_keeps_the_settings(open_page):
+    page = arrive(open_page, "#seq=fibonacci&len=20")
+    menu = page.get_by_role("combobox", name="Language")
+    options = menu.locator("option")
+    assert options.all_text_contents() == [name for name, _ in LANGUAGES.values()]
+    assert options.evaluate_all("os => os.map(o => o.lang)") == list(LANGUAGES)
+    menu.focus()
+    page.keyboard.press("ArrowDown")  # English -> Español, chosen by keyboard alone
+    page.wait_for_url(re.compile(r"index\.es\.html"))
+    page.locator(READY).wait_for(state="attached", timeout=60_000)
+    assert "len=20" in page.evaluate("location.hash")
+    assert page.get_by_role("combobox", name="Language").input_value() == "es"
+    assert page.evaluate("document.documentElement.lang") == "es"
+
+
+def test_copy_link_embed_code_and_the_full_demo_keep_the_language(open_page, context):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = arrive(open_page, "index.de.html#seq=linear")
+    page.locator("#copy-link").click()
+    page.wait_for_function("navigator.clipboard.readText().then(t => t.length > 0)")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert "lang=de" in link and "seq=linear" in link
+    assert "lang=de" in page.locator("#open-full").get_attribute("href")
+    page.locator("#teachers summary").click()
+    assert "lang=de" in page.locator("#teach-embed").input_value()
+    again = arrive(open_page, link.split("/", 3)[3])
+    assert again.evaluate("document.documentElement.lang") == "de"
+
+
+def test_numbers_in_the_address_keep_their_point(open_page):
+    page = arrive(open_page, "index.fr.html#seq=sine&lr=0.25")
+    page.evaluate("window.RnnPage.flushAddress()")
+    assert "lr=0.25" in page.evaluate("location.hash")
+    assert "w=0.5,0.8" in page.evaluate("location.hash")
