@@ -15,8 +15,11 @@ from rnn_py.lessons import figures
 from rnn_py.lessons.figures import GROUPS, UNITS_HEADER, UNITS_ROWS, agrees, check, group_of, marked
 
 ROOT = Path(__file__).resolve().parent.parent
+# the message catalogues quote the page's figures in every language (rnn_py.lessons.figures)
+LOCALE = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "locale").glob("*.po*"))
 TEXTS = {
-    name: (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "site/index.html")
+    name: (ROOT / name).read_text(encoding="utf-8")
+    for name in ("README.md", "site/index.html", *LOCALE)
 }
 
 

@@ -6,7 +6,11 @@ which quoted figures differ from the recomputed ones (beyond the digits printed)
 
     <!-- figure:cliffs.ratio -->1728<!-- /figure -->
 
-so a later edit of the text stays checked (tests/test_figures.py runs the check). Figures come
+so a later edit of the text stays checked (tests/test_figures.py runs the check). The message
+catalogues quote the page's figures too, markers and all, in msgid and msgstr alike:
+`--check` and `--write` read locale/*.po and locale/messages.pot as text, like the others
+(a marker never spans a line there: buildsite/po.py splits a message only at a newline, and
+the page's units have none). Figures come
 in groups, each computed by one function; `compute(names)` runs only the groups it needs.
 """
 
