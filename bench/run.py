@@ -56,6 +56,7 @@ from visits import (  # noqa: E402
     profile,
     repeat_visits,
     start_up,
+    translated_visits,
 )
 from work import throughput  # noqa: E402
 
@@ -94,8 +95,8 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma list: cold,repeat,interact,preset,work,checks; cells (of interact: only the "
-        "text rows)",
+        help="comma list: cold,lang,repeat,interact,preset,work,checks; cells (of interact: "
+        "only the text rows)",
     )
     parser.add_argument(
         "--site", type=Path, help="measure this already built site folder instead of building"
@@ -207,6 +208,8 @@ def main(argv=None) -> None:
                         note=f"{len(idle)} requests: " + ", ".join(f[0] for f in idle),
                     ),
                 ]
+            if "lang" not in skip:
+                rows += translated_visits(browser, url, site, args.runs)
             if "repeat" not in skip:
                 times, served = repeat_visits(browser, url)
                 rows += [

@@ -318,3 +318,50 @@ def profile(runs, floor_ready):
         lines += ["", "Run 1, our own files and the runtime's data (start → end, ms):"]
         lines += [f"  {path}: {s:.0f} → {e:.0f}" for path, s, e in files]
     return "\n".join(lines)
+
+
+def numbers_after_goto(browser, url):
+    """Milliseconds from asking for url to the first real numbers, measured across start.js's
+    redirect to another language's file (the stamps restart with each document, so the wall
+    clock of the document that shows the numbers is used), and the file it ended on."""
+    import time
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    try:
+        context.add_init_script(PROBES)
+        page = context.new_page()
+        asked = time.time() * 1000
+        page.goto(url)
+        page.wait_for_function("window.__bench && window.__bench.numbers !== null", timeout=TIMEOUT)
+        shown = page.evaluate("performance.timeOrigin + window.__bench.numbers")
+        return shown - asked, page.evaluate("location.pathname").rsplit("/", 1)[-1]
+    finally:
+        context.close()
+
+
+def translated_visits(browser, url, site: Path, runs: int, lang: str = "qps"):
+    """The rows for a first view in another language (issue 28): the page's bytes beside the
+    English index.html's (gzip -9; the only file that differs), and the time to first numbers
+    for English, the translated file opened directly and lang= on index.html (one redirect)."""
+    from report import Row
+
+    def gz(name):
+        return len(gzip.compress((site / name).read_bytes(), 9, mtime=0))
+
+    english, direct, redirected = [], [], []
+    for _ in range(runs):
+        english.append(numbers_after_goto(browser, url)[0])
+        direct.append(numbers_after_goto(browser, url + f"index.{lang}.html")[0])
+        took, landed = numbers_after_goto(browser, url + f"?lang={lang}")
+        assert landed == f"index.{lang}.html", landed
+        redirected.append(took)
+    base, other = gz("index.html"), gz(f"index.{lang}.html")
+    return [
+        f"A first view in another language (lang={lang}, {runs} interleaved runs, medians)",
+        Row(f"index.{lang}.html, gzip -9", other / 1e3, "kB",
+            note=f"index.html {base / 1e3:.1f} kB: {(other - base) / 1e3:+.1f} kB, no other file"),
+        Row("English: first real numbers, from the request", median(english), "ms"),
+        Row(f"index.{lang}.html opened: first real numbers", median(direct), "ms"),
+        Row(f"?lang={lang} on index.html (start.js redirects): first real numbers",
+            median(redirected), "ms"),
+    ]  # fmt: skip
