@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from buildsite import extract, htmlunits
-from buildsite.po import LANGUAGES, Entry, header, mismatches, read_po, write_po
+from buildsite.po import KEPT, LANGUAGES, Entry, header, mismatches, read_po, write_po
 
 PAGE = """<!doctype html>
 <html lang="en"><head><title>A demo</title>
@@ -122,3 +122,32 @@ def test_extraction_finds_python_js_and_html_messages(tmp_path):
 def test_the_catalogues_are_up_to_date_with_the_sources():
     assert not extract.stale(), "locale/messages.pot is out of date: run python3 build.py i18n"
     assert extract.check() == []
+
+
+def test_the_python_catalogue_translates_counts_by_the_plural_rule_and_falls_back():
+    from rnn_py import i18n
+
+    messages = {"Cell": "Zelle", "Empty": "", "{n} step": ["{n} pas", "{n} pas (pl)"]}
+    catalogue = i18n.Catalogue(messages, LANGUAGES["fr"][1])
+    i18n.install(catalogue, "fr")
+    try:
+        assert i18n.language() == "fr"
+        assert (i18n._("Cell"), i18n._("Empty"), i18n._("Other")) == ("Zelle", "Empty", "Other")
+        forms = [i18n.ngettext("{n} step", "{n} steps", n) for n in (0, 1, 2)]
+        assert forms == ["{n} pas", "{n} pas", "{n} pas (pl)"]  # French: 0 is singular
+        assert i18n.ngettext("{n} try", "{n} tries", 2) == "{n} tries"  # not in the catalogue
+    finally:
+        i18n.install(None)
+    assert i18n.language() == "en" and i18n._("Cell") == "Cell"
+
+
+def test_pseudo_keeps_what_a_translation_must_keep_and_is_longer():
+    from buildsite.pseudo import pseudo
+
+    msgid = "Read <0>a step</0> of {n} <!-- figure:x.y -->0.5<!-- /figure --> now<1/>"
+    out = pseudo(msgid)
+    assert out.startswith("⟦") and out.endswith("⟧")
+    assert mismatches(Entry(msgid, msgstr=[out])) == []
+    text_in, text_out = KEPT.sub("", msgid), KEPT.sub("", out)[1:-1]  # the kept parts as they are
+    assert len(text_out) >= 1.38 * len(text_in)
+    assert "Read" not in out and "step" not in out

@@ -107,3 +107,39 @@ def test_numbers_in_the_address_keep_their_point(open_page):
     page.evaluate("window.RnnPage.flushAddress()")
     assert "lr=0.25" in page.evaluate("location.hash")
     assert "w=0.5,0.8" in page.evaluate("location.hash")
+
+
+def test_a_translated_first_view_is_prerendered_before_python(context, base_url, guard):
+    """index.qps.html has its own initial view: its numbers are painted with Python held back,
+    in a page whose <html lang> and title are already in the language."""
+    page = context.new_page()
+    page.on("console", guard.console)
+    page.route("**/pyodide.asm.wasm", lambda route: None)  # Python never arrives
+    page.goto(base_url + "index.qps.html")
+    page.wait_for_function("document.querySelectorAll('#timesteps-body tr').length === 12")
+    assert page.evaluate("document.documentElement.lang") == "qps"
+    assert page.title().startswith("⟦") and page.title().endswith("⟧")
+    assert page.locator("#timesteps-body tr").first.locator("td").first.text_content() == "0"
+    data = page.evaluate("JSON.parse(document.getElementById('catalogue').textContent)")
+    assert data["lang"] == "qps" and data["plural"].startswith("nplurals=2")
+    forms = data["messages"]["{n} unit"]  # a count's message: one string per plural form
+    assert len(forms) == 2 and all(f.startswith("⟦") and "{n}" in f for f in forms)
+    page.close()
+
+
+@pytest.mark.parametrize("rule, forms", [  # the form for n = 0, 1, 2
+    ("nplurals=2; plural=(n != 1);", ["many", "one", "many"]),  # es, de
+    ("nplurals=2; plural=(n > 1);", ["one", "one", "many"]),  # fr
+    ("nplurals=1; plural=0;", ["one", "one", "one"]),  # zh
+])  # fmt: skip
+def test_tn_follows_the_languages_plural_rule(open_page, rule, forms):
+    page = open_page("index.es.html", wait=False)
+    got = page.evaluate(
+        """async (rule) => {
+          const i18n = await import("./js/i18n.js");
+          i18n.install({ "{n} step": ["one", "many"] }, rule);
+          return [0, 1, 2].map((n) => i18n.tn("{n} step", "{n} steps", n));
+        }""",
+        rule,
+    )
+    assert got == forms
