@@ -125,7 +125,9 @@ def _imports(module, seen):
     from pathlib import Path
 
     source = (Path(__file__).parent.parent / "site" / "js" / module).read_text()
-    for name in re.findall(r'^import [^;]*? from "\./([\w-]+\.js)";', source, re.M | re.S):
+    # import { a } from "./x.js"; and a bare import "./x.js"; (js/i18n.js, run for its effect)
+    pattern = r'^import (?:[^;"]*? from )?"\./([\w-]+\.js)";'
+    for name in re.findall(pattern, source, re.M | re.S):
         if name not in seen:
             seen.add(name)
             _imports(name, seen)
