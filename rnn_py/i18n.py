@@ -5,7 +5,9 @@ Every visible string is written in English in the code and wrapped where it is s
 is the catalogue's key); a count picks its form with ``ngettext("{n} step", "{n} steps", n)``,
 then ``.format(n=n)``. A string defined before a language can be chosen (a table at module
 level) is marked with ``N_`` and translated with ``_`` where it is used. ``install`` puts a
-language in place (on the page: before the first paint; tests: around a check).
+language in place (on the page: before the first paint; tests: around a check). On a translated
+page that is a ``Catalogue`` read from the page's JSON block (buildsite/translated.py makes it
+from locale/<lang>.po); ``LANGUAGES`` is the one list of the page's languages.
 """
 
 from __future__ import annotations
