@@ -132,7 +132,7 @@ def on_preset_remember(event):
     page.session.notices = ()
     page.session.state = replace(page.session.state, **memory_preset_settings())
     record("weights", how="preset", preset="remember-100", params=page.session.state.params)
-    start("bptt")
+    start("bptt", fresh=True)
 
 
 @when("click", "#preset-forget-open")
@@ -293,9 +293,12 @@ def next_frame():
     )
 
 
-def start(method):
+def start(method, fresh=False):
     """Start a BPTT or search run in the click's own task: the status and the buttons say it is
-    running before anything else can happen; then it animates (run)."""
+    running before anything else can happen; then it animates (run).
+
+    fresh: the click made a new network of another shape (a preset): its views are built in the
+    next frame's task, apart from the click's (each stays a short task)."""
     try:
         page.session.state.xs()
     except ValueError:
@@ -306,18 +309,24 @@ def start(method):
     page.session.status = "Training with BPTT…" if method == "bptt" else "Trying random weights…"
     page.session.state = replace(page.session.state, step=None)
     later("panels.landscape")  # it follows every run, to draw its path once opened
-    repaint(light=True)  # like the run's frames; the run's end repaints everything
-    asyncio.ensure_future(run(method, page.session.run_id, page.session.state))
+    repaint(light=True, views=() if fresh else None)  # like the run's frames
+    asyncio.ensure_future(run(method, page.session.run_id, page.session.state, fresh))
 
 
-async def run(method, me, settings):
+async def run(method, me, settings, fresh=False):
     """Drive run number me (page.session.run_id) a few steps per frame from settings,
     repainting as the weights move."""
     # The click's task painted the run's start; the first steps wait for the next frame, so that
     # the click (which may have built a new cell's views) and the first steps are two tasks.
-    await next_frame()
-    if me != page.session.run_id:
-        return  # stopped, or a setting changed, before its first frame
+    # After a fresh network's click (status and settings only), the next frame builds the views
+    # on screen, and the steps begin one frame later.
+    for _ in range(2 if fresh else 1):
+        await next_frame()
+        if me != page.session.run_id:
+            return  # stopped, or a setting changed, before its first frame
+        if fresh:
+            repaint(light=True)
+            fresh = False
     steps = steps_for(method)
     offset = page.session.history.evaluations(method)
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.

@@ -4,6 +4,7 @@
 // move between its cells (see "the keyboard" below). A drag sets the box's value and dispatches
 // "input" events (Python's panels/weights.py applies them), then one "change".
 import { $, round, setValue } from "./util.js";
+import { onScreen } from "./views.js";
 
 const PARAMS = ["w_xh", "w_hh", "w_hy", "b_h", "b_y"];
 const LIMIT = 5; // the boxes' range, the sliders' (typed values are clamped by Python)
@@ -172,7 +173,25 @@ function build(cells, n, cellName = "vanilla", roles = {}) {
   root.replaceChildren(...parts);
   rows[0][0].tabIndex = 0; // the grid's one tab stop, until another cell gets focus
   grid = { n, cell: cellName, boxes, byKey, rows, values: new Map() };
-  fit();
+  fitSoon();
+}
+
+// fit() reads a cell's width, which makes the browser lay out the whole page at once. On screen
+// that happens in the paint's own task (no frame shows unfitted text); off screen (a preset that
+// builds a new cell's grid out of sight) it waits for the next frame, so that the paint and the
+// page's layout are two tasks, not one long one.
+let fitFrame = 0;
+function fitSoon() {
+  if (onScreen("grid")) {
+    cancelAnimationFrame(fitFrame);
+    fitFrame = 0;
+    fit();
+  } else if (!fitFrame) {
+    fitFrame = requestAnimationFrame(() => {
+      fitFrame = 0;
+      fit();
+    });
+  }
 }
 
 // How much text fits in a cell at its current width, with the cells' own font (measured once per
@@ -217,7 +236,7 @@ export function paintWeights(w, n, cells, cellName = "vanilla", roles = {}) {
     if (!cells.length) return false;
     build(cells, n, cellName, roles);
   }
-  else if (wasHidden) fit();
+  else if (wasHidden) fitSoon();
   for (const { box, key, param, index } of grid.boxes) {
     const v = valueAt(w, param, index);
     const text = shown(v, box);
