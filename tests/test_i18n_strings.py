@@ -172,3 +172,18 @@ def test_an_exercise_that_passes_says_so_in_the_catalogue(wrapped):
 def test_the_teachers_open_labels_are_the_controls_labels():
     for name, label in embed.OPENABLE_LABELS.items():
         assert embed.CONTROLS[name].removesuffix(" panel") == label
+
+
+def test_challenges_panel_is_wrapped(wrapped):
+    from rnn_py.lessons import CHALLENGES, panel_data
+
+    events = [
+        {"kind": "run", "method": "bptt", "status": "diverged", "evaluations": 7},
+        {"kind": "text_sample", "text": "x", "sample": "", "temperature": 1.0},
+    ]
+    for solved in (set(), {c.id for c in CHALLENGES}):
+        data = panel_data(DemoState(), events, solved)
+        assert escaped(data["summary"]) == []
+        for item in data["items"]:
+            for key in ("title", "goal", "hint", "progress", "explanation"):
+                assert escaped(item[key], {"hello", "world"}) == [], (key, item[key])
