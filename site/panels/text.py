@@ -572,5 +572,5 @@ def on_export(event):
         return
     window.RnnPage.download("rnn-text-weights.json", "application/json",
                             tv.export_weights(model, page.session.state))  # fmt: skip
-    saved = "Text weights saved as rnn-text-weights.json (with the vocabulary)."
+    saved = _("Text weights saved as rnn-text-weights.json (with the vocabulary).")
     document.getElementById("share-status").textContent = saved

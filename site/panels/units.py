@@ -61,7 +61,7 @@ def _follow(session):
     says that the comparisons are of vanilla RNNs."""
     document.getElementById("units-cell-note").hidden = session.state.cell == CELL
     if compare.running and _settings(session.state) != compare.settings:
-        _stop("Stopped: the settings changed. Press Compare hidden sizes to compare again.")
+        _stop(_("Stopped: the settings changed. Press Compare hidden sizes to compare again."))
 
 
 page.listeners.append(_follow)
