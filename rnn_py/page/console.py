@@ -179,9 +179,12 @@ def check_params(value, cell="vanilla"):
     if given is not None:
         value = {name: getattr(value, name, None) for name in cls.names()}
     elif not isinstance(value, dict):
-        spelled = _SPELLED.get(
-            cell, f"rnn_py.cells.{cell}.Params (or a dict of its weights by name)"
-        )
+        if cell in _SPELLED:
+            spelled = _(_SPELLED[cell])
+        else:
+            spelled = _("{name} (or a dict of its weights by name)").format(
+                name=f"rnn_py.cells.{cell}.Params"
+            )
         message = _("params must be {spelled}, not {kind}.")
         raise ValueError(message.format(spelled=spelled, kind=type(value).__name__))
     try:
@@ -193,7 +196,7 @@ def check_params(value, cell="vanilla"):
 
 
 # How a learner names a cell's weights, where it is not rnn_py.cells.<cell>.Params
-_SPELLED = {"vanilla": "rnn_py.Params (or a dict of its five entries)"}
+_SPELLED = {"vanilla": N_("rnn_py.Params (or a dict of its five entries)")}
 
 
 def _other_cell(value, cell):
