@@ -164,7 +164,7 @@ def on_exact(event):
     page.stop_run()
     page.session.state = state = replace(state, **settings, step=None)
     xs = state.xs()
-    c, _ = fibonacci_rule(xs)
+    c, _start = fibonacci_rule(xs)
     params = exact_fibonacci(xs)
     page.record("weights", how="exact")
     page.adopt(params, status=_("Exact two-unit weights for Fibonacci set."))
