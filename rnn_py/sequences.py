@@ -3,6 +3,8 @@
 import math
 import re
 
+from .i18n import _
+
 SEQUENCES = ("fibonacci", "linear", "alternating", "exponential", "sine")
 MIN_LENGTH = 3
 MAX_LENGTH = 64
@@ -109,26 +111,38 @@ def parse_sequence(text):
             x = float(item)
         except ValueError:
             raise ValueError(
-                f"'{shown}' (item {k}) is not a number. "
-                "Type numbers separated by commas, like 1, 2, 3."
+                _(
+                    "'{item}' (item {k}) is not a number. "
+                    "Type numbers separated by commas, like 1, 2, 3."
+                ).format(item=shown, k=k)
             ) from None
         if math.isnan(x) or (math.isinf(x) and "inf" in item.lower()):
             raise ValueError(
-                f"'{shown}' (item {k}) is not an ordinary number. Use numbers like 0.5 or -3."
+                _(
+                    "'{item}' (item {k}) is not an ordinary number. Use numbers like 0.5 or -3."
+                ).format(item=shown, k=k)
             )
         if not abs(x) <= _LARGEST:
             raise ValueError(
-                f"'{shown}' (item {k}) is too large. Keep every value between -1e9 and 1e9."
+                _(
+                    "'{item}' (item {k}) is too large. Keep every value between -1e9 and 1e9."
+                ).format(item=shown, k=k)
             )
         xs.append(x)
     if len(xs) < MIN_LENGTH:
-        got = f"{len(xs)} so far" if xs else "none so far"
-        raise ValueError(
-            f"Type at least {MIN_LENGTH} numbers ({got}), separated by commas, like 1, 2, 3."
-        )
+        if xs:
+            message = _(
+                "Type at least {least} numbers ({n} so far), separated by commas, like 1, 2, 3."
+            )
+        else:
+            message = _(
+                "Type at least {least} numbers (none so far), separated by commas, like 1, 2, 3."
+            )
+        raise ValueError(message.format(least=MIN_LENGTH, n=len(xs)))
     if len(xs) > MAX_LENGTH:
         raise ValueError(
-            f"That is {len(xs)} numbers; the most this page handles is {MAX_LENGTH}. "
-            "Shorten the sequence."
+            _(
+                "That is {n} numbers; the most this page handles is {most}. Shorten the sequence."
+            ).format(n=len(xs), most=MAX_LENGTH)
         )
     return xs

@@ -15,6 +15,7 @@ from pyscript import document, window
 
 import rnn_py
 from rnn_py.cells.base import MEMORY_BIAS_RANGE
+from rnn_py.i18n import N_, _
 from rnn_py.page.gateview import memory_preset_settings, preset_settings
 from rnn_py.page.pace import Pace
 from rnn_py.page.runtext import run_progress, run_summary
@@ -41,11 +42,11 @@ PER_FRAME = 4  # steps drawn per frame at most: a small run animates over 75 fra
 FRAME = 0.010  # seconds of Python per animation frame, training and repaint together, at most
 MIN_FRAME = 0.005  # … and at least, after dropped frames (rnn_py.page.pace)
 LABELS = {
-    "w_xh": "Input weight",
-    "w_hh": "Hidden weight",
-    "w_hy": "Output weight",
-    "b_h": "Hidden bias",
-    "b_y": "Output bias",
+    "w_xh": N_("Input weight"),
+    "w_hh": N_("Hidden weight"),
+    "w_hy": N_("Output weight"),
+    "b_h": N_("Hidden bias"),
+    "b_y": N_("Output bias"),
 }
 
 
@@ -61,14 +62,14 @@ def typed(event, message_id, low, high, label, integer=False):
     """A number box's committed value, refused (None) or clamped, with its message shown.
 
     The painter then writes the value the model uses back into the box."""
-    value, message = read_number(event.target.value, low, high, label, integer)
+    value, message = read_number(event.target.value, low, high, _(label), integer)
     window.RnnPage.message(message_id, message, value is not None)
     return value
 
 
 @when("change", "#length")
 def on_length(event):
-    value = typed(event, "length-msg", MIN_LENGTH, MAX_LENGTH, "Length", integer=True)
+    value = typed(event, "length-msg", MIN_LENGTH, MAX_LENGTH, N_("Length"), integer=True)
     if value is not None:
         change(length=value, step=None)
 
@@ -113,7 +114,7 @@ def on_cell(event):
 def on_memory_bias(event):
     """A gated cell's memory bias: a new network from the seed that starts there."""
     low, high = MEMORY_BIAS_RANGE
-    value = typed(event, "memory-bias-msg", low, high, "Memory bias")
+    value = typed(event, "memory-bias-msg", low, high, N_("Memory bias"))
     if value is None:
         repaint()  # the box shows the bias in use again
         return
@@ -157,7 +158,7 @@ def preset(name):
 
 @when("change", "#hidden")
 def on_hidden(event):
-    n, _ = read_number(event.target.value, 1, MAX_HIDDEN, "Hidden units", integer=True)
+    n, _message = read_number(event.target.value, 1, MAX_HIDDEN, _("Hidden units"), integer=True)
     start_over()
     page.session.state = page.session.state.with_hidden(n or 1)
     record("weights", how="default")  # fresh weights for the new size
@@ -204,7 +205,7 @@ def on_lr_slider(event):
 
 @when("change", "#lr-num")
 def on_lr_number(event):
-    value = typed(event, "lr-msg", *LR_RANGE, "Learning rate")
+    value = typed(event, "lr-msg", *LR_RANGE, N_("Learning rate"))
     if value is not None:
         change(lr=value)
 
@@ -221,7 +222,7 @@ def on_clip(event):
 
 @when("change", "#seed")
 def on_seed(event):
-    value = typed(event, "seed-msg", 0, MAX_SEED, "Seed", integer=True)
+    value = typed(event, "seed-msg", 0, MAX_SEED, N_("Seed"), integer=True)
     if value is not None:
         change(seed=value)
 
@@ -306,7 +307,9 @@ def start(method, fresh=False):
     stop_run()
     page.session.run_id += 1
     page.session.running, page.session.warn, page.session.notices = method, False, ()
-    page.session.status = "Training with BPTT…" if method == "bptt" else "Trying random weights…"
+    page.session.status = (
+        _("Training with BPTT…") if method == "bptt" else _("Trying random weights…")
+    )
     page.session.state = replace(page.session.state, step=None)
     later("panels.landscape")  # it follows every run, to draw its path once opened
     repaint(light=True, views=() if fresh else None)  # like the run's frames
@@ -435,14 +438,18 @@ def best_params(method, step):
 @when("click", "#copy-link")
 async def on_copy_link(event):
     copied = await window.RnnPage.copy(page_url() + "#" + to_query(page.session.state))
-    tell("Link copied: it opens exactly this view." if copied else "Copy the link below.")
+    tell(_("Link copied: it opens exactly this view.") if copied else _("Copy the link below."))
 
 
 @when("click", "#copy-embed")
 async def on_copy_embed(event):
     snippet = embed_snippet(page_url(), replace(page.session.state, step=None))
     copied = await window.RnnPage.copy(snippet)
-    tell("Embed code copied: paste it into your course page." if copied else "Copy the code below.")
+    tell(
+        _("Embed code copied: paste it into your course page.")
+        if copied
+        else _("Copy the code below.")
+    )
 
 
 @when("click", "#export-weights")
@@ -450,7 +457,7 @@ def on_export_weights(event):
     window.RnnPage.download(
         "rnn-weights.json", "application/json", export_weights(page.session.state)
     )
-    tell("Weights saved as rnn-weights.json.")
+    tell(_("Weights saved as rnn-weights.json."))
 
 
 @when("click", "#export-csv")
@@ -461,13 +468,13 @@ def on_export_csv(event):
         tell(str(error))
         return
     window.RnnPage.download("rnn-timesteps.csv", "text/csv", text)
-    tell("Table saved as rnn-timesteps.csv.")
+    tell(_("Table saved as rnn-timesteps.csv."))
 
 
 @when("click", "#export-png")
 def on_export_png(event):
     window.RnnPage.downloadCharts("rnn-charts.png")
-    tell("Charts saved as rnn-charts.png.")
+    tell(_("Charts saved as rnn-charts.png."))
 
 
 @when("change", "#import-weights")
@@ -485,7 +492,7 @@ async def on_import_weights(event):
     start_over()
     page.session.state = state
     record("weights", how="import")
-    tell("Weights loaded.")
+    tell(_("Weights loaded."))
     repaint()
 
 

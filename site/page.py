@@ -12,6 +12,7 @@ from pyodide.ffi import create_proxy
 from pyscript import document, window
 
 import rnn_py
+from rnn_py.i18n import _
 from rnn_py.page.state import DemoState, from_query
 from rnn_py.page.view import History, snapshot_json
 
@@ -104,7 +105,7 @@ def stop_run():
     if session.running:
         session.run_id += 1
         session.running = None
-        session.status = "Stopped."
+        session.status = _("Stopped.")
         session.warn = False
 
 

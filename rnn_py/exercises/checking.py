@@ -8,7 +8,8 @@ import json
 import math
 from dataclasses import asdict, dataclass
 
-from .cases import OUTPUTS, cases
+from ..i18n import _
+from .cases import OUTPUTS, cases, shown_label
 from .sandbox import Deadline, Problem, Program
 from .texts import exercise
 
@@ -45,17 +46,17 @@ def short(value, digits=6):
     if isinstance(value, str):
         return repr(value)
     text = repr(value)
-    return text if len(text) <= 60 else f"a {type(value).__name__}"
+    return text if len(text) <= 60 else _("a {kind}").format(kind=type(value).__name__)
 
 
 def _kind(value):
     if isinstance(value, bool):
         return "True/False"
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, list | tuple):
-        return f"a list of {len(value)}"
-    return f"a {type(value).__name__}"
+        return _("a list of {n}").format(n=len(value))
+    return _("a {kind}").format(kind=type(value).__name__)
 
 
 def shape_problem(got, want, path):
@@ -63,9 +64,13 @@ def shape_problem(got, want, path):
     numbers are wanted, an int where an index is wanted, all finite); else what is wrong."""
     if isinstance(want, list | tuple):
         if not isinstance(got, list | tuple):
-            return f"{path} should be a list of {len(want)}, but it is {_kind(got)}"
+            return _("{path} should be a list of {n}, but it is {kind}").format(
+                path=path, n=len(want), kind=_kind(got)
+            )
         if len(got) != len(want):
-            return f"{path} should have {len(want)} entries, but it has {len(got)}"
+            return _("{path} should have {n} entries, but it has {got}").format(
+                path=path, n=len(want), got=len(got)
+            )
         for k, (g, w) in enumerate(zip(got, want, strict=True)):
             problem = shape_problem(g, w, f"{path}[{k}]")
             if problem:
@@ -73,12 +78,14 @@ def shape_problem(got, want, path):
         return None
     if isinstance(want, int):
         if isinstance(got, bool) or not isinstance(got, int):
-            return f"{path} should be an index (an int), but it is {short(got)}"
+            return _("{path} should be an index (an int), but it is {got}").format(
+                path=path, got=short(got)
+            )
         return None
     if isinstance(got, bool) or not isinstance(got, int | float):
-        return f"{path} should be a number, but it is {_kind(got)}"
+        return _("{path} should be a number, but it is {kind}").format(path=path, kind=_kind(got))
     if not math.isfinite(got):
-        return f"{path} is {got}: it should be a finite number"
+        return _("{path} is {got}: it should be a finite number").format(path=path, got=got)
     return None
 
 
@@ -118,29 +125,33 @@ def judge(number, case, got):
     """None when got is right for this case, else the sentences that say what differs."""
     names = OUTPUTS[number]
     if not isinstance(names, str) and (not isinstance(got, list | tuple) or len(got) != len(names)):
-        return (f"it should return {len(names)} things, ({', '.join(names)}), but it "
-                    f"returned {short(got, 4)[:200]}")  # fmt: skip
-    for (name, want), (_, value) in zip(
+        return _("it should return {n} things, ({names}), but it returned {got}").format(
+            n=len(names), names=", ".join(names), got=short(got, 4)[:200]
+        )
+    for (name, want), (_name, value) in zip(
         _named(number, case.expected), _named(number, got), strict=True
     ):
         problem = shape_problem(value, want, name)
         if problem:
             return problem
-    for (name, want), (_, value) in zip(
+    for (name, want), (_name, value) in zip(
         _named(number, case.expected), _named(number, got), strict=True
     ):
         found = first_difference(value, want, name)
         if found:
             path, g, w = found
-            text = f"expected {name} = {short(want)}\nreceived {name} = {short(value)}"
+            text = _("expected {name} = {want}").format(name=name, want=short(want))
+            text += "\n" + _("received {name} = {got}").format(name=name, got=short(value))
             if path != name:  # the first entry that differs, in full
-                text += f"\n{path}: expected {w!r}, received {g!r}"
+                text += "\n" + _("{path}: expected {want}, received {got}").format(
+                    path=path, want=repr(w), got=repr(g)
+                )
             if case.fd is not None:
                 fd = dict(_named(number, case.fd))[name]
-                text += (
-                    f"\nCentral finite differences of the forward step (ε = 1e-6) give "
-                    f"{name} ≈ {short(fd)}, agreeing with rnn_py's step_back."
-                )
+                text += "\n" + _(
+                    "Central finite differences of the forward step (ε = 1e-6) give "
+                    "{name} ≈ {fd}, agreeing with rnn_py's step_back."
+                ).format(name=name, fd=short(fd))
             return text
     return None
 
@@ -158,18 +169,23 @@ def check(number: int, source: str, time_limit: float = TIME_LIMIT) -> CheckResu
     except Problem as p:
         return CheckResult(False, _cap(p.message), p.line, 0)
     for k, case in enumerate(all_cases, start=1):
-        where = f"Case {k} of {len(all_cases)} ({case.label}):\n{_call_text(ex.name, case)}"
-        args = copy.deepcopy([v for _, v in case.args])  # theirs to change; ours kept
+        where = _("Case {k} of {n} ({label}):").format(
+            k=k, n=len(all_cases), label=shown_label(case.label)
+        )
+        where += "\n" + _call_text(ex.name, case)
+        args = copy.deepcopy([v for _name, v in case.args])  # theirs to change; ours kept
         try:
-            got = program.call(lambda args=args: fn(*args), f"Your {ex.name}")
+            got = program.call(lambda args=args: fn(*args), _("Your {name}").format(name=ex.name))
         except Problem as p:
             return CheckResult(False, _cap(f"{where}\n{p.message}"), p.line, k)
         wrong = judge(number, case, got)
         if wrong:
             printed = program.printed.text()
-            said = f"\nIt printed: {printed}" if printed else ""
+            said = "\n" + _("It printed: {text}").format(text=printed) if printed else ""
             return CheckResult(False, _cap(f"{where}\n{wrong}{said}"), None, k)
-    message = f"All {len(all_cases)} cases pass: {ex.name} agrees with rnn_py."
+    message = _("All {n} cases pass: {name} agrees with rnn_py.").format(
+        n=len(all_cases), name=ex.name
+    )
     return CheckResult(True, message, None, len(all_cases))
 
 

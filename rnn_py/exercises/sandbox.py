@@ -15,6 +15,8 @@ import contextlib
 import sys
 import time
 
+from ..i18n import _
+
 FILENAME = "<exercise>"  # the learner's code, as compile() names it (tracebacks, the time check)
 SOURCE_LIMIT = 20_000  # characters a source may have
 PRINT_LIMIT = 400  # characters of printed output kept, shown with a failing case
@@ -41,7 +43,9 @@ def _import(name, globals=None, locals=None, fromlist=(), level=0):
     if level == 0 and name.partition(".")[0] in ALLOWED_IMPORTS:
         return __import__(name, globals, locals, fromlist, level)
     allowed = ", ".join(sorted(ALLOWED_IMPORTS))
-    raise ImportError(f"Only these modules can be imported in an exercise: {allowed}.")
+    raise ImportError(
+        _("Only these modules can be imported in an exercise: {allowed}.").format(allowed=allowed)
+    )
 
 
 class _Printed:
@@ -121,58 +125,71 @@ def learner_line(error):
 def describe(error):
     """An exception as a short sentence: its type and message, no traceback."""
     if isinstance(error, NotImplementedError):
-        return (
+        return _(
             "it is not written yet (it raised NotImplementedError): replace the "
             "`raise NotImplementedError(...)` line with your code"
         )
     if isinstance(error, RecursionError):
-        return "it called itself too deeply (RecursionError)"
+        return _("it called itself too deeply (RecursionError)")
     if isinstance(error, MemoryError):
-        return "it ran out of memory (MemoryError)"
+        return _("it ran out of memory (MemoryError)")
     text = str(error)
     if len(text) > 200:
         text = text[:200] + "…"
     name = type(error).__name__
-    return f"it raised {name}: {text}" if text else f"it raised {name}"
+    if text:
+        return _("it raised {name}: {text}").format(name=name, text=text)
+    return _("it raised {name}").format(name=name)
 
 
 def at_line(line):
-    return f" (line {line})" if line else ""
+    return _(" (line {line})").format(line=line) if line else ""
 
 
 class Program:
     """The learner's source, compiled and run once: its namespace, and its printed output."""
 
-    def __init__(self, source, deadline, what="your code"):
+    def __init__(self, source, deadline, what=None):
+        what = _("your code") if what is None else what
         if not isinstance(source, str):
-            raise Problem("The code must be text.")
+            raise Problem(_("The code must be text."))
         if len(source) > SOURCE_LIMIT:
             raise Problem(
-                f"The code is {len(source):,} characters long; an exercise takes at most "
-                f"{SOURCE_LIMIT:,}."
+                _("The code is {n} characters long; an exercise takes at most {most}.").format(
+                    n=f"{len(source):,}", most=f"{SOURCE_LIMIT:,}"
+                )
             )
         self.deadline, self.printed = deadline, _Printed()
         try:
             compiled = compile(source, FILENAME, "exec", dont_inherit=True)
         except SyntaxError as e:  # IndentationError and TabError are SyntaxErrors too
             kind = type(e).__name__
-            raise Problem(f"Line {e.lineno}: {e.msg} ({kind}). Python could not read {what}.",
+            message = _("Line {line}: {error} ({kind}). Python could not read {what}.")
+            raise Problem(message.format(line=e.lineno, error=e.msg, kind=kind, what=what),
                           e.lineno) from None  # fmt: skip
         except ValueError as e:  # a NUL character in the source
-            raise Problem(f"Python could not read {what}: {e}.") from None
+            raise Problem(
+                _("Python could not read {what}: {error}.").format(what=what, error=e)
+            ) from None
         self.namespace = {"__builtins__": _builtins(self.printed), "__name__": "exercise"}
-        self.call(lambda: exec(compiled, self.namespace), f"Running {what}")
+        self.call(lambda: exec(compiled, self.namespace), _("Running {what}").format(what=what))
 
     def function(self, name):
         """The learner's function of that name, or a Problem saying it is missing."""
         fn = self.namespace.get(name)
         if fn is None:
             raise Problem(
-                f"Your code defines no function named {name}. Keep the first line of the stub, "
-                f"def {name}(…):, and write the body below it."
+                _(
+                    "Your code defines no function named {name}. Keep the first line of the "
+                    "stub, def {name}(…):, and write the body below it."
+                ).format(name=name)
             )
         if not callable(fn):
-            raise Problem(f"{name} is a {type(fn).__name__}, not a function: define it with def.")
+            raise Problem(
+                _("{name} is a {kind}, not a function: define it with def.").format(
+                    name=name, kind=type(fn).__name__
+                )
+            )
         return fn
 
     def call(self, thunk, doing):
@@ -183,11 +200,16 @@ class Program:
                 return thunk()
         except TimeUp:
             line = self.deadline.line
-            raise Problem(
-                f"{doing} was stopped after {self.deadline.seconds:g} s{at_line(line)}: it was "
-                "still running. Is there a loop that never ends?",
-                line,
-            ) from None
+            message = _(
+                "{doing} was stopped after {seconds} s{line}: it was still running. Is there a "
+                "loop that never ends?"
+            )
+            seconds = f"{self.deadline.seconds:g}"
+            raise Problem(message.format(doing=doing, seconds=seconds, line=at_line(line)),
+                          line) from None  # fmt: skip
         except BaseException as e:  # SystemExit and KeyboardInterrupt too: never past here
             line = learner_line(e)
-            raise Problem(f"{doing}: {describe(e)}{at_line(line)}.", line) from None
+            message = _("{doing}: {problem}{line}.").format(
+                doing=doing, problem=describe(e), line=at_line(line)
+            )
+            raise Problem(message, line) from None

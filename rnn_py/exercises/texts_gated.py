@@ -1,6 +1,8 @@
 """Exercises 5–8: the GRU and LSTM steps, softmax with cross-entropy by log-sum-exp, and
 drawing a character with a temperature. Each entry: (name, title, stub, hints, solution, role)."""
 
+from ..i18n import N_
+
 _HELPERS = '''\
 def sigmoid(a):
     """σ(a) = 1 / (1 + e^−a), written so that e^… never overflows."""
@@ -195,56 +197,66 @@ SAMPLE_SOLUTION = (
 GATED = (
     (
         "gru_step",
-        "One step of the GRU",
+        N_("One step of the GRU"),
         GRU_STUB,
         (
-            "The two gates r_t and z_t have the same shape as the vanilla step, with σ as f.",
-            "The candidate reads r_t ⊙ h_{t−1}, not h_{t−1}: multiply first, then take W_hh "
-            "times that.",
-            "Where z_t is near 1 the unit keeps h_{t−1}; near 0 it takes the candidate.",
-            "A small helper sigmoid(a) that never calls math.exp on a large positive number "
-            "keeps saturated gates safe.",
+            N_("The two gates r_t and z_t have the same shape as the vanilla step, with σ as f."),
+            N_(
+                "The candidate reads r_t ⊙ h_{t−1}, not h_{t−1}: multiply first, then take W_hh "
+                "times that."
+            ),
+            N_("Where z_t is near 1 the unit keeps h_{t−1}; near 0 it takes the candidate."),
+            N_(
+                "A small helper sigmoid(a) that never calls math.exp on a large positive number "
+                "keeps saturated gates safe."
+            ),
         ),
         GRU_SOLUTION,
         "gru_step",
     ),
     (
         "lstm_step",
-        "One step of the LSTM",
+        N_("One step of the LSTM"),
         LSTM_STUB,
         (
-            "All four of i, f, o and c̃ read the same x_t and h_{t−1}: one helper, given the "
-            "gate's letter, can compute them all.",
-            "Three gates use σ; the candidate c̃ uses tanh.",
-            "f_t multiplies the old cell state c_{t−1}; i_t multiplies the candidate.",
-            "h_t is o_t ⊙ tanh(c_t): tanh of the new c_t, not of the candidate. Return (h, c) "
-            "in that order.",
+            N_(
+                "All four of i, f, o and c̃ read the same x_t and h_{t−1}: one helper, given the "
+                "gate's letter, can compute them all."
+            ),
+            N_("Three gates use σ; the candidate c̃ uses tanh."),
+            N_("f_t multiplies the old cell state c_{t−1}; i_t multiplies the candidate."),
+            N_(
+                "h_t is o_t ⊙ tanh(c_t): tanh of the new c_t, not of the candidate. Return (h, c) "
+                "in that order."
+            ),
         ),
         LSTM_SOLUTION,
         "lstm_step",
     ),
     (
         "softmax_cross_entropy",
-        "Stable softmax and cross-entropy",
+        N_("Stable softmax and cross-entropy"),
         SOFTMAX_STUB,
         (
-            "m = max(logits); every l − m is ≤ 0, so every e^{l − m} is between 0 and 1.",
-            "p does not change when every logit moves by the same amount.",
-            "For the loss, do not take log(p[target]): p[target] can round to 0. Use "
-            "m + log(Σ e^{l − m}) − l[target].",
+            N_("m = max(logits); every l − m is ≤ 0, so every e^{l − m} is between 0 and 1."),
+            N_("p does not change when every logit moves by the same amount."),
+            N_(
+                "For the loss, do not take log(p[target]): p[target] can round to 0. Use "
+                "m + log(Σ e^{l − m}) − l[target]."
+            ),
         ),
         SOFTMAX_SOLUTION,
         "",
     ),
     (
         "sample_char",
-        "Sampling with a temperature",
+        N_("Sampling with a temperature"),
         SAMPLE_STUB,
         (
-            "Divide the logits by T first, then take the softmax: T goes in before, not after.",
-            "Use the stable softmax of the previous exercise: 1000 / 0.1 is 10,000.",
-            "Walk k = 0, 1, …: subtract p_k from u and stop when it goes below 0.",
-            "Stop at the last index even if u is still not below 0 (rounding).",
+            N_("Divide the logits by T first, then take the softmax: T goes in before, not after."),
+            N_("Use the stable softmax of the previous exercise: 1000 / 0.1 is 10,000."),
+            N_("Walk k = 0, 1, …: subtract p_k from u and stop when it goes below 0."),
+            N_("Stop at the last index even if u is still not below 0 (rounding)."),
         ),
         SAMPLE_SOLUTION,
         "",

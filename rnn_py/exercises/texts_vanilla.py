@@ -1,6 +1,8 @@
 """Exercises 1–4, the vanilla RNN: one step forward, the loss of a pass, one step of BPTT
 backwards, and gradient clipping. Each entry: (name, title, stub, hints, solution, role)."""
 
+from ..i18n import N_
+
 _ACTIVATION = '''\
 def f(z, activation):
     """The activation f applied to one number z."""
@@ -178,53 +180,62 @@ CLIP_SOLUTION = (
 VANILLA = (
     (
         "vanilla_step",
-        "One step of the vanilla RNN",
+        N_("One step of the vanilla RNN"),
         VANILLA_STEP_STUB,
         (
-            "Work one hidden unit at a time: unit i gets w_xh[i]·x, plus row i of w_hh times "
-            "h_prev (a dot product), plus b_h[i].",
-            "The dot product of row i with h_prev is sum(w * h for w, h in zip(w_hh[i], h_prev)).",
-            "Write a small helper f(z, activation) with one branch per activation, and apply it "
-            "to every z.",
-            "Is the bias in? Does row i of w_hh (not column i) feed unit i?",
+            N_(
+                "Work one hidden unit at a time: unit i gets w_xh[i]·x, plus row i of w_hh times "
+                "h_prev (a dot product), plus b_h[i]."
+            ),
+            N_(
+                "The dot product of row i with h_prev is "
+                "sum(w * h for w, h in zip(w_hh[i], h_prev))."
+            ),
+            N_(
+                "Write a small helper f(z, activation) with one branch per activation, and apply "
+                "it to every z."
+            ),
+            N_("Is the bias in? Does row i of w_hh (not column i) feed unit i?"),
         ),
         VANILLA_STEP_SOLUTION,
         "vanilla_step",
     ),
     (
         "mse_loss",
-        "The loss of a pass",
+        N_("The loss of a pass"),
         MSE_STUB,
         (
-            "y_t is compared with x_{t+1}, the next input, not with x_t.",
-            "With T inputs there are T−1 errors: t runs from 0 to T−2.",
-            "Square each error, add them up, and divide by how many there are (T−1).",
+            N_("y_t is compared with x_{t+1}, the next input, not with x_t."),
+            N_("With T inputs there are T−1 errors: t runs from 0 to T−2."),
+            N_("Square each error, add them up, and divide by how many there are (T−1)."),
         ),
         MSE_SOLUTION,
         "loss",
     ),
     (
         "backward_step",
-        "One step of BPTT backwards",
+        N_("One step of BPTT backwards"),
         BACKWARD_STUB,
         (
-            "Start with dz_t = dh ⊙ f′(z_t). Every answer is built from dz_t.",
-            "f′ can be written with h_t alone: for tanh it is 1 − h², for sigmoid h·(1 − h).",
-            "dw_hh is an outer product: row i is dz_t[i] times h_prev.",
-            "dh_prev goes back through W_hh transposed: entry j adds up W_hh[i][j]·dz_t[i] "
-            "over i, the weights out of unit j.",
+            N_("Start with dz_t = dh ⊙ f′(z_t). Every answer is built from dz_t."),
+            N_("f′ can be written with h_t alone: for tanh it is 1 − h², for sigmoid h·(1 − h)."),
+            N_("dw_hh is an outer product: row i is dz_t[i] times h_prev."),
+            N_(
+                "dh_prev goes back through W_hh transposed: entry j adds up W_hh[i][j]·dz_t[i] "
+                "over i, the weights out of unit j."
+            ),
         ),
         BACKWARD_SOLUTION,
         "backward_step",
     ),
     (
         "clip",
-        "Gradient clipping",
+        N_("Gradient clipping"),
         CLIP_STUB,
         (
-            "Look at each entry alone: nothing about the other entries matters.",
-            "min(limit, max(-limit, v)) holds v inside [−limit, limit], and works for ±inf.",
-            "Keep the sign: a large negative entry becomes −limit, not limit.",
+            N_("Look at each entry alone: nothing about the other entries matters."),
+            N_("min(limit, max(-limit, v)) holds v inside [−limit, limit], and works for ±inf."),
+            N_("Keep the sign: a large negative entry becomes −limit, not limit."),
         ),
         CLIP_SOLUTION,
         "clip",

@@ -15,6 +15,7 @@ import math
 
 from .. import cells
 from ..cells.maths import dot, loss_of, output_grads
+from ..i18n import _
 from ..page.practice import BACKWARD_CELL, step_problem
 from ..page.state import from_query
 from ..train import LOSS_LIMIT, PARAM_LIMIT, clip
@@ -28,6 +29,10 @@ CLIP_LIMIT = 5.0  # the page's clipping limit when Gradient clipping is on (site
 _STEP_ROLES = {"vanilla": "vanilla_step", "gru": "gru_step", "lstm": "lstm_step"}
 
 
+def _at(t):
+    return _("at t = {t}").format(t=t)
+
+
 class _Learner:
     """The learner's functions by role, each called under one deadline and checked against
     rnn_py's answer."""
@@ -38,10 +43,13 @@ class _Learner:
             source = sources.get(str(ex.number))
             if ex.role and isinstance(source, str):
                 try:
-                    program = Program(source, deadline, f"your code of exercise {ex.number}")
+                    what = _("your code of exercise {number}").format(number=ex.number)
+                    program = Program(source, deadline, what)
                     fn = program.function(ex.name)
                 except Problem as p:
-                    message = f"Exercise {ex.number} ({ex.name}): {p.message}"
+                    message = _("Exercise {number} ({name}): {problem}").format(
+                        number=ex.number, name=ex.name, problem=p.message
+                    )
                     raise Problem(message, p.line) from None
                 self.fns[ex.role] = (program, fn, ex)
 
@@ -52,9 +60,12 @@ class _Learner:
         """The learner's answer for args, if it has rnn_py's shape and agrees with want."""
         program, fn, ex = self.fns[role]
         try:
-            got = program.call(lambda: fn(*args), f"Exercise {ex.number}: your {ex.name} {where}")
+            doing = _("Exercise {number}: your {name} {where}").format(
+                number=ex.number, name=ex.name, where=where
+            )
+            got = program.call(lambda: fn(*args), doing)
         except Problem as p:
-            raise Problem(p.message + " The page uses rnn_py's.", p.line) from None
+            raise Problem(p.message + " " + _("The page uses rnn_py's."), p.line) from None
         seen, wanted = got, want
         if not _all_finite(want):  # rnn_py overflowed too (huge weights): theirs must as well
             seen, wanted = _marked(got), _marked(want)
@@ -63,10 +74,13 @@ class _Learner:
         if problem or found:
             if found:
                 path, g, w = found
-                problem = f"{path} = {short(g)} where rnn_py gives {short(w)}"
+                problem = _("{path} = {got} where rnn_py gives {want}").format(
+                    path=path, got=short(g), want=short(w)
+                )
             raise Problem(
-                f"Exercise {ex.number}: your {ex.name} {where} gave {problem}. "
-                "The page uses rnn_py's."
+                _(
+                    "Exercise {number}: your {name} {where} gave {problem}. The page uses rnn_py's."
+                ).format(number=ex.number, name=ex.name, where=where, problem=problem)
             )
         self.used.add(ex.number)
         return got
@@ -105,7 +119,7 @@ def _forward(learner, params, xs, activation, targets):
         else:
             args = (w, x, h, c)
             want = list(lstm_ref(*args))
-        got = learner.call(role, args, want, f"at t = {t}", "h") if learner.has(role) else want
+        got = learner.call(role, args, want, _at(t), "h") if learner.has(role) else want
         h, c = (list(got[0]), list(got[1])) if cell == "lstm" else (list(got), c)
         hs.append(h)
         cs.append(c)
@@ -138,7 +152,7 @@ def _vanilla_grads(learner, params, xs, activation, targets, hs, ys):
         args = (params.w_xh, params.w_hh, params.b_h, xs[t], h_prev, h, dh, activation)
         want = backward_ref(*args)
         dw_xh, dw_hh, db_h, dh_next = learner.call(
-            "backward_step", args, want, f"at t = {t}", "(dw_xh, dw_hh, db_h, dh_prev)"
+            "backward_step", args, want, _at(t), "(dw_xh, dw_hh, db_h, dh_prev)"
         )
         for i in range(n):
             grads.w_xh[i] += dw_xh[i]
@@ -187,11 +201,11 @@ def page_trace(sources, query, time_limit=TIME_LIMIT):
     except ValueError:
         chosen = None
     if not isinstance(chosen, dict):
-        return {"ok": False, "message": "No code to run: the sources were not readable."}
-    state, _ = from_query(query if isinstance(query, str) else "")
+        return {"ok": False, "message": _("No code to run: the sources were not readable.")}
+    state, _notices = from_query(query if isinstance(query, str) else "")
     if state.mode == "text":
-        return {"ok": False, "message": "Your code runs the numbers task; the text task uses "
-                "rnn_py's."}  # fmt: skip
+        return {"ok": False, "message": _("Your code runs the numbers task; the text task uses "
+                "rnn_py's.")}  # fmt: skip
     try:
         xs = state.xs()
     except ValueError as e:
@@ -233,8 +247,8 @@ def page_step(sources, query, time_limit=TIME_LIMIT):
     except ValueError:
         chosen = None
     if not isinstance(chosen, dict):
-        return {"ok": False, "message": "No code to run: the sources were not readable."}
-    state, _ = from_query(query if isinstance(query, str) else "")
+        return {"ok": False, "message": _("No code to run: the sources were not readable.")}
+    state, _notices = from_query(query if isinstance(query, str) else "")
     problem = step_problem(state, {ex.role for ex in EXERCISES if str(ex.number) in chosen})
     if problem:
         return {"ok": False, "message": problem}
@@ -245,19 +259,19 @@ def page_step(sources, query, time_limit=TIME_LIMIT):
     activation, params = state.activation, state.params
     try:
         learner = _Learner(chosen, Deadline(time_limit))
-        hs, _, ys, loss = _forward(learner, params, xs, activation, None)
-        grads, _ = _grads(learner, state, xs, activation, None, hs, ys)
+        hs, _cs, ys, loss = _forward(learner, params, xs, activation, None)
+        grads, _dhs = _grads(learner, state, xs, activation, None, hs, ys)
     except Problem as p:
         return {"ok": False, "message": p.message, "line": p.line}
     # One epoch of rnn_py.train_bptt with optimizer "gd": θ ← θ − lr·∂L/∂θ (clipped above)
     flat = grads.flat()
     if not loss <= LOSS_LIMIT or not all(map(math.isfinite, flat)):
-        return {"ok": False, "message": "With these weights the loss or its gradients overflow, "
-                "so no step was taken: reset the weights or normalize the sequence."}  # fmt: skip
+        return {"ok": False, "message": _("With these weights the loss or its gradients overflow, "
+                "so no step was taken: reset the weights or normalize the sequence.")}  # fmt: skip
     theta = [w - state.lr * g for w, g in zip(params.flat(), flat, strict=True)]
     if not all(abs(w) <= PARAM_LIMIT for w in theta):
-        return {"ok": False, "message": "This step would push a weight beyond ±1,000,000, so it "
-                "was not taken: lower the learning rate."}  # fmt: skip
+        return {"ok": False, "message": _("This step would push a weight beyond ±1,000,000, so it "
+                "was not taken: lower the learning rate.")}  # fmt: skip
     new = type(params).from_flat(params.n, theta)
     return {"ok": True, "used": sorted(learner.used), "loss": loss, "params": new.to_dict()}
 

@@ -12,33 +12,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_, _
+
 CONTROLS = {
-    "task": "Task (numbers or text)",
-    "text": "Your text and its presets",
-    "textnet": "Text network settings",
-    "sample": "Sample (text mode)",
-    "sequence": "Sequence",
-    "length": "Length",
-    "normalized": "Normalized inputs",
-    "forecast": "Forecast",
-    "cell": "Cell",
-    "activation": "Activation",
-    "hidden": "Hidden units",
-    "weights": "Weights",
-    "lr": "Learning rate",
-    "clip": "Gradient clipping",
-    "optimizer": "Optimizer",
-    "step": "Step Forward and Reset",
-    "train": "Train (BPTT)",
-    "search": "Random Search",
-    "share": "Share and save",
-    "units": "Memory panel",
-    "cells": "Compare cells panel",
-    "landscape": "Loss landscape panel",
-    "code": "Code panel",
-    "console": "Python console",
-    "challenges": "Challenges panel",
-    "exercises": "Exercises panel",
+    "task": N_("Task (numbers or text)"),
+    "text": N_("Your text and its presets"),
+    "textnet": N_("Text network settings"),
+    "sample": N_("Sample (text mode)"),
+    "sequence": N_("Sequence"),
+    "length": N_("Length"),
+    "normalized": N_("Normalized inputs"),
+    "forecast": N_("Forecast"),
+    "cell": N_("Cell"),
+    "activation": N_("Activation"),
+    "hidden": N_("Hidden units"),
+    "weights": N_("Weights"),
+    "lr": N_("Learning rate"),
+    "clip": N_("Gradient clipping"),
+    "optimizer": N_("Optimizer"),
+    "step": N_("Step Forward and Reset"),
+    "train": N_("Train (BPTT)"),
+    "search": N_("Random Search"),
+    "share": N_("Share and save"),
+    "units": N_("Memory panel"),
+    "cells": N_("Compare cells panel"),
+    "landscape": N_("Loss landscape panel"),
+    "code": N_("Code panel"),
+    "console": N_("Python console"),
+    "challenges": N_("Challenges panel"),
+    "exercises": N_("Exercises panel"),
 }
 
 OPENABLE = {
@@ -49,6 +51,17 @@ OPENABLE = {
     "console": "console-panel",
     "challenges": "challenges-panel",
     "exercises": "exercises-panel",
+}
+
+# The For teachers panel's "Open" boxes: each openable panel's control label without " panel".
+OPENABLE_LABELS = {
+    "units": N_("Memory"),
+    "cells": N_("Compare cells"),
+    "landscape": N_("Loss landscape"),
+    "code": N_("Code"),
+    "console": N_("Python console"),
+    "challenges": N_("Challenges"),
+    "exercises": N_("Exercises"),
 }
 
 # Shown in every one-panel embed: the bar with "Open the full demo", the loading line and the
@@ -73,7 +86,7 @@ class Panel:
     """One panel a course page can embed alone."""
 
     name: str
-    title: str  # what the For teachers panel offers
+    title: str  # what the For teachers panel offers (N_: translated where shown)
     parts: tuple[str, ...]  # ids of the page parts it shows
     controls: tuple[str, ...]  # the CONTROLS it keeps (the others are hidden)
     height: int  # the snippet's iframe height: the content's height in a 760 px wide frame
@@ -82,22 +95,23 @@ class Panel:
 # fmt: off
 PANELS = (
     # name, title, parts, controls, height
-    Panel("network", "The unrolled network", ("stepper", "unrolled-figure"), ("step",), 420),
-    Panel("sequence", "The sequence chart", ("controls", "stepper", "fig-seq", "loss-line"),
+    Panel("network", N_("The unrolled network"), ("stepper", "unrolled-figure"), ("step",), 420),
+    Panel("sequence", N_("The sequence chart"), ("controls", "stepper", "fig-seq", "loss-line"),
           ("sequence", "length", "normalized", "forecast", "step"), 530),
-    Panel("reach", "How far back the gradient reaches", ("controls", "fig-grad"),
+    Panel("reach", N_("How far back the gradient reaches"), ("controls", "fig-grad"),
           ("activation", "weights", "sequence", "length"), 950),
-    Panel("units", "Memory: how many hidden units?", ("units-panel",), ("units",), 1370),
-    Panel("text", "Your own text: a character-level RNN", ("controls", "text-stage"),
+    Panel("units", N_("Memory: how many hidden units?"), ("units-panel",), ("units",), 1370),
+    Panel("text", N_("Your own text: a character-level RNN"), ("controls", "text-stage"),
           ("task", "text", "textnet", "lr", "clip", "train", "sample", "step"), 2180),
-    Panel("cells", "Compare cells: vanilla, GRU and LSTM", ("controls", "cells-panel"),
+    Panel("cells", N_("Compare cells: vanilla, GRU and LSTM"), ("controls", "cells-panel"),
           ("sequence", "length", "hidden", "cells"), 1000),
-    Panel("landscape", "Loss landscape", ("landscape-panel",), ("landscape",), 1390),
-    Panel("code", "Code", ("stepper", "code-panel"), ("step", "code"), 880),
-    Panel("console", "Python console", ("console-panel",), ("console",), 600),
-    Panel("challenges", "Challenges", ("controls", "loss-line", "fig-grad", "challenges-panel"),
+    Panel("landscape", N_("Loss landscape"), ("landscape-panel",), ("landscape",), 1390),
+    Panel("code", N_("Code"), ("stepper", "code-panel"), ("step", "code"), 880),
+    Panel("console", N_("Python console"), ("console-panel",), ("console",), 600),
+    Panel("challenges", N_("Challenges"), ("controls", "loss-line", "fig-grad", "challenges-panel"),
           (*CORE, "train", "search", "challenges"), 3060),
-    Panel("exercises", "Exercises: write it yourself", ("exercises-panel",), ("exercises",), 1340),
+    Panel("exercises", N_("Exercises: write it yourself"), ("exercises-panel",), ("exercises",),
+          1340),
 )
 # fmt: on
 PANELS_BY_NAME = {p.name: p for p in PANELS}
@@ -140,8 +154,11 @@ def snippet_height(name: str) -> int:
 
 def snippet_title(name: str) -> str:
     """The iframe's title (what a screen reader announces for the frame)."""
-    title = "Interactive recurrent neural network"
-    return title + ": " + PANELS_BY_NAME[name].title if name in PANELS_BY_NAME else title
+    if name in PANELS_BY_NAME:
+        return _("Interactive recurrent neural network: {panel}").format(
+            panel=_(PANELS_BY_NAME[name].title)
+        )
+    return _("Interactive recurrent neural network")
 
 
 def opened(state) -> list[str]:

@@ -15,6 +15,7 @@ import json
 import math
 
 from ..cells import LABELS, cell_class
+from ..i18n import N_, _
 from ..train import OPTIMIZER_LABELS
 from . import source
 from .ipynb import _code, _lines, _markdown  # noqa: F401
@@ -131,27 +132,37 @@ print(f"after {{len(losses)}} epochs: loss {{{final}.loss:.4g}}")
 print("trained weights:", theta)
 """
 
+# Each cell's introduction: a sentence for the catalogue (N_), then its formulas.
 INTROS = {
     "vanilla": (
-        "The model reads one value x_t at a time, keeps a hidden state h_t, and guesses the next "
-        "value with y_t:\n"
+        N_(
+            "The model reads one value x_t at a time, keeps a hidden state h_t, and guesses the "
+            "next value with y_t:"
+        ),
+        "\n"
         "\n"
         "$$z_t = W_{xh}\\,x_t + W_{hh}\\,h_{t-1} + b_h, \\qquad h_t = f(z_t), \\qquad "
-        "y_t = W_{hy}\\,h_t + b_y, \\qquad h_{-1} = 0$$\n"
+        "y_t = W_{hy}\\,h_t + b_y, \\qquad h_{-1} = 0$$\n",
     ),
     "gru": (
-        "The model is a gated recurrent unit (GRU, as *Dive into Deep Learning* writes it; σ is "
-        "the logistic sigmoid and ⊙ the elementwise product):\n"
+        N_(
+            "The model is a gated recurrent unit (GRU, as *Dive into Deep Learning* writes it; σ "
+            "is the logistic sigmoid and ⊙ the elementwise product):"
+        ),
+        "\n"
         "\n"
         "$$r_t = \\sigma(W_{xr} x_t + W_{hr} h_{t-1} + b_r), \\qquad "
         "z_t = \\sigma(W_{xz} x_t + W_{hz} h_{t-1} + b_z)$$\n"
         "$$\\tilde h_t = \\tanh(W_{xh} x_t + W_{hh} (r_t \\odot h_{t-1}) + b_h), \\qquad "
         "h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$$\n"
-        "$$y_t = W_{hy} h_t + b_y, \\qquad h_{-1} = 0$$\n"
+        "$$y_t = W_{hy} h_t + b_y, \\qquad h_{-1} = 0$$\n",
     ),
     "lstm": (
-        "The model is a long short-term memory cell (LSTM, as *Dive into Deep Learning* writes "
-        "it; σ is the logistic sigmoid and ⊙ the elementwise product):\n"
+        N_(
+            "The model is a long short-term memory cell (LSTM, as *Dive into Deep Learning* "
+            "writes it; σ is the logistic sigmoid and ⊙ the elementwise product):"
+        ),
+        "\n"
         "\n"
         "$$i_t = \\sigma(W_{xi} x_t + W_{hi} h_{t-1} + b_i), \\quad "
         "f_t = \\sigma(W_{xf} x_t + W_{hf} h_{t-1} + b_f), \\quad "
@@ -159,9 +170,14 @@ INTROS = {
         "$$\\tilde c_t = \\tanh(W_{xc} x_t + W_{hc} h_{t-1} + b_c), \\qquad "
         "c_t = f_t \\odot c_{t-1} + i_t \\odot \\tilde c_t, \\qquad "
         "h_t = o_t \\odot \\tanh(c_t)$$\n"
-        "$$y_t = W_{hy} h_t + b_y, \\qquad h_{-1} = c_{-1} = 0$$\n"
+        "$$y_t = W_{hy} h_t + b_y, \\qquad h_{-1} = c_{-1} = 0$$\n",
     ),
 }
+
+
+def _section(title: str, text: str) -> str:
+    """A markdown cell's text: a level-2 heading and one paragraph."""
+    return f"## {title}\n\n{text}\n"
 
 
 def _literal(value) -> str:
@@ -240,53 +256,63 @@ def notebook(state: DemoState) -> str:
     cell = state.cell
     label = LABELS[cell]
     loss_text = (
-        "The loss is the mean of $(y_t - x_{t+1})^2$ over $t = 0 \\ldots T-2$.\n"
+        _("The loss is the mean of $(y_t - x_{t+1})^2$ over $t = 0 \\ldots T-2$.")
         if state.task() is None
-        else "The loss is $(y_T - x_0)^2$: only the last prediction counts, and it must repeat "
-        "the first number.\n"
+        else _(
+            "The loss is $(y_T - x_0)^2$: only the last prediction counts, and it must repeat "
+            "the first number."
+        )
     )
+    sentence, formulas = INTROS[cell]
     intro = (
-        "# A recurrent network, step by step\n"
+        "# " + _("A recurrent network, step by step") + "\n"
         "\n"
-        "This notebook is the experiment you had open in the interactive RNN page: the same "
-        "sequence, cell, weights, learning rate and optimizer, and the same Python that "
-        "computed every number on the page. It needs nothing beyond the standard library, so "
-        "any Jupyter kernel runs it.\n"
-        "\n" + INTROS[cell] + "\n" + loss_text
+        + _(
+            "This notebook is the experiment you had open in the interactive RNN page: the same "
+            "sequence, cell, weights, learning rate and optimizer, and the same Python that "
+            "computed every number on the page. It needs nothing beyond the standard library, so "
+            "any Jupyter kernel runs it."
+        )
+        + "\n\n"
+        + _(sentence)
+        + formulas
+        + "\n"
+        + loss_text
+        + "\n"
     )
     own_loops = cell_class(cell).own_loops  # its module's own step and loops (source.cell_code)
     if own_loops:
-        code_note = (
-            "## The model's code\n"
-            "\n"
-            f"Copied from the package `rnn_py` that runs the page (`rnn_py/cells/{cell}.py`): "
+        code_note = _(
+            "Copied from the package `rnn_py` that runs the page (`rnn_py/cells/{cell}.py`): "
             "`step` is one timestep forward, `_forward` the whole pass; `step_back` is one "
             "timestep of backpropagation through time and `_backward` walks all of them from the "
-            "last step to the first. `Params` is trimmed to its fields.\n"
-        )
+            "last step to the first. `Params` is trimmed to its fields."
+        ).format(cell=cell)
     else:
-        code_note = (
-            "## The model's code\n"
-            "\n"
-            f"Copied from the package `rnn_py` that runs the page: the {label}'s weights by name "
-            f"and its `Cell` (`rnn_py/cells/{cell}.py`: `step` is one timestep forward, "
+        code_note = _(
+            "Copied from the package `rnn_py` that runs the page: the {label}'s weights by name "
+            "and its `Cell` (`rnn_py/cells/{cell}.py`: `step` is one timestep forward, "
             "`step_back` the "
             "same timestep backwards), the class its weights share with the other gated cell "
             "(`rnn_py/cells/base.py`), and the loop around any cell (`rnn_py/cells/__init__.py`: "
-            "`_forward` runs the whole sequence, `_backward` is backpropagation through time).\n"
-        )
-    setup_note = "## This experiment\n\nChange any of these and run the cells below again.\n"
-    forward_note = (
-        "## The forward pass\n"
-        "\n"
-        "One `step` per value of the sequence; the loss printed last is the one the page showed.\n"
+            "`_forward` runs the whole sequence, `_backward` is backpropagation through time)."
+        ).format(label=label, cell=cell)
+    code_note = _section(_("The model's code"), code_note)
+    setup_note = _section(
+        _("This experiment"), _("Change any of these and run the cells below again.")
     )
-    how = "Adam" if state.optimizer == "adam" else "gradient descent"
-    train_note = (
-        f"## Training with BPTT\n"
-        f"\n"
-        f"{RUN_LENGTH} epochs of {how}: the same run as one click of Train on the page.\n"
+    forward_note = _section(
+        _("The forward pass"),
+        _(
+            "One `step` per value of the sequence; the loss printed last is the one the page "
+            "showed."
+        ),
     )
+    if state.optimizer == "adam":
+        run = _("{n} epochs of Adam: the same run as one click of Train on the page.")
+    else:
+        run = _("{n} epochs of gradient descent: the same run as one click of Train on the page.")
+    train_note = _section(_("Training with BPTT"), run.format(n=RUN_LENGTH))
     if own_loops:  # its _forward takes the activation f; the loop around any other takes the cell
         helpers, final = _VANILLA_HELPERS, "_forward(theta, xs, f, targets)"
         forward_cell = _FORWARD_CELL
@@ -299,10 +325,13 @@ def notebook(state: DemoState) -> str:
         _code("model", source.cell_code(cell)),
     ]
     if state.task() is not None:
-        task_note = (
-            "## The long-lag task\n\nCopied from `rnn_py/studies/remember.py`: each example is "
-            "x_0, uniform in [−1, 1], then a gap of small noise; `Remember.batch(epoch)` draws the "
-            "examples of one epoch, the same for the same seed.\n"
+        task_note = _section(
+            _("The long-lag task"),
+            _(
+                "Copied from `rnn_py/studies/remember.py`: each example is "
+                "x_0, uniform in [−1, 1], then a gap of small noise; `Remember.batch(epoch)` draws "
+                "the examples of one epoch, the same for the same seed."
+            ),
         )
         cells += [_markdown("task-note", task_note), _code("task", source.task_code())]
     cells += [

@@ -2,6 +2,7 @@
 
 import math
 
+from ..i18n import _
 from ..train import PARAM_LIMIT
 
 # Links and weight files accept what training can reach (it stops at PARAM_LIMIT), so trained
@@ -18,9 +19,9 @@ def cell(v: float) -> str:
     ('0.5000', '-1.2346e+06', 'overflow (+∞)', 'undefined (NaN)')
     """
     if math.isnan(v):
-        return "undefined (NaN)"
+        return _("undefined (NaN)")
     if math.isinf(v):
-        return "overflow (+∞)" if v > 0 else "overflow (−∞)"
+        return _("overflow (+∞)") if v > 0 else _("overflow (−∞)")
     if abs(v) >= 1e6:
         return f"{v:.4e}"
     return f"{v:.4f}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 
+from ..i18n import _
 from ..train import Step
 from .numbers import cell, log_drawable
 from .state import DemoState
@@ -108,21 +109,22 @@ def own_numbers(state: DemoState, answer: str) -> dict:
     try:
         data = json.loads(answer)
     except (TypeError, ValueError):
-        return {"ok": False, "message": "The check's answer could not be read."}
+        return {"ok": False, "message": _("The check's answer could not be read.")}
     if not isinstance(data, dict):
-        return {"ok": False, "message": "The check's answer could not be read."}
+        return {"ok": False, "message": _("The check's answer could not be read.")}
     if not data.get("ok"):
         message = data.get("message")
-        return {"ok": False, "message": str(message)[:2000] if message else "Your code failed."}
+        return {"ok": False, "message": str(message)[:2000] if message else _("Your code failed.")}
     xs = state.xs()
     T = len(xs)
     hs, ys, loss = data.get("hs"), data.get("ys"), data.get("loss")
     if not (_finite_rows(hs, 2) and _finite_rows(ys, 1) and len(hs) == T and len(ys) == T):
-        return {"ok": False, "message": "Your code gave numbers that are not finite, or not one "
-                "hidden state and output per timestep."}  # fmt: skip
+        return {"ok": False, "message": _("Your code gave numbers that are not finite, or not one "
+                "hidden state and output per timestep.")}  # fmt: skip
     if not (all(len(h) == state.hidden for h in hs) and _finite_rows(loss, 0)):
-        return {"ok": False, "message": f"Your code gave hidden states that are not {state.hidden} "
-                "numbers each, or a loss that is not a finite number."}  # fmt: skip
+        message = _("Your code gave hidden states that are not {n} numbers each, or a loss that "
+                    "is not a finite number.").format(n=state.hidden)  # fmt: skip
+        return {"ok": False, "message": message}
     targets = state.targets()
     step = T if state.step is None else max(0, min(state.step, T))
     rows = []
@@ -132,14 +134,18 @@ def own_numbers(state: DemoState, answer: str) -> dict:
         target = target_at(xs, targets, t)
         rows.append([h_text, cell(ys[t]), "—" if target is None else cell(ys[t] - target)])
     if targets is not None:
-        loss_text = f"{loss:.4g} (squared error of the last prediction against x₀, this example)"
+        loss_text = _(
+            "{loss} (squared error of the last prediction against x₀, this example)"
+        ).format(loss=f"{loss:.4g}")
     else:
-        loss_text = f"{loss:.4g} (mean squared error over {T - 1} predictions)"
+        loss_text = _("{loss} (mean squared error over {n} predictions)").format(
+            loss=f"{loss:.4g}", n=T - 1
+        )
     grad, dhs, n = None, data.get("dhs"), state.hidden
     if dhs is not None:
         if not (_finite_rows(dhs, 2) and len(dhs) == T and {len(d) for d in dhs} <= {n}):
-            return {"ok": False, "message": "Your backward step gave gradients ∂L/∂h_t that are "
-                    "not finite, or not one per timestep."}  # fmt: skip
+            return {"ok": False, "message": _("Your backward step gave gradients ∂L/∂h_t that are "
+                    "not finite, or not one per timestep.")}  # fmt: skip
         # as rnn_py.page.view draws rnn_py's own: |∂L/∂h_t|, gaps where a log scale cannot go
         grad = [log_drawable(math.sqrt(sum(d * d for d in dh))) for dh in dhs]
     used = [int(n) for n in data.get("used", []) if isinstance(n, int)]
@@ -158,15 +164,15 @@ def step_problem(state: DemoState, roles) -> str:
     'Gradient clipping is on: '
     """
     if state.mode == "text" or state.cell != BACKWARD_CELL:
-        return "A training step on your code needs the vanilla cell and the numbers task."
+        return _("A training step on your code needs the vanilla cell and the numbers task.")
     if state.task() is not None:
-        return ("The long-lag task trains on a fresh batch of examples each step; a step on your "
-                "code trains on a numbers sequence.")  # fmt: skip
+        return (_("The long-lag task trains on a fresh batch of examples each step; a step on your "
+                "code trains on a numbers sequence."))  # fmt: skip
     if "backward_step" not in roles:
-        return "Pass the backward step exercise to train on your code."
+        return _("Pass the backward step exercise to train on your code.")
     if state.clip and "clip" not in roles:
-        return ("Gradient clipping is on: pass the clipping exercise too, or switch clipping off, "
-                "to train on your code.")  # fmt: skip
+        return _("Gradient clipping is on: pass the clipping exercise too, or switch clipping "
+                 "off, to train on your code.")  # fmt: skip
     return ""
 
 
@@ -181,8 +187,8 @@ def step_offer(state: DemoState, roles) -> dict:
     problem = step_problem(state, roles)
     note = problem
     if not problem and state.optimizer != "gd":
-        note = ("The page's optimizer is Adam; this step is plain gradient descent, "
-                "θ ← θ − learning rate·∂L/∂θ.")  # fmt: skip
+        note = (_("The page's optimizer is Adam; this step is plain gradient descent, "
+                "θ ← θ − learning rate·∂L/∂θ."))  # fmt: skip
     return {"shown": "backward_step" in roles, "enabled": not problem, "note": note}
 
 
@@ -194,27 +200,37 @@ def read_step(state: DemoState, answer) -> dict:
     >>> read_step(DemoState(), '{"ok": true, "params": {"w_xh": "x"}, "loss": 1}')["message"]
     "The page keeps its weights: The saved weights have no 'w_hh'."
     """
+    keeps = _("The page keeps its weights: {problem}")
     try:
         data = json.loads(answer) if isinstance(answer, str) else None
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        return {"ok": False, "message": "The page keeps its weights: the answer could not be read."}
+        return {
+            "ok": False,
+            "message": _("The page keeps its weights: the answer could not be read."),
+        }
     if not data.get("ok"):
-        message = str(data.get("message") or "Your code failed.")[:2000]
-        return {"ok": False, "message": f"The page keeps its weights: {message}"}
+        message = str(data.get("message") or _("Your code failed."))[:2000]
+        return {"ok": False, "message": keeps.format(problem=message)}
     from .console import check_params  # as the console's params are checked (its imports: here)
 
     try:
         params = check_params(data.get("params"), state.cell)
     except ValueError as error:
-        return {"ok": False, "message": f"The page keeps its weights: {error}"}
+        return {"ok": False, "message": keeps.format(problem=error)}
     loss = data.get("loss")
     if not _finite_rows(loss, 0):
-        return {"ok": False, "message": "The page keeps its weights: the loss was not finite."}
+        return {"ok": False, "message": _("The page keeps its weights: the loss was not finite.")}
     used = [int(n) for n in data.get("used", []) if isinstance(n, int)]
     step = Step("bptt", 1, float(loss), float(loss), params, (), False, "done")
-    yours = "backward_step and clip" if state.clip else "backward_step"
-    message = (f"One step of gradient descent with your {yours} (learning rate {state.lr:g}): "
-               f"the loss was {loss:.4g} before it; the page took the new weights.")  # fmt: skip
+    if state.clip:
+        message = _(
+            "One step of gradient descent with your backward_step and clip (learning "
+            "rate {lr}): the loss was {loss} before it; the page took the new weights."
+        )
+    else:
+        message = _("One step of gradient descent with your backward_step (learning rate {lr}): "
+                    "the loss was {loss} before it; the page took the new weights.")  # fmt: skip
+    message = message.format(lr=f"{state.lr:g}", loss=f"{loss:.4g}")
     return {"ok": True, "params": params, "step": step, "used": used, "message": message}

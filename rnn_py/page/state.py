@@ -19,6 +19,7 @@ from ..cells import CELLS, DEFAULT, cell_class, has_memory_gate, params_class
 from ..cells.base import MEMORY_BIAS_RANGE
 from ..cells.vanilla import ACTIVATIONS, Params
 from ..forecast import MAX_STEPS as MAX_FORECAST
+from ..i18n import N_, _
 from ..sequences import MAX_LENGTH, MIN_LENGTH, SEQUENCES, make_sequence, normalize, parse_sequence
 from ..studies import remember
 from ..text.settings import DEFAULT_SEQ_LENGTH, MAX_CHARS, MAX_HIDDEN_TEXT, PRESETS
@@ -194,47 +195,57 @@ class Field:
     always: bool = True  # written even when it has its default value
 
 
+# fmt: off
 FIELDS = (
-    Field("seq", "sequence", "Sequence", "choice", choices=(*SEQUENCES, "custom", REMEMBER)),
-    Field("cell", "params", "Cell", "cell", choices=CELLS, always=False),
-    Field("len", "length", "Length", "int", low=MIN_LENGTH, high=MAX_LENGTH),
-    Field("custom", "custom", "Custom values", "text", high=MAX_CUSTOM_CHARS, always=False),
-    Field("norm", "normalized", "Normalized inputs", "bool"),
-    Field("act", "activation", "Activation", "choice", choices=ACTIVATIONS),
-    Field("n", "params", "Hidden units", "weights", low=1, high=MAX_HIDDEN),
-    Field("lr", "lr", "Learning rate", "float", low=LR_RANGE[0], high=LR_RANGE[1]),
-    Field("seed", "seed", "Seed", "int", low=0, high=MAX_SEED),
-    Field("clip", "clip", "Gradient clipping", "bool"),
-    Field("step", "step", "Step", "step", low=0, high=MAX_LENGTH, always=False),
-    Field("hide", "hide", "Hidden controls", "list", choices=HIDEABLE, always=False),
-    Field("explain", "explain", "Explanations", "bool", always=False),
-    Field("embed", "embed", "Embed", "bool", always=False),
-    Field("fc", "forecast", "Forecast", "bool", always=False),
-    Field("fcn", "forecast_steps", "Forecast steps", "int", low=1, high=MAX_FORECAST, always=False),
-    Field("challenge", "challenge", "Challenge", "int", low=1, high=CHALLENGE_COUNT, always=False),
-    Field("exercise", "exercise", "Exercise", "int", low=1, high=EXERCISE_COUNT, always=False),
-    Field("exercises", "exercises", "Exercises shown", "list", choices=EXERCISE_NUMBERS,
-          always=False),  # fmt: skip
-    Field("opt", "optimizer", "Optimizer", "choice", choices=OPTIMIZERS, always=False),
-    Field("gap", "gap", "Gap", "int", low=remember.MIN_GAP, high=remember.MAX_GAP, always=False),
-    Field("batch", "batch", "Batch size", "int", low=1, high=MAX_BATCH, always=False),
-    Field("membias", "memory_bias", "Memory bias", "float", low=MEMORY_BIAS_RANGE[0],
-          high=MEMORY_BIAS_RANGE[1], always=False),  # fmt: skip
-    Field("panel", "panel", "Panel", "choice", choices=tuple(p.name for p in PANELS), always=False),
-    Field("open", "open", "Panels to open", "list", choices=tuple(OPENABLE), always=False),
-    Field("task", "mode", "Task", "choice", choices=TASKS, always=False),
-    Field("text", "text", "Text", "text", high=MAX_CHARS, always=False),
-    Field("tcell", "text_cell", "Text cell", "choice", choices=CELLS, always=False),
-    Field("tn", "text_hidden", "Hidden units", "int", low=1, high=MAX_HIDDEN_TEXT, always=False),
-    Field("tlen", "seq_length", "Sequence length", "int", low=2, high=100, always=False),
-    Field("topt", "text_optimizer", "Text optimizer", "choice", choices=OPTIMIZERS, always=False),
-    Field("trained", "trained", "Windows trained", "int", low=0, high=MAX_TRAINED, always=False),
-    Field("temp", "temperature", "Temperature", "float", low=MIN_TEMP, high=MAX_TEMP, always=False),
-    Field("ns", "sample_length", "Sample length", "int", low=1, high=MAX_SAMPLE, always=False),
-    Field("start", "sample_start", "Start character", "text", high=1, always=False),
-    Field("sseed", "sample_seed", "Sample seed", "int", low=0, high=MAX_SEED, always=False),
-    Field("tfrom", "text_from", "Stretch start", "int", low=0, high=MAX_CHARS, always=False),
+    Field("seq", "sequence", N_("Sequence"), "choice", choices=(*SEQUENCES, "custom", REMEMBER)),
+    Field("cell", "params", N_("Cell"), "cell", choices=CELLS, always=False),
+    Field("len", "length", N_("Length"), "int", low=MIN_LENGTH, high=MAX_LENGTH),
+    Field("custom", "custom", N_("Custom values"), "text", high=MAX_CUSTOM_CHARS, always=False),
+    Field("norm", "normalized", N_("Normalized inputs"), "bool"),
+    Field("act", "activation", N_("Activation"), "choice", choices=ACTIVATIONS),
+    Field("n", "params", N_("Hidden units"), "weights", low=1, high=MAX_HIDDEN),
+    Field("lr", "lr", N_("Learning rate"), "float", low=LR_RANGE[0], high=LR_RANGE[1]),
+    Field("seed", "seed", N_("Seed"), "int", low=0, high=MAX_SEED),
+    Field("clip", "clip", N_("Gradient clipping"), "bool"),
+    Field("step", "step", N_("Step"), "step", low=0, high=MAX_LENGTH, always=False),
+    Field("hide", "hide", N_("Hidden controls"), "list", choices=HIDEABLE, always=False),
+    Field("explain", "explain", N_("Explanations"), "bool", always=False),
+    Field("embed", "embed", N_("Embed"), "bool", always=False),
+    Field("fc", "forecast", N_("Forecast"), "bool", always=False),
+    Field("fcn", "forecast_steps", N_("Forecast steps"), "int", low=1, high=MAX_FORECAST,
+          always=False),
+    Field("challenge", "challenge", N_("Challenge"), "int", low=1, high=CHALLENGE_COUNT,
+          always=False),
+    Field("exercise", "exercise", N_("Exercise"), "int", low=1, high=EXERCISE_COUNT, always=False),
+    Field("exercises", "exercises", N_("Exercises shown"), "list", choices=EXERCISE_NUMBERS,
+          always=False),
+    Field("opt", "optimizer", N_("Optimizer"), "choice", choices=OPTIMIZERS, always=False),
+    Field("gap", "gap", N_("Gap"), "int", low=remember.MIN_GAP, high=remember.MAX_GAP,
+          always=False),
+    Field("batch", "batch", N_("Batch size"), "int", low=1, high=MAX_BATCH, always=False),
+    Field("membias", "memory_bias", N_("Memory bias"), "float", low=MEMORY_BIAS_RANGE[0],
+          high=MEMORY_BIAS_RANGE[1], always=False),
+    Field("panel", "panel", N_("Panel"), "choice", choices=tuple(p.name for p in PANELS),
+          always=False),
+    Field("open", "open", N_("Panels to open"), "list", choices=tuple(OPENABLE), always=False),
+    Field("task", "mode", N_("Task"), "choice", choices=TASKS, always=False),
+    Field("text", "text", N_("Text"), "text", high=MAX_CHARS, always=False),
+    Field("tcell", "text_cell", N_("Text cell"), "choice", choices=CELLS, always=False),
+    Field("tn", "text_hidden", N_("Hidden units"), "int", low=1, high=MAX_HIDDEN_TEXT,
+          always=False),
+    Field("tlen", "seq_length", N_("Sequence length"), "int", low=2, high=100, always=False),
+    Field("topt", "text_optimizer", N_("Text optimizer"), "choice", choices=OPTIMIZERS,
+          always=False),
+    Field("trained", "trained", N_("Windows trained"), "int", low=0, high=MAX_TRAINED,
+          always=False),
+    Field("temp", "temperature", N_("Temperature"), "float", low=MIN_TEMP, high=MAX_TEMP,
+          always=False),
+    Field("ns", "sample_length", N_("Sample length"), "int", low=1, high=MAX_SAMPLE, always=False),
+    Field("start", "sample_start", N_("Start character"), "text", high=1, always=False),
+    Field("sseed", "sample_seed", N_("Sample seed"), "int", low=0, high=MAX_SEED, always=False),
+    Field("tfrom", "text_from", N_("Stretch start"), "int", low=0, high=MAX_CHARS, always=False),
 )
+# fmt: on
 KNOWN_KEYS = {f.key for f in FIELDS} | {"w"}
 
 
@@ -297,26 +308,43 @@ def _read_number(text: str, kind: str) -> float:
 
 def _read_field(f: Field, text: str):
     """One field's value from its URL text; ValueError with a notice for bad input."""
-    bad = f"The link's {f.label} ({_shown(text)}) "
+    label, value = _(f.label), _shown(text)
     if f.kind == "choice":
         if text not in f.choices:
-            raise ValueError(bad + "is not one of " + ", ".join(f.choices) + ".")
+            choices = ", ".join(f.choices)
+            raise ValueError(
+                _("The link's {label} ({value}) is not one of {choices}.").format(
+                    label=label, value=value, choices=choices
+                )
+            )
         return text
     if f.kind == "bool":
         if text not in ("0", "1", "true", "false"):
-            raise ValueError(bad + "should be 0 or 1.")
+            raise ValueError(
+                _("The link's {label} ({value}) should be 0 or 1.").format(label=label, value=value)
+            )
         return text in ("1", "true")
     if f.kind == "text":
         if len(text) > f.high:
-            raise ValueError(f"The link's {f.label} is longer than {int(f.high)} characters.")
+            raise ValueError(
+                _("The link's {label} is longer than {n} characters.").format(
+                    label=label, n=int(f.high)
+                )
+            )
         return text
     try:
-        value = _read_number(text, f.kind)
+        number = _read_number(text, f.kind)
     except ValueError:
-        raise ValueError(bad + "is not a number.") from None
-    if not f.low <= value <= f.high:
-        raise ValueError(bad + f"is outside {format_number(f.low)}–{format_number(f.high)}.")
-    return value
+        raise ValueError(
+            _("The link's {label} ({value}) is not a number.").format(label=label, value=value)
+        ) from None
+    if not f.low <= number <= f.high:
+        raise ValueError(
+            _("The link's {label} ({value}) is outside {low}–{high}.").format(
+                label=label, value=value, low=format_number(f.low), high=format_number(f.high)
+            )
+        )
+    return number
 
 
 def _read_list(f: Field, text: str) -> tuple[tuple[str, ...], list[str]]:
@@ -327,7 +355,8 @@ def _read_list(f: Field, text: str) -> tuple[tuple[str, ...], list[str]]:
     if not unknown:
         return known, []
     names = ", ".join(_shown(item) for item in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
-    return known, [f"The link's {f.label} name what this page does not have ({names}): ignored."]
+    notice = _("The link's {label} name what this page does not have ({names}): ignored.")
+    return known, [notice.format(label=_(f.label), names=names)]
 
 
 def _read_weights(n: int, w_text: str, cell: str = "vanilla") -> Params:
@@ -335,15 +364,22 @@ def _read_weights(n: int, w_text: str, cell: str = "vanilla") -> Params:
     try:
         values = [float(v) for v in w_text.split(",")]
     except ValueError:
-        raise ValueError(f"The link's weights ({_shown(w_text)}) are not all numbers.") from None
+        raise ValueError(
+            _("The link's weights ({value}) are not all numbers.").format(value=_shown(w_text))
+        ) from None
     if not all(math.isfinite(v) and abs(v) <= SAVED_LIMIT for v in values):
         limit = format_number(SAVED_LIMIT)
-        raise ValueError(f"The link's weights must be numbers from -{limit} to {limit}.")
+        raise ValueError(
+            _("The link's weights must be numbers from -{limit} to {limit}.").format(limit=limit)
+        )
     cls = params_class(cell)
     size = cls.size(n)
     if len(values) != size:
-        what = f" of a {cell.upper()}" if cell_class(cell).gated else ""
-        raise ValueError(f"The link has {len(values)} weights; {n} hidden units{what} need {size}.")
+        if cell_class(cell).gated:
+            message = _("The link has {count} weights; {n} hidden units of a {cell} need {size}.")
+        else:
+            message = _("The link has {count} weights; {n} hidden units need {size}.")
+        raise ValueError(message.format(count=len(values), n=n, cell=cell.upper(), size=size))
     return cls.from_flat(n, values)
 
 
@@ -366,7 +402,7 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
     unknown = [key for key in pairs if key not in KNOWN_KEYS]
     if unknown:
         names = ", ".join(_shown(key) for key in unknown[:3])
-        notices.append(f"Ignored settings this page does not know: {names}.")
+        notices.append(_("Ignored settings this page does not know: {names}.").format(names=names))
     for f in FIELDS:
         if f.kind in ("weights", "cell") or f.key not in pairs:
             continue
@@ -377,27 +413,34 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         try:
             values[f.attr] = _read_field(f, pairs[f.key])
         except ValueError as error:
-            instead = "Showing the whole page" if f.key == "panel" else "Using the default"
-            notices.append(f"{error} {instead} instead.")
+            if f.key == "panel":
+                instead = _("Showing the whole page instead.")
+            else:
+                instead = _("Using the default instead.")
+            notices.append(f"{error} {instead}")
     if values.get("panel") and not values.get("embed"):
         notices.append(
-            f"The link's Panel ({_shown(values.pop('panel'))}) is for embeds only (with "
-            "embed=1); showing the whole page."
+            _(
+                "The link's Panel ({value}) is for embeds only (with embed=1); showing the "
+                "whole page."
+            ).format(value=_shown(values.pop("panel")))
         )
     n = 1
     if "n" in pairs:
         try:
             n = _read_field(FIELDS_BY_KEY["n"], pairs["n"])
         except ValueError as error:
-            notices.append(f"{error} Using 1 instead.")
+            notices.append(f"{error} {_('Using 1 instead.')}")
     cell = "vanilla"
     if "cell" in pairs:
         if pairs["cell"] in CELLS:
             cell = pairs["cell"]
         else:
             notices.append(
-                f"The link's Cell ({_shown(pairs['cell'])}) is not one of {', '.join(CELLS)}. "
-                "Using the vanilla cell instead."
+                _(
+                    "The link's Cell ({value}) is not one of {choices}. Using the vanilla cell "
+                    "instead."
+                ).format(value=_shown(pairs["cell"]), choices=", ".join(CELLS))
             )
     values["params"] = default_params(
         n, values.get("seed", 1), cell, values.get("memory_bias", DEFAULT_MEMORY_BIAS)
@@ -406,21 +449,27 @@ def from_query(query: str) -> tuple[DemoState, list[str]]:
         try:
             values["params"] = _read_weights(n, pairs["w"], cell)
         except ValueError as error:
-            notices.append(f"{error} Using the default weights instead.")
+            notices.append(f"{error} {_('Using the default weights instead.')}")
     if "text" in values:
         from ..text.task import check_text  # the text network: only a text link needs it
 
         try:
             values["text"] = check_text(values["text"])  # line breaks as "\n"
         except ValueError as error:
-            notices.append(f"The link's text can't be used: {error} Using the hello world text.")
+            notices.append(
+                _("The link's text can't be used: {error} Using the hello world text.").format(
+                    error=error
+                )
+            )
             del values["text"]
     state = DemoState(**values)
     if state.sequence == "custom":
         try:
             state.xs()
         except ValueError as error:
-            notices.append(f"The link's custom sequence can't be used: {error}")
+            notices.append(
+                _("The link's custom sequence can't be used: {error}").format(error=error)
+            )
     return state, notices
 
 
@@ -471,15 +520,27 @@ def export_weights(state: DemoState) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+# What check_limits says, by where the weights came from: whole sentences for the catalogue.
+_LIMIT_MESSAGES = {
+    "That file": (
+        N_("That file has {n} hidden units; the most here is {most}."),
+        N_("Every weight in that file must lie between -{limit} and {limit}."),
+    ),
+    "params": (
+        N_("params has {n} hidden units; the most here is {most}."),
+        N_("Every weight in params must lie between -{limit} and {limit}."),
+    ),
+}
+
+
 def check_limits(params: Params, source: str) -> Params:
     """params if the page can hold them (at most MAX_HIDDEN units, every weight within
     ±SAVED_LIMIT), else a ValueError naming source ("That file", "params")."""
+    too_many, out_of_range = _LIMIT_MESSAGES[source]
     if params.n > MAX_HIDDEN:
-        raise ValueError(f"{source} has {params.n} hidden units; the most here is {MAX_HIDDEN}.")
+        raise ValueError(_(too_many).format(n=params.n, most=MAX_HIDDEN))
     if any(abs(v) > SAVED_LIMIT for v in params.flat()):
-        limit = format_number(SAVED_LIMIT)
-        where = source[0].lower() + source[1:]
-        raise ValueError(f"Every weight in {where} must lie between -{limit} and {limit}.")
+        raise ValueError(_(out_of_range).format(limit=format_number(SAVED_LIMIT)))
     return params
 
 
@@ -491,23 +552,29 @@ def parse_weights(text: str) -> tuple[Params, str | None]:
     an unknown cell, or a weight is missing, malformed, non-finite or out of range.
     """
     if len(text) > 100_000:
-        raise ValueError("That file is too large to be a weights file.")
+        raise ValueError(_("That file is too large to be a weights file."))
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
-        raise ValueError("That file is not JSON. Load one saved with “Download weights”.") from None
+        raise ValueError(
+            _("That file is not JSON. Load one saved with “Download weights”.")
+        ) from None
     if not isinstance(document, dict):
-        raise ValueError("That JSON file does not hold weights.")
+        raise ValueError(_("That JSON file does not hold weights."))
     params_dict = document.get("params", document)
     cell = document.get("cell", "vanilla")  # files from before the gated cells are vanilla
     if cell not in CELLS:
         raise ValueError(
-            f"That file's cell ({_shown(str(cell))}) is not one of {', '.join(CELLS)}."
+            _("That file's cell ({value}) is not one of {choices}.").format(
+                value=_shown(str(cell)), choices=", ".join(CELLS)
+            )
         )
     try:
         params = params_class(cell).from_dict(params_dict)
     except (ValueError, TypeError, AttributeError, KeyError) as error:
-        raise ValueError(f"The weights in that file can't be used: {error}") from None
+        raise ValueError(
+            _("The weights in that file can't be used: {error}").format(error=error)
+        ) from None
     check_limits(params, "That file")
     activation = document.get("activation")
     return params, activation if activation in ACTIVATIONS else None

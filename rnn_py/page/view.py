@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import cells
 from ..forecast import forecast, true_continuation
+from ..i18n import _
 from . import explain
 from .embed import hidden_controls
 from .numbers import (  # noqa: F401 (DISPLAY_LIMIT, cell, log_drawable: rnn_py.page.view's names)
@@ -125,8 +126,8 @@ def _target_line(xs, trace, t, targets):
     error = trace.y[t] - target
     gap = "\u00a0"  # a space MathML keeps
     name = _mi("x", "0") if targets is not None else _mi("x", str(t + 1))
-    return [[["mtext", f"target{gap}"], name, ["mo", "="], *_num(target),
-             ["mtext", f",{gap}error{gap}"], ["mo", "="], *_num(error)]]  # fmt: skip
+    return [[["mtext", _("target") + gap], name, ["mo", "="], *_num(target),
+             ["mtext", f",{gap}{_('error')}{gap}"], ["mo", "="], *_num(error)]]  # fmt: skip
 
 
 # ---- the snapshot ----------------------------------------------------------------------------
@@ -342,16 +343,22 @@ def snapshot(
     ok = all_drawable(values)
     if not ok:
         notices.append(
-            "Some values are too large to draw (beyond ±10¹², or overflowed): the model is "
-            "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
+            _(
+                "Some values are too large to draw (beyond ±10¹², or overflowed): the model is "
+                "exploding. Try |hidden weight| < 1, tanh or sigmoid, or Normalized inputs."
+            )
         )
     loss = trace.loss
     if math.isfinite(loss) and targets is not None:
-        loss_text = f"{loss:.4g} (squared error of the last prediction against x₀, this example)"
+        loss_text = _(
+            "{loss} (squared error of the last prediction against x₀, this example)"
+        ).format(loss=f"{loss:.4g}")
     elif math.isfinite(loss):
-        loss_text = f"{loss:.4g} (mean squared error over {T - 1} predictions)"
+        loss_text = _("{loss} (mean squared error over {n} predictions)").format(
+            loss=f"{loss:.4g}", n=T - 1
+        )
     else:
-        loss_text = "overflow: the loss is too large to compute"
+        loss_text = _("overflow: the loss is too large to compute")
 
     shown = list(trace.y) if ok else [drawable(v) for v in trace.y]
     hidden = _series(trace.h, state.hidden, step, T, ok)
@@ -398,7 +405,7 @@ def snapshot(
 
 def _roles(cell_name: str) -> dict:
     """Each gate's name and role, for the grids' labels (empty for the vanilla cell)."""
-    return dict(cells.module(cell_name).ROLES)
+    return {gate: _(role) for gate, role in cells.module(cell_name).ROLES.items()}
 
 
 def _columns(state: DemoState) -> list[list[str]]:
@@ -422,12 +429,13 @@ def forecast_part(state: DemoState, xs, trace) -> tuple[list[list[str]], dict]:
     if state.sequence != "custom":
         truth = true_continuation(state.sequence, T, state.normalized, k)  # x_T … x_{T+k}
     rows = []
+    forecast_label = _("{t} (forecast)")
     for j in range(k):
         h = fc.h[j]
         h_text = cell(h[0]) if len(h) == 1 else "[" + ", ".join(cell(v) for v in h) + "]"
         target = None if truth is None else truth[j + 1]
         rows.append([
-            f"{T + j} (forecast)", cell(fc.x[j]), h_text, cell(fc.y[j]),
+            forecast_label.format(t=T + j), cell(fc.x[j]), h_text, cell(fc.y[j]),
             "—" if target is None else cell(target),
             "—" if target is None else cell(fc.y[j] - target),
         ])  # fmt: skip

@@ -4,6 +4,7 @@
 // move between its cells (see "the keyboard" below). A drag sets the box's value and dispatches
 // "input" events (Python's panels/weights.py applies them), then one "change".
 import { $, round, setValue } from "./util.js";
+import { t } from "./i18n.js";
 import { onScreen } from "./views.js";
 
 const PARAMS = ["w_xh", "w_hh", "w_hy", "b_h", "b_y"];
@@ -133,7 +134,7 @@ function gateBlock(parts, rows, at, g, n, role) {
     head(symbol("b", g), "wg-col")]));
   if (n > 1 || !role) {
     const numbers = [head(""), head("")];
-    for (let j = 1; j <= n; j++) numbers.push(head(String(j), "wg-num", `from unit ${j}`));
+    for (let j = 1; j <= n; j++) numbers.push(head(String(j), "wg-num", t("from unit {j}", { j })));
     parts.push(decoration([...numbers, head("")]));
   }
   for (let i = 0; i < n; i++) {
@@ -141,7 +142,7 @@ function gateBlock(parts, rows, at, g, n, role) {
     for (let j = 0; j < n; j++) line.push(at("w_h" + g, i, j));
     line.push(at("b_" + g, i));
     rows.push(line);
-    parts.push(row([head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), ...line]));
+    parts.push(row([head(String(i + 1), "wg-num wg-row", t("into unit {i}", { i: i + 1 })), ...line]));
   }
 }
 
@@ -169,7 +170,7 @@ function build(cells, n, cellName = "vanilla", roles = {}) {
   for (let j = 0; j < n; j++) out.push(at("w_hy", j));
   out.push(at("b_y"));
   rows.push(out);
-  parts.push(row([head("y", "wg-num wg-row", "into the output y"), head(""), ...out.slice(1)]));
+  parts.push(row([head("y", "wg-num wg-row", t("into the output y")), head(""), ...out.slice(1)]));
   root.replaceChildren(...parts);
   rows[0][0].tabIndex = 0; // the grid's one tab stop, until another cell gets focus
   grid = { n, cell: cellName, boxes, byKey, rows, values: new Map() };

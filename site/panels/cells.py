@@ -15,6 +15,8 @@ import page
 from page import when
 from pyscript import document
 
+from rnn_py.i18n import _
+
 SETTLE = 0.15  # seconds without a change before the reaches are recomputed
 
 
@@ -58,7 +60,7 @@ async def _draw_later():
         compare.signature = signature
         page.panel(
             "cells",
-            {"kind": "error", "text": "No sequence to compare on: fix the custom values above."},
+            {"kind": "error", "text": _("No sequence to compare on: fix the custom values above.")},
         )
         return
     from rnn_py.cells import CELLS

@@ -17,10 +17,11 @@ from page import when
 from pyscript import document, window
 
 from rnn_py import lessons
+from rnn_py.i18n import N_, _
 
 SETTLE = 0.12  # seconds without a change before the goals are checked
 SLICE = 0.008  # seconds of the long-lag check's work between two frames, at most
-NOTE = (
+NOTE = N_(
     "This browser does not let the page store your ticks here (inside another site's frame, "
     "for example), so they last until you leave the page."
 )
@@ -71,14 +72,14 @@ def _show():
     """The count beside the panel's title, and the panel itself when it is open."""
     total = len(lessons.CHALLENGES)
     count = document.getElementById("challenges-count")
-    count.textContent = f"({len(progress.solved)} of {total} solved)"
+    count.textContent = _("({n} of {total} solved)").format(n=len(progress.solved), total=total)
     if _panel().open:
         data = lessons.panel_data(
             page.session.state,
             _events(),
             progress.solved,
             focus=progress.focus,
-            note="" if progress.stored else NOTE,
+            note="" if progress.stored else _(NOTE),
         )
         progress.focus = None
         page.panel("challenges", data)
@@ -90,7 +91,7 @@ def _teacher_options(picked):
     for number, c in enumerate(lessons.CHALLENGES, 1):
         option = document.createElement("option")
         option.value = str(number)
-        option.textContent = f"{number}. {c.title}"
+        option.textContent = f"{number}. {_(c.title)}"
         select.append(option)
     select.value = "" if picked is None else str(picked)
 
@@ -127,7 +128,7 @@ async def _check_later():
     # The long-lag check scores the weights on 100 fresh examples (at gap 100, 100 forward
     # passes of 101 steps): done a slice at a time between frames, and begun again after a change.
     began = time.perf_counter()
-    for _ in lessons.goals.long_lag_pieces(session.state, _events()):
+    for _piece in lessons.goals.long_lag_pieces(session.state, _events()):
         if time.perf_counter() - began > SLICE:
             await asyncio.sleep(0)
             began = time.perf_counter()
@@ -187,7 +188,7 @@ def on_list_click(event):
         return
     page.record("weights", how="restore")
     page.stop_run()
-    page.session.status = "The weights are back where the diverged run started."
+    page.session.status = _("The weights are back where the diverged run started.")
     page.change(params=params)
 
 

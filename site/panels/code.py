@@ -15,6 +15,8 @@ from page import when
 from panels import task
 from pyscript import document, window
 
+from rnn_py.i18n import _
+
 
 @dataclass
 class Code:
@@ -39,7 +41,7 @@ def _send_listing(wanted):
     """The running cell's listing, sent when the panel opens or the cell or task changes."""
     from rnn_py.page.source import listing  # inspect, tokenize, ast: loaded on first opening
 
-    task, _, cell = wanted.rpartition(":")
+    task, _colon, cell = wanted.rpartition(":")
     page.panel("code", {"kind": "listing", **listing(cell, task or "numbers")})
     code.sent = wanted
 
@@ -86,8 +88,10 @@ def on_export_notebook(event):
     try:
         text = notebook(page.session.state)
     except ValueError as error:
-        status.textContent = f"No notebook: {error}"
+        status.textContent = _("No notebook: {error}").format(error=error)
         return
     name = "rnn-text.ipynb" if page.session.state.mode == "text" else "rnn-experiment.ipynb"
     window.RnnPage.download(name, "application/x-ipynb+json", text)
-    status.textContent = f"Notebook saved as {name}: open it in Jupyter and run all cells."
+    status.textContent = _(
+        "Notebook saved as {name}: open it in Jupyter and run all cells."
+    ).format(name=name)

@@ -18,6 +18,7 @@ import page
 from page import when
 from pyscript import document, window
 
+from rnn_py.i18n import _
 from rnn_py.page.state import to_query
 
 HISTORY = 200  # entries kept for the up and down arrows
@@ -57,7 +58,11 @@ async def _start():
         panel.started = False
         text = str(getattr(error, "message", "") or error)[:300]
         page.panel(
-            "console", {"kind": "failed", "text": f"The console's Python could not start: {text}"}
+            "console",
+            {
+                "kind": "failed",
+                "text": _("The console's Python could not start: {error}").format(error=text),
+            },
         )
         return False
     del info  # the worker's own welcome names no cell; the page's does
@@ -177,8 +182,8 @@ async def _run(box, text):
         message = result.message
         if result.params is not None:
             page.record("weights", how="console")
-            page.adopt(result.params, status="Weights set in the Python console.")
-            message = f"The page took the new params. {message}".strip()
+            page.adopt(result.params, status=_("Weights set in the Python console."))
+            message = f"{_('The page took the new params.')} {message}".strip()
         echo = result.transcript[: len(result.transcript) - len(result.output)]
         page.panel(
             "console",

@@ -24,13 +24,14 @@ import page
 from page import when
 from pyscript import document, window
 
+from rnn_py.i18n import N_, _
 from rnn_py.page import practice
 from rnn_py.page.state import to_query
 
 HARD = 7.0  # seconds a check may run before its worker is ended (its own limit is 5 s)
 OWN_LIMIT = 1.0  # seconds the page waits for the numbers from the learner's code
 SETTLE = 0.15  # seconds without a change before the page asks for them
-NOTE = (
+NOTE = N_(
     "This browser does not let the page store your code here (inside another site's frame, "
     "for example), so it lasts until you leave the page."
 )
@@ -104,13 +105,13 @@ def _paint_list():
     _send({
         "kind": "list",
         "items": [
-            {"number": n, "title": _exercises().exercise(n).title,
+            {"number": n, "title": _(_exercises().exercise(n).title),
              "passed": n in panel.progress["passed"]}
             for n in panel.numbers
         ],
         "current": panel.current,
-        "count": f"({len(passed)} of {len(panel.numbers)} passed)",
-        "note": "" if panel.stored else NOTE,
+        "count": _("({n} of {total} passed)").format(n=len(passed), total=len(panel.numbers)),
+        "note": "" if panel.stored else _(NOTE),
     })  # fmt: skip
 
 
@@ -120,9 +121,9 @@ def _paint_exercise():
     _send({
         "kind": "exercise",
         "number": e.number,
-        "title": e.title,
+        "title": _(e.title),
         "passed": e.number in panel.progress["passed"],
-        "hints": list(e.hints[:shown]),
+        "hints": [_(hint) for hint in e.hints[:shown]],
         "more_hints": shown < len(e.hints),
         "result": panel.results.get(e.number),
     })  # fmt: skip
@@ -140,16 +141,18 @@ def _roles():
 def _paint_own():
     usable = bool(_roles())
     if not usable:
-        message = (
+        message = _(
             "Pass an exercise whose function the page uses (the vanilla step, the loss, …) "
             "to unlock this."
         )
     else:
         message = panel.own_message or (
-            "The page computes its numbers with your passed functions (the Timesteps table, the "
-            "loss and, with your backward step, the gradient chart's |∂L/∂h_t|)."
+            _(
+                "The page computes its numbers with your passed functions (the Timesteps table, "
+                "the loss and, with your backward step, the gradient chart's |∂L/∂h_t|)."
+            )
             if panel.own
-            else "Off: the page's numbers come from rnn_py."
+            else _("Off: the page's numbers come from rnn_py.")
         )
     state = page.session.state
     train = practice.step_offer(state, {_exercises().exercise(n).role for n in _roles()})
@@ -180,7 +183,7 @@ async def _start():
     _paint_list()
     _paint_exercise()
     _paint_own()
-    _status("Starting the checker's Python…")
+    _status(_("Starting the checker's Python…"))
     await panel.runner.mount(_draft(panel.current))
     if wanted in panel.numbers:  # a link's exercise=N: shown, and the focus goes there
         _send({"kind": "focus", "id": "ex-title"})
@@ -188,10 +191,10 @@ async def _start():
         await panel.runner.start()
     except Exception as error:  # the worker could not start (a JavaScript error)
         text = str(getattr(error, "message", "") or error)[:300]
-        _status(f"The checker's Python could not start: {text}")
+        _status(_("The checker's Python could not start: {error}").format(error=text))
         return
     if not panel.busy:
-        _status("Ready: write your function, then press Check.")
+        _status(_("Ready: write your function, then press Check."))
 
 
 @when("toggle", "#exercises-panel")
@@ -262,7 +265,7 @@ async def on_check(event):
                 await panel.runner.setLine(result["line"])
         _paint_list()
         _paint_own()
-        _status("Passed." if result["passed"] else "Not yet: see the message below.")
+        _status("Passed." if result["passed"] else _("Not yet: see the message below."))
         if panel.own:
             follow(page.session)
     finally:
@@ -275,8 +278,10 @@ def _read_check(answer):
         return {
             "passed": False,
             "line": None,
-            "message": f"Stopped: your code was still running after {HARD:g} s (an endless loop?). "
-            "The checker's Python was ended and starts afresh.",
+            "message": _(
+                "Stopped: your code was still running after {seconds} s (an endless loop?). "
+                "The checker's Python was ended and starts afresh."
+            ).format(seconds=f"{HARD:g}"),
         }
     try:
         data = json.loads(answer)
@@ -287,7 +292,11 @@ def _read_check(answer):
             "message": str(data.get("message") or "")[:4000],
         }
     except (ValueError, AttributeError):
-        return {"passed": False, "line": None, "message": "The check's answer could not be read."}
+        return {
+            "passed": False,
+            "line": None,
+            "message": _("The check's answer could not be read."),
+        }
 
 
 @when("click", "#ex-hint")
@@ -300,9 +309,11 @@ def on_hint(event):
 
 
 QUESTIONS = {
-    "solution": "Replace your code with a solution? Your own code for this exercise will be gone "
-    "(download the notebook first to keep it).",
-    "stub": "Start again from the stub? Your own code for this exercise will be gone.",
+    "solution": N_(
+        "Replace your code with a solution? Your own code for this exercise will be gone "
+        "(download the notebook first to keep it)."
+    ),
+    "stub": N_("Start again from the stub? Your own code for this exercise will be gone."),
 }
 
 
@@ -310,7 +321,7 @@ def _ask(action):
     if panel.runner is None:
         return
     panel.confirm = action
-    _send({"kind": "confirm", "text": QUESTIONS[action]})
+    _send({"kind": "confirm", "text": _(QUESTIONS[action])})
 
 
 @when("click", "#ex-solution")
@@ -340,8 +351,8 @@ async def on_confirm_yes(event):
     e = _exercises().exercise(panel.current)
     await panel.runner.setValue(e.solution if action == "solution" else e.stub)
     await _keep_draft()
-    _status("A solution is in the editor: read it, then press Check." if action == "solution"
-            else "The stub is back in the editor.")  # fmt: skip
+    _status(_("A solution is in the editor: read it, then press Check.") if action == "solution"
+            else _("The stub is back in the editor."))  # fmt: skip
     await panel.runner.focusEditor()
 
 
@@ -358,7 +369,7 @@ async def on_notebook(event):
     window.RnnPage.download(
         "rnn-exercises.ipynb", "application/x-ipynb+json", json.dumps(book, indent=1)
     )
-    _status("Notebook saved as rnn-exercises.ipynb: your code, with the checks as asserts.")
+    _status(_("Notebook saved as rnn-exercises.ipynb: your code, with the checks as asserts."))
 
 
 # ---- "Run the page on my code" ---------------------------------------------------------------
@@ -391,7 +402,7 @@ def follow(session):
 
 def _badge(what):
     used = ", ".join(str(n) for n in _roles())
-    return f"Running on your code (exercise {used}): {what}"
+    return _("Running on your code (exercise {used}): {what}").format(used=used, what=what)
 
 
 async def _own_later():
@@ -418,10 +429,10 @@ async def _own_later():
 def _show_numbers(state, answer):
     if not isinstance(answer, str):
         panel.own = False
-        panel.own_message = (
-            f"Your code gave no answer within {OWN_LIMIT:g} s, so the page went back to rnn_py's "
+        panel.own_message = _(
+            "Your code gave no answer within {seconds} s, so the page went back to rnn_py's "
             "numbers and switched this off. Switch it on to try again."
-        )
+        ).format(seconds=f"{OWN_LIMIT:g}")
         _paint_own()
         _send({"kind": "numbers", "ok": False, "badge": ""})
         page.repaint()
@@ -433,15 +444,19 @@ def _show_numbers(state, answer):
     if numbers["ok"] and numbers["used"]:
         used = ", ".join(str(n) for n in numbers["used"])
         panel.own_message = ""
-        _send({**numbers, "kind": "numbers",
-               "badge": f"Running on your code (exercise {used})."})  # fmt: skip
+        badge = _("Running on your code (exercise {used}).").format(used=used)
+        _send({**numbers, "kind": "numbers", "badge": badge})
     elif numbers["ok"]:
-        panel.own_message = "None of your passed functions applies to this view (its cell or task)."
-        badge = "rnn_py's numbers: none of your passed functions applies here."
+        panel.own_message = _(
+            "None of your passed functions applies to this view (its cell or task)."
+        )
+        badge = _("rnn_py's numbers: none of your passed functions applies here.")
         _send({"kind": "numbers", "ok": False, "badge": badge})
     else:
-        panel.own_message = f"Back to rnn_py's numbers: {numbers['message']}"
-        badge = f"rnn_py's numbers: your code failed here. {numbers['message']}"[:600]
+        problem = numbers["message"]
+        panel.own_message = _("Back to rnn_py's numbers: {problem}").format(problem=problem)
+        badge = _("rnn_py's numbers: your code failed here. {problem}").format(problem=problem)
+        badge = badge[:600]
         _send({"kind": "numbers", "ok": False, "badge": badge})
     _paint_own()
 
@@ -456,16 +471,17 @@ async def on_train(event):
     state = page.session.state
     panel.busy = True
     try:
-        panel.trained = (state.params, "Computing one step with your code…")
+        panel.trained = (state.params, _("Computing one step with your code…"))
         _paint_own()
         answer = await panel.runner.step(json.dumps(_roles()), to_query(state), HARD)
         read = practice.read_step(state, answer if isinstance(answer, str) else None)
         if not isinstance(answer, str):
-            read["message"] = (f"The page keeps its weights: your code was still running after "
-                               f"{HARD:g} s, so the checker was ended.")  # fmt: skip
+            read["message"] = _("The page keeps its weights: your code was still running after "
+                                "{seconds} s, so the checker was ended.").format(
+                                    seconds=f"{HARD:g}")  # fmt: skip
         elif read["ok"] and page.session.state is not state:
-            read = {"ok": False, "message": "The page keeps its weights: its settings changed "
-                    "while the step ran. Press again."}  # fmt: skip
+            read = {"ok": False, "message": _("The page keeps its weights: its settings changed "
+                    "while the step ran. Press again.")}  # fmt: skip
         if read["ok"]:
             history = page.session.history
             history.add(read["step"], history.evaluations("bptt"))  # one point on the loss chart

@@ -19,6 +19,7 @@ from page import when
 from pyscript import document
 
 from rnn_py import Params, forward
+from rnn_py.i18n import N_, _, ngettext
 from rnn_py.page.state import read_number
 from rnn_py.studies.landscape import (
     CELL,
@@ -137,7 +138,7 @@ def _restart(signature):
     panel.generation += 1
     panel.signature = signature
     panel.done = False
-    panel.losses = [[None] * panel.size for _ in range(panel.size)]
+    panel.losses = [[None] * panel.size for _row in range(panel.size)]
     panel.norms = None
     asyncio.ensure_future(_compute(panel.generation))
 
@@ -156,7 +157,7 @@ async def _compute(generation):
         page.panel("landscape", {"kind": "error", "gen": generation, "text": str(error)})
         return
     if gradients:
-        panel.norms = [[None] * panel.size for _ in range(panel.size)]
+        panel.norms = [[None] * panel.size for _row in range(panel.size)]
     total, count = panel.size * panel.size, 0
     page.panel("landscape", {"kind": "start", "gen": generation, "size": panel.size})
     pieces, start = [], time.perf_counter()
@@ -262,11 +263,15 @@ def _overlay(session, announce):
     samples = [w for m, w in panel.samples if m == n]
     runs = len(paths)
     if runs or samples:
-        drawn = (f"Drawn over the map: {runs} BPTT run{'s' if runs != 1 else ''} of this visit "
-                 f"({sum(map(len, paths))} points along the path) and {len(samples)} Random "
-                 "Search tries.")  # fmt: skip
+        drawn = ngettext(
+            "Drawn over the map: {runs} BPTT run of this visit ({points} points along the path) "
+            "and {tries} Random Search tries.",
+            "Drawn over the map: {runs} BPTT runs of this visit ({points} points along the path) "
+            "and {tries} Random Search tries.",
+            runs,
+        ).format(runs=runs, points=sum(map(len, paths)), tries=len(samples))
     else:
-        drawn = "Train or search, and the path of each run and every try appear over the map."
+        drawn = _("Train or search, and the path of each run and every try appear over the map.")
     data = {
         "kind": "overlay",
         "point": [flat[kx], flat[ky]],
@@ -318,7 +323,7 @@ def follow(session):
         if panel.signature is not None:
             panel.generation += 1
             panel.signature = None
-            text = "Fix the custom sequence to see its landscape."
+            text = _("Fix the custom sequence to see its landscape.")
             page.panel("landscape", {"kind": "error", "gen": panel.generation, "text": text})
     elif signature != panel.signature and not session.running:
         _restart(signature)
@@ -419,17 +424,17 @@ def on_y_axis(event):
 
 
 RANGE_BOXES = {
-    "ls-x-low": ("x", 0, "Landscape x from"),
-    "ls-x-high": ("x", 1, "Landscape x to"),
-    "ls-y-low": ("y", 0, "Landscape y from"),
-    "ls-y-high": ("y", 1, "Landscape y to"),
+    "ls-x-low": ("x", 0, N_("Landscape x from")),
+    "ls-x-high": ("x", 1, N_("Landscape x to")),
+    "ls-y-low": ("y", 0, N_("Landscape y from")),
+    "ls-y-high": ("y", 1, N_("Landscape y to")),
 }
 
 
 @when("change", "#ls-x-low, #ls-x-high, #ls-y-low, #ls-y-high")
 def on_range(event):
     which, end, label = RANGE_BOXES[str(event.target.id)]
-    value, message = read_number(str(event.target.value), -PARAM_LIMIT, PARAM_LIMIT, label)
+    value, message = read_number(str(event.target.value), -PARAM_LIMIT, PARAM_LIMIT, _(label))
     old = panel.x_range if which == "x" else panel.y_range
     if value is not None:
         new = (value, old[1]) if end == 0 else (old[0], value)
@@ -439,10 +444,11 @@ def on_range(event):
             else:
                 panel.y_range = new
         else:
-            other = "to" if end == 0 else "from"
-            message = (
-                f"{label} must be {'below' if end == 0 else 'above'} Landscape {which} {other}."
-            )
+            if end == 0:
+                message = _("{label} must be below Landscape {which} to.")
+            else:
+                message = _("{label} must be above Landscape {which} from.")
+            message = message.format(label=_(label), which=which)
             value = None
     page.message(MESSAGE, message, value is not None)
     panel.setup = None  # the painter writes the ranges in use back into the boxes
@@ -454,7 +460,7 @@ def on_switch_to_vanilla(event):
     """The button beside the one-line reason: the vanilla cell, with its starting weights."""
     page.record("weights", how="cell")
     vanilla = page.session.state.with_cell("vanilla")
-    page.adopt(vanilla.params, status="Switched to the vanilla RNN, with its starting weights.")
+    page.adopt(vanilla.params, status=_("Switched to the vanilla RNN, with its starting weights."))
 
 
 @when("click", "#ls-cliffs")
@@ -484,11 +490,14 @@ def on_cliff_step(event):
         return
     if state.hidden != 1:
         page.message(
-            MESSAGE, "Step with and without clipping needs one hidden unit: try the Cliffs preset."
+            MESSAGE,
+            _("Step with and without clipping needs one hidden unit: try the Cliffs preset."),
         )
         return
     if wall is None:
-        page.message(MESSAGE, "Wait for the map to finish: the wall is its steepest point.", True)
+        page.message(
+            MESSAGE, _("Wait for the map to finish: the wall is its steepest point."), True
+        )
         return
     flat = state.params.flat()
     kx, ky = _index(panel.x_key), _index(panel.y_key)

@@ -9,7 +9,15 @@ import page
 from page import page_url, tell, when
 from pyscript import document, window
 
-from rnn_py.page.embed import CONTROLS, OPENABLE, PANELS, snippet_height, snippet_title
+from rnn_py.i18n import _
+from rnn_py.page.embed import (
+    CONTROLS,
+    OPENABLE,
+    OPENABLE_LABELS,
+    PANELS,
+    snippet_height,
+    snippet_title,
+)
 from rnn_py.page.state import embed_snippet, read_number, to_query
 
 
@@ -35,18 +43,20 @@ def _fill_choices():
     the first screen does not need)."""
     if document.querySelector("#teach-hide input"):
         return
-    _boxes("teach-hide", CONTROLS)
-    _boxes("teach-open", {name: CONTROLS[name].removesuffix(" panel") for name in OPENABLE})
+    _boxes("teach-hide", {name: _(label) for name, label in CONTROLS.items()})
+    _boxes("teach-open", {name: _(OPENABLE_LABELS[name]) for name in OPENABLE})
     select = document.getElementById("teach-panel")
     for p in PANELS:
         option = document.createElement("option")
-        option.value, option.textContent = p.name, p.title
+        option.value, option.textContent = p.name, _(p.title)
         select.append(option)
 
 
 def chosen_state():
     """The current view with the teacher's choices."""
-    step, _ = read_number(document.getElementById("teach-step").value or "-1", -1, 64, "Step")
+    step, _message = read_number(
+        document.getElementById("teach-step").value or "-1", -1, 64, "Step"
+    )
     explain = not document.getElementById("teach-explain").checked
     start = None if step is None or step < 0 else int(step)
     picked = str(document.getElementById("teach-challenge").value)
@@ -81,14 +91,16 @@ def on_teachers_open(event):
 async def on_copy_teach(event):
     teacher_link()
     copied = await window.RnnPage.copy(document.getElementById("teach-link").value)
-    tell("Classroom link copied." if copied else "Copy the link below.")
+    tell(_("Classroom link copied.") if copied else _("Copy the link below."))
 
 
 @when("click", "#copy-teach-embed")
 async def on_copy_teach_embed(event):
     teacher_link()
     copied = await window.RnnPage.copy(document.getElementById("teach-embed").value)
-    tell("Embed snippet copied: paste it in your course page." if copied else "Copy it below.")
+    tell(
+        _("Embed snippet copied: paste it in your course page.") if copied else _("Copy it below.")
+    )
 
 
 @when("click", "#teach-preview")
@@ -99,7 +111,7 @@ def on_preview(event):
     src = "./?embed=1#" + to_query(replace(state, embed=True, panel=panel))
     frame = {"src": src, "height": snippet_height(panel), "title": snippet_title(panel)}
     window.RnnPage.preview(json.dumps(frame))
-    event.target.textContent = "Update preview"
+    event.target.textContent = _("Update preview")
 
 
 if document.getElementById("teachers").open:  # opened before this module bound its handlers

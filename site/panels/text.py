@@ -16,6 +16,7 @@ from page import when
 from pyodide.ffi import create_once_callable
 from pyscript import document, window
 
+from rnn_py.i18n import N_, _
 from rnn_py.page.pace import Pace
 from rnn_py.page.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
 from rnn_py.text import task as tx
@@ -66,7 +67,9 @@ def next_frame():
 
 
 def _count(value):
-    return f"{len(value):,} of {tx.MAX_CHARS:,} characters, {len(set(value))} distinct."
+    return _("{n} of {most} characters, {distinct} distinct.").format(
+        n=f"{len(value):,}", most=f"{tx.MAX_CHARS:,}", distinct=len(set(value))
+    )
 
 
 def _model_for(state):
@@ -161,7 +164,7 @@ def paint(full=False, sees=True, loss=True):
         data["summary"] = tv.summary(model, state)
         data["summary"]["vocab_raw"] = model.vocab.chars
     if full:
-        a, _ = tv.stretch_bounds(model, state.text_from)
+        a, _end = tv.stretch_bounds(model, state.text_from)
         start = state.sample_start if state.sample_start in model.vocab.chars else model.text[0]
         set_text = state.text != text.shown_text
         text.shown_text = state.text
@@ -231,7 +234,7 @@ def on_text_typed(event):
     try:
         checked = tx.check_text(value)
     except ValueError as error:
-        text.text_error = f"{error} The network keeps the text it has."
+        text.text_error = f"{error} {_('The network keeps the text it has.')}"
         page.panel("text", {"mode": "text", "text_error": text.text_error,
                             "text_count": _count(value), "running": text.running})  # fmt: skip
         return
@@ -245,7 +248,7 @@ def on_text(event):
     try:
         checked = tx.check_text(event.target.value)
     except ValueError as error:
-        text.text_error = f"{error} The network keeps the text it has."
+        text.text_error = f"{error} {_('The network keeps the text it has.')}"
         paint()
         return
     text.text_error = ""
@@ -269,7 +272,7 @@ def on_preset(event):
 
 
 def _typed(event, message_id, low, high, label, integer=True):
-    value, message = read_number(event.target.value, low, high, label, integer)
+    value, message = read_number(event.target.value, low, high, _(label), integer)
     page.message(message_id, message, info=value is not None)
     return value
 
@@ -286,14 +289,14 @@ def on_optimizer(event):
 
 @when("change", "#text-hidden")
 def on_hidden(event):
-    n = _typed(event, "text-hidden-msg", 1, tx.MAX_HIDDEN_TEXT, "Hidden units")
+    n = _typed(event, "text-hidden-msg", 1, tx.MAX_HIDDEN_TEXT, N_("Hidden units"))
     if n is not None:
         page.change(text_hidden=n)
 
 
 @when("change", "#seq-length")
 def on_seq_length(event):
-    value = _typed(event, "seq-length-msg", 2, 100, "Sequence length")
+    value = _typed(event, "seq-length-msg", 2, 100, N_("Sequence length"))
     if value is not None:
         page.change(seq_length=value)
 
@@ -319,7 +322,7 @@ def on_reset(event):
     state = page.session.state
     text.models.pop(tv.model_key(state), None)
     text.model = None
-    text.status = "A new network from the seed."
+    text.status = _("A new network from the seed.")
     page.change(trained=0)
 
 
@@ -374,10 +377,16 @@ async def run_training(target=None, replay=False):
                     break
             seconds = time.perf_counter() - clock
             rate = (model.chars - first) / seconds if seconds else 0
-            what = f"Training: window {model.windows:,}"
+            windows_text = f"{model.windows:,}"
             if replay:
-                what = f"Replaying the link's training: window {model.windows:,} of {target:,}"
-            text.status = f"{what} ({rate:,.0f} characters per second)."
+                what = _("Replaying the link's training: window {n} of {total}").format(
+                    n=windows_text, total=f"{target:,}"
+                )
+            else:
+                what = _("Training: window {n}").format(n=windows_text)
+            text.status = _("{what} ({rate} characters per second).").format(
+                what=what, rate=f"{rate:,.0f}"
+            )
             done = model.status != "running" or (target is not None and model.windows >= target)
             trained = time.perf_counter()
             paint(sees=False, loss=model.windows != windows)
@@ -407,10 +416,11 @@ async def run_training(target=None, replay=False):
         text.running = None
         _report(spent, split)
     if model.status == "diverged":
-        text.status, text.warn = model.message or "Training diverged.", True
+        text.status, text.warn = model.message or _("Training diverged."), True
     else:
-        text.status = (f"Trained {model.windows:,} windows ({model.chars:,} characters); "
-                       "measuring the loss on the whole text…")  # fmt: skip
+        text.status = _("Trained {n} windows ({chars} characters); measuring the loss on the "
+                        "whole text…").format(n=f"{model.windows:,}",
+                                              chars=f"{model.chars:,}")  # fmt: skip
         # figures for bench/bench_page_text.py: characters per second, the slowest piece (ms)
         figures = document.getElementById("text-stage").dataset
         figures.rate, figures.slowest = str(round(rate)), f"{1000 * slowest:.1f}"
@@ -434,8 +444,9 @@ async def measure(model):
             if model.windows != windows:
                 return  # trained on meanwhile
     model.whole, model.whole_at = bits, windows
-    text.status = (f"Trained {windows:,} windows ({model.chars:,} characters): "
-                   f"{bits:.2f} bits per character on the whole text.")  # fmt: skip
+    text.status = _("Trained {n} windows ({chars} characters): {bits} bits per character on "
+                    "the whole text.").format(n=f"{windows:,}", chars=f"{model.chars:,}",
+                                              bits=f"{bits:.2f}")  # fmt: skip
     page.record("text_run", text=model.text, cell=model.params.CELL, hidden=model.params.n,
                 windows=windows, bits=bits)  # fmt: skip
     if text.model is model:
@@ -473,12 +484,13 @@ async def on_sample(event):
                     finished = False
                     break
             text.sample = {"text": "".join(out), "done": finished,
-                           "status": f"Writing… {len(out) - 1} of {count}"}  # fmt: skip
+                           "status": _("Writing… {n} of {total}").format(
+                               n=len(out) - 1, total=count)}  # fmt: skip
             page.panel("text", {"mode": "text", "sample": text.sample, "running": "sample"})
             if not finished:
                 await next_frame()
                 if me != session.run_id:
-                    text.sample["status"] = "Stopped."
+                    text.sample["status"] = _("Stopped.")
                     return
     finally:
         if session.run_id == me:
@@ -486,8 +498,10 @@ async def on_sample(event):
         text.running = None
     sample = "".join(out)
     text.sample = {"text": sample, "done": True,
-                   "status": f"{count} characters from ‘{tv.show_char(start)}’ at temperature "
-                             f"{temperature:g}, seed {seed}."}  # fmt: skip
+                   "status": _("{n} characters from ‘{start}’ at temperature {temperature}, "
+                               "seed {seed}.").format(n=count, start=tv.show_char(start),
+                                                      temperature=f"{temperature:g}",
+                                                      seed=seed)}  # fmt: skip
     page.record("text_sample", text=model.text, hidden=model.params.n, sample=sample,
                 temperature=temperature, windows=model.windows)  # fmt: skip
     paint(full=True)
@@ -507,21 +521,21 @@ def on_temperature_slider(event):
 
 @when("change", "#temperature-num")
 def on_temperature(event):
-    value = _typed(event, "temperature-msg", MIN_TEMP, MAX_TEMP, "Temperature", integer=False)
+    value = _typed(event, "temperature-msg", MIN_TEMP, MAX_TEMP, N_("Temperature"), integer=False)
     if value is not None:
         _settle(temperature=value)
 
 
 @when("change", "#sample-length")
 def on_sample_length(event):
-    value = _typed(event, "sample-length-msg", 1, MAX_SAMPLE, "Characters")
+    value = _typed(event, "sample-length-msg", 1, MAX_SAMPLE, N_("Characters"))
     if value is not None:
         _settle(sample_length=value)
 
 
 @when("change", "#sample-seed")
 def on_sample_seed(event):
-    value = _typed(event, "sample-seed-msg", 0, MAX_SEED, "Sample seed")
+    value = _typed(event, "sample-seed-msg", 0, MAX_SEED, N_("Sample seed"))
     if value is not None:
         _settle(sample_seed=value)
 
@@ -532,7 +546,7 @@ def on_sample_seed(event):
 @when("change", "#sees-from")
 def on_from(event):
     last = max(1, len(page.session.state.text) - 1)
-    value = _typed(event, "sees-from-msg", 1, last, "From character")
+    value = _typed(event, "sees-from-msg", 1, last, N_("From character"))
     if value is not None:
         text.step = None
         _settle(text_from=value - 1)
@@ -558,5 +572,5 @@ def on_export(event):
         return
     window.RnnPage.download("rnn-text-weights.json", "application/json",
                             tv.export_weights(model, page.session.state))  # fmt: skip
-    saved = "Text weights saved as rnn-text-weights.json (with the vocabulary)."
+    saved = _("Text weights saved as rnn-text-weights.json (with the vocabulary).")
     document.getElementById("share-status").textContent = saved

@@ -11,6 +11,7 @@ from page import when
 from pyscript import document
 
 from rnn_py import forward
+from rnn_py.i18n import _, ngettext
 from rnn_py.page.view import log_drawable
 from rnn_py.studies.units import (
     CELL,
@@ -45,7 +46,7 @@ def _settings(state):
 
 
 def _units(n):
-    return "1 unit" if n == 1 else f"{n} units"
+    return ngettext("{n} unit", "{n} units", n).format(n=n)
 
 
 def _stop(text):
@@ -60,7 +61,7 @@ def _follow(session):
     says that the comparisons are of vanilla RNNs."""
     document.getElementById("units-cell-note").hidden = session.state.cell == CELL
     if compare.running and _settings(session.state) != compare.settings:
-        _stop("Stopped: the settings changed. Press Compare hidden sizes to compare again.")
+        _stop(_("Stopped: the settings changed. Press Compare hidden sizes to compare again."))
 
 
 page.listeners.append(_follow)
@@ -73,7 +74,8 @@ async def run_compare():
     try:
         xs = state.xs()
     except ValueError as error:
-        page.panel("units", {"kind": "done", "status": f"Nothing to compare: {error}"})
+        status = _("Nothing to compare: {error}").format(error=error)
+        page.panel("units", {"kind": "done", "status": status})
         return
     compare.run_id += 1
     me = compare.run_id
@@ -81,10 +83,13 @@ async def run_compare():
     clip = 5.0 if state.clip else None
     sizes = list(DEFAULT_SIZES)
     steps = race(xs, state.activation, sizes, state.seed, state.lr, clip, COMPARE_EPOCHS)
-    what = (f"{state.sequence}{', normalized' if state.normalized else ''}, {state.activation}, "
-            f"seed {state.seed}, learning rate {state.lr:g}, "
-            f"{'clipping at 5' if clip else 'no clipping'}")  # fmt: skip
-    page.panel("units", {"kind": "start", "sizes": sizes, "status": f"Training on {what}…"})
+    what = state.sequence + (_(", normalized") if state.normalized else "")
+    what = _("{sequence}, {activation}, seed {seed}, learning rate {lr}, {clipping}").format(
+        sequence=what, activation=state.activation, seed=state.seed, lr=f"{state.lr:g}",
+        clipping=_("clipping at 5") if clip else _("no clipping"),
+    )  # fmt: skip
+    training = _("Training on {what}…").format(what=what)
+    page.panel("units", {"kind": "start", "sizes": sizes, "status": training})
     last = {}
     finished = False
     while not finished:
@@ -105,7 +110,8 @@ async def run_compare():
         page.panel("units", {
             "kind": "points",
             "points": {str(n): {"from": first[n], "loss": points[n]} for n in first},
-            "status": f"Training on {what}… epoch {epoch} of {COMPARE_EPOCHS}",
+            "status": _("Training on {what}… epoch {epoch} of {epochs}").format(
+                what=what, epoch=epoch, epochs=COMPARE_EPOCHS),
         })  # fmt: skip
         if not finished:
             await asyncio.sleep(PAUSE)  # let the browser draw and handle clicks
@@ -117,9 +123,13 @@ async def run_compare():
         step = last[n]
         text = f"{_units(n)} {step.loss:.3g}"
         if step.status == "diverged":
-            text = f"{_units(n)} diverged at epoch {step.evaluations}"
+            text = _("{units} diverged at epoch {epoch}").format(
+                units=_units(n), epoch=step.evaluations
+            )
         parts.append(text)
-    status = f"Loss after {COMPARE_EPOCHS} epochs ({what}): " + ", ".join(parts) + "."
+    status = _("Loss after {epochs} epochs ({what}): {losses}.").format(
+        epochs=COMPARE_EPOCHS, what=what, losses=", ".join(parts)
+    )
     page.record("compare", sizes=sizes, epochs=COMPARE_EPOCHS, sequence=state.sequence,
                 normalized=state.normalized, activation=state.activation,
                 losses={n: last[n].loss for n in sizes})  # fmt: skip
@@ -154,14 +164,16 @@ def on_exact(event):
     page.stop_run()
     page.session.state = state = replace(state, **settings, step=None)
     xs = state.xs()
-    c, _ = fibonacci_rule(xs)
+    c, _start = fibonacci_rule(xs)
     params = exact_fibonacci(xs)
     page.record("weights", how="exact")
-    page.adopt(params, status="Exact two-unit weights for Fibonacci set.")
+    page.adopt(params, status=_("Exact two-unit weights for Fibonacci set."))
     loss = forward(params, xs, "linear").loss
     page.message(
         "units-exact-msg",
-        f"Unit 1 holds x_t − c and unit 2 holds x_(t−1) − c, with c = {c:.4f} here "
-        f"(before x_0 the rule gives x_(−1) = c). Loss: {loss:.3g}.",
+        _(
+            "Unit 1 holds x_t − c and unit 2 holds x_(t−1) − c, with c = {c} here "
+            "(before x_0 the rule gives x_(−1) = c). Loss: {loss}."
+        ).format(c=f"{c:.4f}", loss=f"{loss:.3g}"),
         info=True,
     )

@@ -2,6 +2,7 @@
 // the LSTM on one log chart, computed by rnn_py.compare (site/panels/cells.py). Each cell has
 // its own colour and dash, so the curves stay apart without colour vision too.
 import { $, css } from "../util.js";
+import { t } from "../i18n.js";
 import { axes, logRange, makeChart } from "../charts.js";
 
 const STYLES = { vanilla: ["--c-grad", []], gru: ["--c-h1", [8, 4]], lstm: ["--c-bptt", [2, 3]] };
@@ -31,7 +32,7 @@ export function paint(msg) {
   const status = $("cells-status");
   const box = $("cells-panel");
   if (msg.kind === "busy") {
-    status.textContent = "Computing the three reaches…";
+    status.textContent = t("Computing the three reaches…");
     box.dataset.state = "busy";
     return;
   }

@@ -5,6 +5,7 @@
 import { $ } from "../util.js";
 import { mathLine } from "../equation.js";
 import { last } from "../store.js";
+import { t } from "../i18n.js";
 
 let blocks = []; // [{key, kind, first, last, rows: [elements], note}]
 let computes = "z, h and y"; // what the running cell's step computes, in words
@@ -91,22 +92,17 @@ let textMode = null; // in text mode: {t, running, seq_length} from site/panels/
 let run = null; // in numbers mode: "bptt", "random" or null, from Python (a run paints light)
 
 function followText(status) {
-  const { t, running, seq_length: T } = textMode;
+  const { t: at, running, seq_length: T } = textMode;
   if (running === "train" || running === "replay") {
     mark(["train"], null);
-    status.textContent = "Training: every window of up to " + T + " characters runs forward, then " +
-      "backward calls the cell's step_back from the window's last character down to its first. " +
-      "Marked: the lines of the backward pass (training runs the same arithmetic arranged for " +
-      "speed in rnn_py/text/core.py).";
-  } else if (t === null || t === undefined) {
+    status.textContent = t("Training: every window of up to {T} characters runs forward, then backward calls the cell's step_back from the window's last character down to its first. Marked: the lines of the backward pass (training runs the same arithmetic arranged for speed in rnn_py/text/core.py).", { T });
+  } else if (at === null || at === undefined) {
     mark([], null);
-    status.textContent = "Nothing read yet: press Step Forward under What the network sees to mark " +
-      "the lines that read a character.";
+    status.textContent = t("Nothing read yet: press Step Forward under What the network sees to mark the lines that read a character.");
   } else {
     mark(["step"], null);
-    const names = computes.replace(/([^\s,]+)(?=,| and|$)/g, (m) => m + sub(t));
-    status.textContent = `t = ${t}: the marked lines read character ${t + 1} of the stretch and ` +
-      `computed ${names}.`;
+    const names = named(at);
+    status.textContent = t("t = {t}: the marked lines read character {n} of the stretch and computed {names}.", { t: at, n: at + 1, names });
   }
 }
 
@@ -118,30 +114,36 @@ function follow() {
     followText(status);
   } else if (!p || !p.ok) {
     mark([], null);
-    status.textContent = "No sequence to run: fix the custom values above.";
+    status.textContent = t("No sequence to run: fix the custom values above.");
   } else if (run === "bptt") {
     mark(["train"], null);
-    status.textContent = "Training with BPTT: every epoch runs the forward pass, then _backward " +
-      `calls step_back for t = ${p.T - 1} down to 0. Marked: the lines of the backward pass.`;
+    status.textContent = t("Training with BPTT: every epoch runs the forward pass, then _backward calls step_back for t = {t} down to 0. Marked: the lines of the backward pass.", { t: p.T - 1 });
   } else if (run === "random") {
     mark(["step", "forward-loss"], null);
-    status.textContent = "Random Search: each try runs only the forward pass and its loss " +
-      "(marked); it never computes a gradient.";
+    status.textContent = t("Random Search: each try runs only the forward pass and its loss (marked); it never computes a gradient.");
   } else if (p.current === null || p.current === undefined) {
     mark([], null);
-    status.textContent = "Nothing read yet: press Step Forward to mark the lines that compute the first timestep.";
+    status.textContent = t("Nothing read yet: press Step Forward to mark the lines that compute the first timestep.");
   } else {
     mark(["step"], p.equation);
-    const t = p.current;
-    const names = computes.replace(/([^\s,]+)(?=,| and|$)/g, (m) => m + sub(t));
-    status.textContent = `t = ${t}: the marked lines computed ${names}; ` +
-      "each block shows its numbers below it.";
+    const at = p.current;
+    const names = named(at);
+    status.textContent = t("t = {t}: the marked lines computed {names}; each block shows its numbers below it.", { t: at, names });
   }
 }
 
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
-function sub(t) {
-  return String(t).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
+
+// "z, h and y" (from Python, in English) with each name subscripted at t, the last joined by the
+// page's own "and".
+function named(at) {
+  const parts = computes.split(/, | and /).map((name) => name + sub(at));
+  if (parts.length === 1) return parts[0];
+  return t("{a} and {b}", { a: parts.slice(0, -1).join(", "), b: parts[parts.length - 1] });
+}
+
+function sub(n) {
+  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
 }
 
 export function paint(data) {

@@ -7,6 +7,7 @@
 // the console's), started when the panel first opens. A check or trace that outlives its limit
 // ends the worker, and a new one starts at once; the page itself never runs the learner's code.
 import { $ } from "../util.js";
+import { t } from "../i18n.js";
 import { setGradSeries } from "../charts.js";
 
 let worker = null;
@@ -28,7 +29,7 @@ function boot() {
     };
     current.onerror = (event) => {
       event.preventDefault();
-      reject(new Error(event.message || "the checker's Python could not start"));
+      reject(new Error(event.message || t("the checker's Python could not start")));
     };
   });
   booting.catch(() => { booting = null; }); // the next request tries again
@@ -91,7 +92,7 @@ async function makeEditor(doc) {
   const parent = $("ex-editor");
   try {
     const { createEditor } = await import("../editor.js");
-    const ed = await createEditor(parent, { doc, label: "Your Python code", onChange: changed });
+    const ed = await createEditor(parent, { doc, label: t("Your Python code"), onChange: changed });
     // The whole function in view, no box that scrolls on its own (a scrolling box has to be
     // reachable by the keyboard itself, axe's scrollable-region-focusable): the page scrolls.
     if (ed.view) ed.view.dom.style.maxHeight = "none";
@@ -102,7 +103,7 @@ async function makeEditor(doc) {
     box.className = "ex-plain";
     box.rows = 16;
     box.spellcheck = false;
-    box.setAttribute("aria-label", "Your Python code");
+    box.setAttribute("aria-label", t("Your Python code"));
     box.value = doc;
     box.addEventListener("input", changed);
     parent.append(box);
@@ -179,7 +180,7 @@ function paintExercise(data) {
   const hints = $("ex-hints");
   hints.replaceChildren(...data.hints.map((text) => make("li", "", text)));
   const more = $("ex-hint");
-  more.textContent = data.hints.length ? "Show the next hint" : "Show a hint";
+  more.textContent = data.hints.length ? t("Show the next hint") : t("Show a hint");
   more.disabled = !data.more_hints;
   paintResult(data.result);
 }
