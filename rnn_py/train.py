@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import cells
 from .cells.vanilla import Params, _activation, _check_n, _check_sequence
+from .i18n import _
 
 OPTIMIZERS = ("gd", "adam")
 OPTIMIZER_LABELS = {"gd": "Gradient descent", "adam": "Adam"}
@@ -59,7 +60,7 @@ def clip(grads, limit=5.0):
     """
     cells.check_params(grads)
     _check_limit(limit)
-    clipped, _ = _clip_values(grads.flat(), limit)
+    clipped, _count = _clip_values(grads.flat(), limit)
     return type(grads).from_flat(grads.n, clipped)
 
 
@@ -208,7 +209,7 @@ def random_search(xs, activation, n=1, trials=300, seed=0, low=-2.0, high=2.0, c
     >>> steps[-1].evaluations, steps[-1].status, steps[-1].best_loss <= steps[0].loss
     (50, 'done', True)
     """
-    f, _ = _activation(activation)
+    f, _slope = _activation(activation)
     cells.module(cell)
     if not hasattr(xs, "batch"):
         xs = _check_sequence(xs)
@@ -233,7 +234,7 @@ def _random_steps(xs, activation, n, trials, seed, low, high, cell="vanilla"):
     best, best_loss = None, math.inf
     examples = xs.batch(0) if hasattr(xs, "batch") else None  # a task: one fixed batch
     for trial in range(1, trials + 1):
-        params = cls.from_flat(n, [rng.uniform(low, high) for _ in range(size)])
+        params = cls.from_flat(n, [rng.uniform(low, high) for _i in range(size)])
         if examples is not None:
             losses = [cells.forward(params, e, activation, t).loss for e, t in examples]
             loss = sum(losses) / len(losses)
@@ -272,36 +273,44 @@ def _diverged_message(problem, epoch, loss, lr, limit, xs, activation, params):
     """What went wrong at this epoch, and what to try, for a student."""
     if problem == "loss":
         if math.isnan(loss):
-            what = "the loss became undefined (NaN): the outputs grew out of control"
+            what = _("the loss became undefined (NaN): the outputs grew out of control")
         elif math.isinf(loss):
-            what = "the loss became infinite: the outputs grew out of control"
+            what = _("the loss became infinite: the outputs grew out of control")
         else:
-            what = f"the loss grew to {loss:.3g}, past the limit of 1e30"
+            what = _("the loss grew to {loss}, past the limit of 1e30").format(loss=f"{loss:.3g}")
     elif problem == "gradient":
-        what = (
+        what = _(
             "the gradients overflowed: going back through time, each step multiplied them "
             "again until they exploded"
         )
     else:
-        what = "an update would have pushed a weight beyond ±1,000,000"
+        what = _("an update would have pushed a weight beyond ±1,000,000")
     tips = []
     largest = 1.0 if hasattr(xs, "batch") else max(abs(x) for x in xs)
     if largest > 1.0:
-        tips.append(f"normalize the sequence (its values reach {largest:.3g})")
+        tips.append(
+            _("normalize the sequence (its values reach {largest})").format(
+                largest=f"{largest:.3g}"
+            )
+        )
     if epoch == 1 and problem != "param":
-        what = "with the starting weights, before any update, " + what
+        what = _("with the starting weights, before any update, {what}").format(what=what)
     else:  # the updates did it
-        tips.append(f"lower the learning rate (it is {lr:g} now)")
+        tips.append(_("lower the learning rate (it is {lr} now)").format(lr=f"{lr:g}"))
         if limit is None:
-            tips.append("turn gradient clipping back on")
+            tips.append(_("turn gradient clipping back on"))
         else:
-            tips.append(f"keep gradient clipping on, perhaps with a limit below {limit:g}")
+            tips.append(
+                _("keep gradient clipping on, perhaps with a limit below {limit}").format(
+                    limit=f"{limit:g}"
+                )
+            )
     vanilla = cells.cell_class(params.CELL).has_activation  # f and W_hh bound h_t (vanilla)
     if vanilla and max(sum(map(abs, row)) for row in params.w_hh) >= 1.0:
-        tips.append("keep the recurrent weights small, |W_hh| < 1")
+        tips.append(_("keep the recurrent weights small, |W_hh| < 1"))
     if vanilla and activation in ("linear", "relu"):
-        tips.append("or use tanh or sigmoid, which keep h_t between bounds")
-    return (
-        f"Training stopped at epoch {epoch}: {what}. The weights shown are the last finite ones. "
-        f"Try: {'; '.join(tips)}."
-    )
+        tips.append(_("or use tanh or sigmoid, which keep h_t between bounds"))
+    return _(
+        "Training stopped at epoch {epoch}: {what}. The weights shown are the last finite ones. "
+        "Try: {tips}."
+    ).format(epoch=epoch, what=what, tips=_("; ").join(tips))

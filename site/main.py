@@ -15,7 +15,7 @@ from pyscript import document, window
 
 import rnn_py
 from rnn_py.cells.base import MEMORY_BIAS_RANGE
-from rnn_py.i18n import _
+from rnn_py.i18n import N_, _
 from rnn_py.page.gateview import memory_preset_settings, preset_settings
 from rnn_py.page.pace import Pace
 from rnn_py.page.runtext import run_progress, run_summary
@@ -42,11 +42,11 @@ PER_FRAME = 4  # steps drawn per frame at most: a small run animates over 75 fra
 FRAME = 0.010  # seconds of Python per animation frame, training and repaint together, at most
 MIN_FRAME = 0.005  # … and at least, after dropped frames (rnn_py.page.pace)
 LABELS = {
-    "w_xh": "Input weight",
-    "w_hh": "Hidden weight",
-    "w_hy": "Output weight",
-    "b_h": "Hidden bias",
-    "b_y": "Output bias",
+    "w_xh": N_("Input weight"),
+    "w_hh": N_("Hidden weight"),
+    "w_hy": N_("Output weight"),
+    "b_h": N_("Hidden bias"),
+    "b_y": N_("Output bias"),
 }
 
 
@@ -62,14 +62,14 @@ def typed(event, message_id, low, high, label, integer=False):
     """A number box's committed value, refused (None) or clamped, with its message shown.
 
     The painter then writes the value the model uses back into the box."""
-    value, message = read_number(event.target.value, low, high, label, integer)
+    value, message = read_number(event.target.value, low, high, _(label), integer)
     window.RnnPage.message(message_id, message, value is not None)
     return value
 
 
 @when("change", "#length")
 def on_length(event):
-    value = typed(event, "length-msg", MIN_LENGTH, MAX_LENGTH, "Length", integer=True)
+    value = typed(event, "length-msg", MIN_LENGTH, MAX_LENGTH, N_("Length"), integer=True)
     if value is not None:
         change(length=value, step=None)
 
@@ -114,7 +114,7 @@ def on_cell(event):
 def on_memory_bias(event):
     """A gated cell's memory bias: a new network from the seed that starts there."""
     low, high = MEMORY_BIAS_RANGE
-    value = typed(event, "memory-bias-msg", low, high, "Memory bias")
+    value = typed(event, "memory-bias-msg", low, high, N_("Memory bias"))
     if value is None:
         repaint()  # the box shows the bias in use again
         return
@@ -133,7 +133,7 @@ def on_preset_remember(event):
     page.session.notices = ()
     page.session.state = replace(page.session.state, **memory_preset_settings())
     record("weights", how="preset", preset="remember-100", params=page.session.state.params)
-    start("bptt")
+    start("bptt", fresh=True)
 
 
 @when("click", "#preset-forget-open")
@@ -158,7 +158,7 @@ def preset(name):
 
 @when("change", "#hidden")
 def on_hidden(event):
-    n, _ = read_number(event.target.value, 1, MAX_HIDDEN, "Hidden units", integer=True)
+    n, _message = read_number(event.target.value, 1, MAX_HIDDEN, _("Hidden units"), integer=True)
     start_over()
     page.session.state = page.session.state.with_hidden(n or 1)
     record("weights", how="default")  # fresh weights for the new size
@@ -205,7 +205,7 @@ def on_lr_slider(event):
 
 @when("change", "#lr-num")
 def on_lr_number(event):
-    value = typed(event, "lr-msg", *LR_RANGE, "Learning rate")
+    value = typed(event, "lr-msg", *LR_RANGE, N_("Learning rate"))
     if value is not None:
         change(lr=value)
 
@@ -222,7 +222,7 @@ def on_clip(event):
 
 @when("change", "#seed")
 def on_seed(event):
-    value = typed(event, "seed-msg", 0, MAX_SEED, "Seed", integer=True)
+    value = typed(event, "seed-msg", 0, MAX_SEED, N_("Seed"), integer=True)
     if value is not None:
         change(seed=value)
 
@@ -294,9 +294,12 @@ def next_frame():
     )
 
 
-def start(method):
+def start(method, fresh=False):
     """Start a BPTT or search run in the click's own task: the status and the buttons say it is
-    running before anything else can happen; then it animates (run)."""
+    running before anything else can happen; then it animates (run).
+
+    fresh: the click made a new network of another shape (a preset): its views are built in the
+    next frame's task, apart from the click's (each stays a short task)."""
     try:
         page.session.state.xs()
     except ValueError:
@@ -309,18 +312,24 @@ def start(method):
     )
     page.session.state = replace(page.session.state, step=None)
     later("panels.landscape")  # it follows every run, to draw its path once opened
-    repaint(light=True)  # like the run's frames; the run's end repaints everything
-    asyncio.ensure_future(run(method, page.session.run_id, page.session.state))
+    repaint(light=True, views=() if fresh else None)  # like the run's frames
+    asyncio.ensure_future(run(method, page.session.run_id, page.session.state, fresh))
 
 
-async def run(method, me, settings):
+async def run(method, me, settings, fresh=False):
     """Drive run number me (page.session.run_id) a few steps per frame from settings,
     repainting as the weights move."""
     # The click's task painted the run's start; the first steps wait for the next frame, so that
     # the click (which may have built a new cell's views) and the first steps are two tasks.
-    await next_frame()
-    if me != page.session.run_id:
-        return  # stopped, or a setting changed, before its first frame
+    # After a fresh network's click (status and settings only), the next frame builds the views
+    # on screen, and the steps begin one frame later.
+    for _ in range(2 if fresh else 1):
+        await next_frame()
+        if me != page.session.run_id:
+            return  # stopped, or a setting changed, before its first frame
+        if fresh:
+            repaint(light=True)
+            fresh = False
     steps = steps_for(method)
     offset = page.session.history.evaluations(method)
     # With reduced motion there is no animation: compute in 40 ms slices, paint at the end.

@@ -12,6 +12,7 @@ from pyodide.ffi import create_proxy
 from pyscript import document, window
 
 import rnn_py
+from rnn_py.i18n import _
 from rnn_py.page.state import DemoState, from_query
 from rnn_py.page.view import History, snapshot_json
 
@@ -49,17 +50,21 @@ def start():
     return session
 
 
-def repaint(light=False, touched=()):
+def repaint(light=False, touched=(), views=None):
     """Paint the main snapshot, then let every panel listener follow.
 
     light=True (a drag's input events, an animation's frames) computes and paints only the
     views on screen, and the views in touched (where the control the person uses is, even before
     the page has seen it scroll in); the painter then asks for a full repaint once the changes
-    stop for a moment, and when a view left out scrolls into sight (js/views.js)."""
-    views = None
-    if light:
+    stop for a moment, and when a view left out scrolls into sight (js/views.js). views (light
+    only) replaces the views on screen: () paints the status, buttons and settings alone."""
+    if light and views is None:
         visible = window.RnnPage.visibleViews()
         views = None if visible is None else [*(v for v in str(visible).split(",") if v), *touched]
+    elif light:
+        views = list(views)
+    else:
+        views = None
     window.RnnPage.paint(
         snapshot_json(
             session.state,
@@ -100,7 +105,7 @@ def stop_run():
     if session.running:
         session.run_id += 1
         session.running = None
-        session.status = "Stopped."
+        session.status = _("Stopped.")
         session.warn = False
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 from dataclasses import dataclass
 
 from .. import cells
 from ..cells import gru, lstm, vanilla
 from ..cells.maths import ACTIVATIONS, _activation, loss_of
+from ..i18n import N_, _
 from ..text import core as textcore
 from ..train import clip as rnn_clip
 
@@ -307,3 +309,44 @@ _MAKERS = {
 def cases(number):
     """Every case of exercise `number`, the same every time (a fixed seed per exercise)."""
     return tuple(_MAKERS[number](random.Random(1000 + number)))
+
+
+# The words in the cases' labels, marked for the catalogue: a label stays English (the notebook's
+# checks quote it as code) and is translated part by part (its ", "-separated pieces) where shown.
+LABEL_PARTS = frozenset((
+    N_("small numbers"), N_("saturated"), N_("every unit below 0"),
+    N_("update gate shut"), N_("update gate open"), N_("z ≈ 0: h_t ≈ the candidate"),
+    N_("reset gate shut"), N_("forget gate open"), N_("input gate shut: c_t ≈ c_{t−1}"),
+    N_("output gate shut"), N_("a large cell state: tanh(c_t) saturates"),
+    N_("every guess right"), N_("large numbers"), N_("every entry inside the limit"),
+    N_("entries exactly at ±limit"), N_("one huge entry among small ones"),
+    N_("±inf after an explosion"), N_("all negative"), N_("huge logits"),
+    N_("a hugely negative target"), N_("huge and hugely negative"), N_("all equal"),
+    N_("one logit"), N_("tiny temperature"), N_("a tiny temperature"),
+    N_("a high temperature flattens"),
+))  # fmt: skip
+_COUNTED = (
+    (re.compile(r"(\d+) logits"), N_("{n} logits")),
+    (re.compile(r"(\d+) entries"), N_("{n} entries")),
+    (re.compile(r"limit (\S+)"), N_("limit {n}")),
+)
+
+
+def shown_label(label: str) -> str:
+    """A case's label in the language in place, piece by piece (maths and names stay).
+
+    >>> shown_label("n = 2, tanh, saturated"), shown_label("12 entries, limit 2.5")
+    ('n = 2, tanh, saturated', '12 entries, limit 2.5')
+    """
+    parts = []
+    for part in label.split(", "):
+        if part in LABEL_PARTS:
+            part = _(part)
+        else:
+            for pattern, message in _COUNTED:
+                m = pattern.fullmatch(part)
+                if m:
+                    part = _(message).format(n=m.group(1))
+                    break
+        parts.append(part)
+    return ", ".join(parts)

@@ -9,7 +9,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from ..i18n import _
-from .cases import OUTPUTS, cases
+from .cases import OUTPUTS, cases, shown_label
 from .sandbox import Deadline, Problem, Program
 from .texts import exercise
 
@@ -169,7 +169,9 @@ def check(number: int, source: str, time_limit: float = TIME_LIMIT) -> CheckResu
     except Problem as p:
         return CheckResult(False, _cap(p.message), p.line, 0)
     for k, case in enumerate(all_cases, start=1):
-        where = _("Case {k} of {n} ({label}):").format(k=k, n=len(all_cases), label=case.label)
+        where = _("Case {k} of {n} ({label}):").format(
+            k=k, n=len(all_cases), label=shown_label(case.label)
+        )
         where += "\n" + _call_text(ex.name, case)
         args = copy.deepcopy([v for _name, v in case.args])  # theirs to change; ours kept
         try:

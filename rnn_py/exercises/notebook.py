@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import math
 
+from ..i18n import _
 from ..page.ipynb import _code, _markdown
 from .cases import cases
 from .texts import EXERCISES, exercise
@@ -68,7 +69,7 @@ def check_code(number):
     """The check cell of an exercise: its cases as literals, and one assert per case."""
     ex = exercise(number)
     rows = [
-        f"    ({c.label!r}, {_literal(tuple(v for _, v in c.args))}, {_literal(c.expected)}),"
+        f"    ({c.label!r}, {_literal(tuple(v for _name, v in c.args))}, {_literal(c.expected)}),"
         for c in _chosen_cases(number)
     ]
     return _CHECK.format(cases="[\n" + "\n".join(rows) + "\n]", name=ex.name)
@@ -89,7 +90,7 @@ def notebook(progress: dict, numbers=None) -> dict:
     AssertionError naming the first case the code gets wrong."""
     progress = progress or {}
     chosen = [exercise(n) for n in numbers] if numbers else list(EXERCISES)
-    intro = (
+    intro = _(
         "# Write it yourself: the RNN exercises\n"
         "\n"
         "Your code from the interactive RNN page, one exercise at a time. Run a code cell to "
@@ -102,7 +103,8 @@ def notebook(progress: dict, numbers=None) -> dict:
     for ex in chosen:
         source = progress.get(ex.number, progress.get(str(ex.number)))
         code = source if isinstance(source, str) and source.strip() else ex.stub
-        what = f"## {ex.number}. {ex.title}\n\nWrite `{ex.name}`.\n\n```\n{_what(ex)}\n```\n"
+        write = _("Write `{name}`.").format(name=ex.name)
+        what = f"## {ex.number}. {_(ex.title)}\n\n{write}\n\n```\n{_what(ex)}\n```\n"
         cells += [
             _markdown(f"exercise-{ex.number}", what),
             _code(f"code-{ex.number}", code),

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import N_, _
 from ..studies import remember
 from ..text import goals as textgoals
 from ..text.goals import (
@@ -46,27 +47,65 @@ class Challenge:
     """One exercise: what to do, a hint, what it teaches, and how rnn_py checks it."""
 
     id: str
-    title: str
-    goal: str
-    hint: str
-    explanation: str
+    title: str  # marked with N_; translated where shown
+    goal_message: str  # the English texts, with {names} of FIGURES
+    hint_message: str
+    explanation_message: str
     check: Callable[[object, list], bool]
     progress: Callable[[object, list], str]
+
+    @property
+    def goal(self) -> str:
+        """What to do, in the language in place."""
+        return _(self.goal_message).format(**FIGURES)
+
+    @property
+    def hint(self) -> str:
+        """The hint, in the language in place."""
+        return _(self.hint_message).format(**FIGURES)
+
+    @property
+    def explanation(self) -> str:
+        """What the challenge teaches, in the language in place."""
+        return _(self.explanation_message).format(**FIGURES)
+
+
+# The figures the texts quote, formatted once (they are the same in every language)
+FIGURES = {
+    "runs": RUN_LENGTH,
+    "lower": BEAT_MEASURED["lower"],
+    "total": BEAT_MEASURED["total"],
+    "tenfold": BEAT_MEASURED["tenfold"],
+    "first_bptt": BEAT_MEASURED["first-bptt"],
+    "first_random": BEAT_MEASURED["first-random"],
+    "sine_length": MIN_SINE_LENGTH,
+    "cliff_ratio": f"{CLIFF_RATIO:g}",
+    "reach_ratio": f"{REACH_RATIO:,.0f}",
+    "long_gap": LONG_GAP,
+    "solved": f"{remember.SOLVED:g}",
+    "test_examples": TEST_EXAMPLES,
+    "counting_units": COUNTING_UNITS,
+    "text_margin": f"{TEXT_MARGIN:g}",
+    "hello_units": HELLO_UNITS,
+    "hello_temperature": f"{HELLO_TEMPERATURE:g}",
+    "hello": HELLO,
+    "hello_times": HELLO_TIMES,
+}
 
 
 CHALLENGES = (
     Challenge(
         id="by-hand",
-        title="Tune it by hand",
-        goal=(
+        title=N_("Tune it by hand"),
+        goal_message=N_(
             "With the sliders alone (no training), get the loss under 0.05 on the Linear "
             "sequence, Normalized, with tanh."
         ),
-        hint=(
+        hint_message=N_(
             "Predicting xₜ₊₁ from xₜ on a straight line needs no memory: try a hidden weight of "
             "0, then make yₜ follow xₜ and add the constant step with the output bias."
         ),
-        explanation=(
+        explanation_message=N_(
             "Each step of the normalized line adds the same amount, so the next value is the "
             "current one plus a constant. With the hidden weight at 0 the unit only passes xₜ "
             "through tanh, which is nearly straight for small inputs, and the output bias adds "
@@ -78,13 +117,13 @@ CHALLENGES = (
     ),
     Challenge(
         id="vanish",
-        title="Make the gradient vanish",
-        goal="With sigmoid, make the gradient reach at t = 0 fall below 0.001.",
-        hint=(
+        title=N_("Make the gradient vanish"),
+        goal_message=N_("With sigmoid, make the gradient reach at t = 0 fall below 0.001."),
+        hint_message=N_(
             "Watch the bars of the gradient chart. What is the steepest slope sigmoid ever has, "
             "and how many steps lie between t = 0 and the end?"
         ),
-        explanation=(
+        explanation_message=N_(
             "Sigmoid's slope is at most 1/4, at z = 0. Going back one step multiplies the "
             "gradient by Wₕₕ times that slope, so while |Wₕₕ| is below 4 every step shrinks "
             "it, and after ten or so steps almost nothing is left: the first inputs barely "
@@ -95,17 +134,17 @@ CHALLENGES = (
     ),
     Challenge(
         id="diverge",
-        title="Diverge, then tame it",
-        goal=(
+        title=N_("Diverge, then tame it"),
+        goal_message=N_(
             "Make BPTT training diverge. Then, with the same sequence and the same starting "
             "weights, make it converge by turning clipping back on or lowering the learning rate."
         ),
-        hint=(
+        hint_message=N_(
             "A large learning rate with clipping off does it, especially with the linear "
             "activation. A diverged run leaves its last finite weights behind, so put back the "
             "ones it started from (Default weights, or the button here) before training again."
         ),
-        explanation=(
+        explanation_message=N_(
             "Gradient descent moves each weight by the learning rate times its gradient. When "
             "that move overshoots the valley, the loss grows, the next gradient is larger and "
             "the weights fly off. A smaller learning rate shortens every move; clipping caps "
@@ -116,37 +155,37 @@ CHALLENGES = (
     ),
     Challenge(
         id="beat-random",
-        title="Beat random search",
-        goal=(
-            f"Run Random Search ({RUN_LENGTH} tries) and BPTT ({RUN_LENGTH} epochs) on the same "
+        title=N_("Beat random search"),
+        goal_message=N_(
+            "Run Random Search ({runs} tries) and BPTT ({runs} epochs) on the same "
             "sequence, activation and hidden units. Starting from weights worse than Random "
             "Search's best, BPTT must end below that best."
         ),
-        hint=(
+        hint_message=N_(
             "Each run uses the same budget of evaluations. Start BPTT from the default weights "
             "rather than from the weights Random Search found."
         ),
-        explanation=(
+        explanation_message=N_(
             "Random search draws weights blindly, so most of its tries land far from a good "
             "point. BPTT measures which way is downhill for every weight at once and walks that "
             "way. From the default weights, with the same number of evaluations, it ends lower "
-            f"in {BEAT_MEASURED['lower']} of the {BEAT_MEASURED['total']} settings of sequence, "
-            f"activation and Normalized, ten times lower or more in {BEAT_MEASURED['tenfold']} of "
-            f"them; on the first screen (Sine, tanh) only a little: {BEAT_MEASURED['first-bptt']} "
-            f"against {BEAT_MEASURED['first-random']}."
+            "in {lower} of the {total} settings of sequence, "
+            "activation and Normalized, ten times lower or more in {tenfold} of "
+            "them; on the first screen (Sine, tanh) only a little: {first_bptt} "
+            "against {first_random}."
         ),
         check=goals.check_beat,
         progress=goals.progress_beat,
     ),
     Challenge(
         id="sine",
-        title="Sine below 0.001",
-        goal=f"Get the loss on Sine below 0.001 (length at least {MIN_SINE_LENGTH}).",
-        hint=(
+        title=N_("Sine below 0.001"),
+        goal_message=N_("Get the loss on Sine below 0.001 (length at least {sine_length})."),
+        hint_message=N_(
             "With one hidden unit the loss stalls above 0.04. Give the network 2 hidden units "
             "and train; with the linear activation one Train click is enough."
         ),
-        explanation=(
+        explanation_message=N_(
             "The next sample of a sine wave depends on the last two: xₜ₊₁ = 2cos(ω)·xₜ − "
             "xₜ₋₁. One hidden number cannot hold both, but two can, because a rotation in "
             "the plane of two units is exactly an oscillation."
@@ -156,17 +195,17 @@ CHALLENGES = (
     ),
     Challenge(
         id="cliff",
-        title="Find a cliff",
-        goal=(
+        title=N_("Find a cliff"),
+        goal_message=N_(
             "On the loss landscape, find a cliff and take one step with clipping and one without:"
-            f" the unclipped step must move the weights at least {CLIFF_RATIO:g} times as far."
+            " the unclipped step must move the weights at least {cliff_ratio} times as far."
         ),
-        hint=(
+        hint_message=N_(
             "In the Loss landscape panel, the Cliffs preset maps a steep wall between two flat "
             "regions. Once the map is drawn, Step with and without clipping steps from its "
             "steepest point."
         ),
-        explanation=(
+        explanation_message=N_(
             "On a cliff the loss changes so sharply that the gradient is huge, and a plain "
             "gradient step throws the weights far beyond the place where that slope was "
             "measured. Clipping keeps each entry's sign but caps its size at 5, so the step "
@@ -178,13 +217,13 @@ CHALLENGES = (
     ),
     Challenge(
         id="explode",
-        title="Make the gradient explode",
-        goal="Make the gradient reach at t = 0 rise above 1000.",
-        hint=(
+        title=N_("Make the gradient explode"),
+        goal_message=N_("Make the gradient reach at t = 0 rise above 1000."),
+        hint_message=N_(
             "Every step back multiplies by Wₕₕ times the activation's slope. Which activation "
             "never flattens out, and what happens with Wₕₕ a little above 1?"
         ),
-        explanation=(
+        explanation_message=N_(
             "When every factor Wₕₕ·f′(z) is above 1, their product grows geometrically with "
             "the number of steps: with Wₕₕ = 2 and the linear activation, eleven steps give "
             "2¹¹ = 2048. Tanh and sigmoid fight back: large Wₕₕ pushes them into their flat "
@@ -195,18 +234,18 @@ CHALLENGES = (
     ),
     Challenge(
         id="lstm-reach",
-        title="Keep the gradient alive",
-        goal=(
+        title=N_("Keep the gradient alive"),
+        goal_message=N_(
             "With the LSTM, make the gradient reach at t = 0 more than "
-            f"{REACH_RATIO:,.0f} times the vanilla RNN's on the same sequence (your vanilla "
+            "{reach_ratio} times the vanilla RNN's on the same sequence (your vanilla "
             "weights as you last had them, or its starting weights)."
         ),
-        hint=(
+        hint_message=N_(
             "Along the cell state the gradient is multiplied only by the forget gate fₜ at "
             "each step. Open the forget gate (a large b_f) and make the sequence long; the "
             "vanilla cell's reach shrinks with every step."
         ),
-        explanation=(
+        explanation_message=N_(
             "The LSTM's cell state cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ is carried forward with no "
             "weight matrix and no squashing: going back one step multiplies its gradient by "
             "fₜ alone. With fₜ near 1 the gradient survives dozens of steps (the constant "
@@ -218,17 +257,17 @@ CHALLENGES = (
     ),
     Challenge(
         id="long-lag",
-        title="Solve the long-lag task",
-        goal=(
+        title=N_("Solve the long-lag task"),
+        goal_message=N_(
             "On Remember the first number with a gap of at least "
-            f"{LONG_GAP}, train with BPTT until the trained weights score below "
-            f"{remember.SOLVED:g} on {TEST_EXAMPLES} fresh examples."
+            "{long_gap}, train with BPTT until the trained weights score below "
+            "{solved} on {test_examples} fresh examples."
         ),
-        hint=(
+        hint_message=N_(
             "Try the GRU or the LSTM with the Adam optimizer and a learning rate near 0.05; "
             "press Train again if the first run does not get there."
         ),
-        explanation=(
+        explanation_message=N_(
             "Only the last prediction counts and it must repeat x₀, so the network has to "
             "carry one number through every step of the gap. A gated cell can hold it: its "
             "update or forget gate learns to keep the state, and the gradient reaches x₀ "
@@ -239,17 +278,17 @@ CHALLENGES = (
     ),
     Challenge(
         id="text-counting",
-        title="Beat counting",
-        goal=(
-            f"In text mode, on the Python preset and with at most {COUNTING_UNITS} hidden units, "
-            f"get the loss at least {TEXT_MARGIN:g} bit per character below the unigram baseline "
+        title=N_("Beat counting"),
+        goal_message=N_(
+            "In text mode, on the Python preset and with at most {counting_units} hidden units, "
+            "get the loss at least {text_margin} bit per character below the unigram baseline "
             "(always guessing the character frequencies)."
         ),
-        hint=(
+        hint_message=N_(
             "Set Hidden units to 2, train until the smoothed loss levels off (a few hundred "
             "windows), then Stop: the page measures the whole text. One unit is not enough."
         ),
-        explanation=(
+        explanation_message=N_(
             "Counting knows how often each character comes, but not what comes after what. Even "
             "two hidden numbers carry enough of the characters before (after “retu” comes “r”) "
             "to beat it. "
@@ -261,17 +300,17 @@ CHALLENGES = (
     ),
     Challenge(
         id="text-hello",
-        title="Hello, world",
-        goal=(
-            f"With at most {HELLO_UNITS} hidden units, train on the hello world preset until a "
-            f"Sample at temperature {HELLO_TEMPERATURE:g} or above writes “{HELLO}” "
-            f"{HELLO_TIMES} times."
+        title=N_("Hello, world"),
+        goal_message=N_(
+            "With at most {hello_units} hidden units, train on the hello world preset until a "
+            "Sample at temperature {hello_temperature} or above writes “{hello}” "
+            "{hello_times} times."
         ),
-        hint=(
+        hint_message=N_(
             "After an “l” comes “l”, “o” or “d”: which one depends on the characters before, so "
             "the network must remember them. Three units and a few hundred windows will do."
         ),
-        explanation=(
+        explanation_message=N_(
             "At temperature 1 the sample follows the network's own probabilities, so the words "
             "come out right only when it is confident at every step: it has learned to carry "
             "where it is in the word in its hidden state. A low temperature would hide "
@@ -335,7 +374,7 @@ def panel_data(state, events, solved, focus=None, note=""):
             {
                 "number": number,
                 "id": c.id,
-                "title": c.title,
+                "title": _(c.title),
                 "goal": c.goal,
                 "hint": c.hint,
                 "solved": done,
@@ -351,7 +390,7 @@ def panel_data(state, events, solved, focus=None, note=""):
     return {
         "items": items,
         "count": count,
-        "summary": f"{count} of {len(CHALLENGES)} solved",
+        "summary": _("{n} of {total} solved").format(n=count, total=len(CHALLENGES)),
         "focus": focus if isinstance(focus, int) and 1 <= focus <= len(CHALLENGES) else None,
         "note": note,
     }

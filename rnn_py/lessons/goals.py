@@ -31,6 +31,7 @@ import math
 
 from .. import cells
 from ..cells.vanilla import Params
+from ..i18n import _, ngettext
 from ..studies import remember
 from ..train import RUN_LENGTH  # evaluations per Train or Random Search click on the page
 from .measure import (  # noqa: F401 (finite, weights_of: rnn_py.lessons.goals's names)
@@ -110,19 +111,19 @@ def check_by_hand(state, events):
 
 def progress_by_hand(state, events):
     if not _vanilla(state):
-        return "Choose the Vanilla RNN cell: its sliders are what this challenge is about."
+        return _("Choose the Vanilla RNN cell: its sliders are what this challenge is about.")
     if not _on_linear(state):
-        return "Choose the Linear sequence, tick Normalized and pick tanh."
+        return _("Choose the Linear sequence, tick Normalized and pick tanh.")
     loss = _loss(state)
     if loss is None:
-        return "The loss is not a finite number: bring the weights back towards 0."
+        return _("The loss is not a finite number: bring the weights back towards 0.")
     by_hand = _set_by_hand(state, events)
     if loss < 0.05 and not by_hand:
-        return (
-            f"The loss is {_num(loss)}, but these weights were not all set with the sliders. "
+        return _(
+            "The loss is {loss}, but these weights were not all set with the sliders. "
             "Press Default weights and use the sliders or number boxes."
-        )
-    return f"The loss is {_num(loss)}; the goal is below 0.05."
+        ).format(loss=_num(loss))
+    return _("The loss is {loss}; the goal is below 0.05.").format(loss=_num(loss))
 
 
 # ---- 2. vanishing ------------------------------------------------------------------------
@@ -137,13 +138,15 @@ def check_vanish(state, events):
 
 def progress_vanish(state, events):
     if not _vanilla(state):
-        return "Choose the Vanilla RNN cell: the activation applies to it alone."
+        return _("Choose the Vanilla RNN cell: the activation applies to it alone.")
     if state.activation != "sigmoid":
-        return "Pick the sigmoid activation."
+        return _("Pick the sigmoid activation.")
     reach = _reach_at_0(state)
     if reach is None:
-        return "The gradient cannot be computed for these settings."
-    return f"The gradient reach at t = 0 is {_num(reach)}; the goal is below 0.001."
+        return _("The gradient cannot be computed for these settings.")
+    return _("The gradient reach at t = 0 is {reach}; the goal is below 0.001.").format(
+        reach=_num(reach)
+    )
 
 
 # ---- 3. diverge, then converge ------------------------------------------------------------
@@ -182,23 +185,25 @@ def check_tame(state, events):
 def progress_tame(state, events):
     diverged = diverged_runs(events)
     if not diverged:
-        return "No training run has diverged yet in this visit."
+        return _("No training run has diverged yet in this visit.")
     i, bad = diverged[-1]
     later = _runs(events[i + 1 :], "bptt")
-    text = f"Training diverged at epoch {bad.get('evaluations')}. "
+    text = _("Training diverged at epoch {n}.").format(n=bad.get("evaluations")) + " "
     if not later:
-        return text + (
+        return text + _(
             "Put back the weights it started from, then train again with clipping on "
             "or a lower learning rate."
         )
     good = later[-1]
     if not _same_weights(bad.get("params"), good.get("params")):
-        return text + "Your last run started from other weights: put back the ones it started from."
+        return text + _(
+            "Your last run started from other weights: put back the ones it started from."
+        )
     if not _same_data(bad, good):
-        return text + "Your last run used another sequence or activation."
+        return text + _("Your last run used another sequence or activation.")
     if not _converged(good):
-        return text + "Your last run from there did not end with a lower loss than it started."
-    return text + "Your last run changed neither clipping (to on) nor the learning rate (lower)."
+        return text + _("Your last run from there did not end with a lower loss than it started.")
+    return text + _("Your last run changed neither clipping (to on) nor the learning rate (lower).")
 
 
 # ---- 4. beat random search --------------------------------------------------------------
@@ -231,21 +236,28 @@ def check_beat(state, events):
 def progress_beat(state, events):
     searches = [s for s in _runs(events, "random") if _full(s) and finite(s.get("best_loss"))]
     if not searches:
-        return (
-            f"Run Random Search first: its best loss after {RUN_LENGTH} tries is the mark to beat."
-        )
+        return _(
+            "Run Random Search first: its best loss after {n} tries is the mark to beat."
+        ).format(n=RUN_LENGTH)
     search = searches[-1]
-    text = f"Random Search's best after {RUN_LENGTH} tries: {_num(search['best_loss'])}. "
+    text = (
+        _("Random Search's best after {n} tries: {loss}.").format(
+            n=RUN_LENGTH, loss=_num(search["best_loss"])
+        )
+        + " "
+    )
     runs = [b for b in _runs(events, "bptt") if _full(b) and _same_data(b, search)]
     if not runs:
-        return text + f"Now train with BPTT for {RUN_LENGTH} epochs on the same settings."
+        return text + _("Now train with BPTT for {n} epochs on the same settings.").format(
+            n=RUN_LENGTH
+        )
     bptt = runs[-1]
     first, last = bptt.get("first_loss"), bptt.get("last_loss")
     if finite(first) and first <= search["best_loss"]:
-        return text + "Your BPTT run did not start above that: start from worse weights."
+        return text + _("Your BPTT run did not start above that: start from worse weights.")
     if finite(last):
-        return text + f"Your BPTT run ended at {_num(last)}."
-    return text + "Your BPTT run did not end with a finite loss."
+        return text + _("Your BPTT run ended at {loss}.").format(loss=_num(last))
+    return text + _("Your BPTT run did not end with a finite loss.")
 
 
 # ---- 5. sine with two units -------------------------------------------------------------
@@ -262,12 +274,17 @@ def check_sine(state, events):
 
 def progress_sine(state, events):
     if not _on_sine(state):
-        return f"Choose the Sine sequence with a length of at least {MIN_SINE_LENGTH}."
+        return _("Choose the Sine sequence with a length of at least {n}.").format(
+            n=MIN_SINE_LENGTH
+        )
     loss = _loss(state)
     if loss is None:
-        return "The loss is not a finite number: bring the weights back towards 0."
-    units = "1 hidden unit" if state.hidden == 1 else f"{state.hidden} hidden units"
-    return f"The loss is {_num(loss)} with {units}; the goal is below 0.001."
+        return _("The loss is not a finite number: bring the weights back towards 0.")
+    return ngettext(
+        "The loss is {loss} with {n} hidden unit; the goal is below 0.001.",
+        "The loss is {loss} with {n} hidden units; the goal is below 0.001.",
+        state.hidden,
+    ).format(loss=_num(loss), n=state.hidden)
 
 
 # ---- 6. cliff ---------------------------------------------------------------------------
@@ -292,13 +309,18 @@ def check_cliff(state, events):
 def progress_cliff(state, events):
     steps = _cliff_steps(events)
     if not steps:
-        return "No step at a wall yet: open the Loss landscape panel."
+        return _("No step at a wall yet: open the Loss landscape panel.")
     e = steps[-1]
     ratio = e["unclipped_move"] / e["clipped_move"]
-    return (
-        f"Your last step: without clipping the weights moved {_num(e['unclipped_move'])}, "
-        f"with clipping {_num(e['clipped_move'])}, {_num(ratio)} times as far. "
-        f"The goal is at least {CLIFF_RATIO:g} times."
+    return _(
+        "Your last step: without clipping the weights moved {unclipped}, "
+        "with clipping {clipped}, {ratio} times as far. "
+        "The goal is at least {goal} times."
+    ).format(
+        unclipped=_num(e["unclipped_move"]),
+        clipped=_num(e["clipped_move"]),
+        ratio=_num(ratio),
+        goal=f"{CLIFF_RATIO:g}",
     )
 
 
@@ -312,11 +334,13 @@ def check_explode(state, events):
 
 def progress_explode(state, events):
     if not _vanilla(state):
-        return "Choose the Vanilla RNN cell."
+        return _("Choose the Vanilla RNN cell.")
     reach = _reach_at_0(state)
     if reach is None:
-        return "The gradient cannot be computed for these settings."
-    return f"The gradient reach at t = 0 is {_num(reach)}; the goal is above 1000."
+        return _("The gradient cannot be computed for these settings.")
+    return _("The gradient reach at t = 0 is {reach}; the goal is above 1000.").format(
+        reach=_num(reach)
+    )
 
 
 # ---- 8. the LSTM keeps its gradient ------------------------------------------------------
@@ -362,21 +386,23 @@ def check_lstm_reach(state, events):
 
 def progress_lstm_reach(state, events):
     if state.cell != "lstm":
-        return "Choose the LSTM cell (your vanilla weights are kept to compare with)."
+        return _("Choose the LSTM cell (your vanilla weights are kept to compare with).")
     found = _reaches(state, events)
     if found is None:
-        return "The gradient reach cannot be computed for these settings."
+        return _("The gradient reach cannot be computed for these settings.")
     mine, theirs = found
     if theirs == 0.0:
-        return (
-            f"The LSTM's reach at t = 0 is {_num(mine)}; the vanilla cell's is exactly 0, so "
+        return _(
+            "The LSTM's reach at t = 0 is {reach}; the vanilla cell's is exactly 0, so "
             "no multiple of it can be beaten: give the vanilla cell weights whose reach is "
             "not 0."
-        )
-    return (
-        f"At t = 0 the LSTM's gradient reach is {_num(mine)} and the vanilla cell's "
-        f"{_num(theirs)}: {_num(mine / theirs)} times as much; the goal is more than "
-        f"{REACH_RATIO:g} times."
+        ).format(reach=_num(mine))
+    return _(
+        "At t = 0 the LSTM's gradient reach is {mine} and the vanilla cell's "
+        "{theirs}: {ratio} times as much; the goal is more than "
+        "{goal} times."
+    ).format(
+        mine=_num(mine), theirs=_num(theirs), ratio=_num(mine / theirs), goal=f"{REACH_RATIO:g}"
     )
 
 
@@ -408,7 +434,7 @@ def _trained_on_task(state, events):
 def held_out_loss(state):
     """The loss of the current weights on TEST_EXAMPLES fresh examples of the long-lag task
     (remember.Remember.test_set, never trained on), or None if not finite."""
-    for _ in held_out_pieces(state):
+    for _piece in held_out_pieces(state):
         pass
     return _HELD_OUT[_held_out_key(state)]
 
@@ -461,14 +487,19 @@ def check_long_lag(state, events):
 
 def progress_long_lag(state, events):
     if state.sequence != LONG_LAG:
-        return "Choose the sequence Remember the first number."
+        return _("Choose the sequence Remember the first number.")
     if state.gap < LONG_GAP:
-        return f"Set a gap of at least {LONG_GAP} (it is {state.gap})."
+        return _("Set a gap of at least {n} (it is {gap}).").format(n=LONG_GAP, gap=state.gap)
     if _trained_on_task(state, events) is None:
-        return "Train these weights with BPTT on this task (gap and batch as they are now)."
+        return _("Train these weights with BPTT on this task (gap and batch as they are now).")
     loss = held_out_loss(state)
-    shown = _num(loss) if loss is not None else "not a finite number"
-    return (
-        f"On {TEST_EXAMPLES} fresh examples the trained weights score {shown}; the goal is "
-        f"below {remember.SOLVED:g} (always answering 0 scores {remember.BASELINE:.2f})."
+    shown = _num(loss) if loss is not None else _("not a finite number")
+    return _(
+        "On {n} fresh examples the trained weights score {shown}; the goal is "
+        "below {solved} (always answering 0 scores {baseline})."
+    ).format(
+        n=TEST_EXAMPLES,
+        shown=shown,
+        solved=f"{remember.SOLVED:g}",
+        baseline=f"{remember.BASELINE:.2f}",
     )

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 
 from ..cells import LABELS, cell_class, module, params_class, weights_cell
 from ..cells.vanilla import Params
+from ..i18n import N_, _, ngettext
 from .state import DemoState, check_limits, format_number, from_query
 
 TIME_LIMIT = 5.0  # seconds an entry may run
@@ -36,11 +37,11 @@ INPUT_LIMIT = 20_000  # characters an entry may have
 
 HARD_LIMIT = TIME_LIMIT + 2.0  # seconds after which the page ends the worker that runs an entry
 
-WELCOME = (
+WELCOME = N_(
     "Python {version}, in an interpreter of its own beside the page. Try\n"
     "    rnn_py.forward(params, xs, activation).loss\n"
 )
-GATED_WELCOME = (
+GATED_WELCOME = N_(
     "Python {version}, in an interpreter of its own beside the page. params is the {label}'s "
     "weights, "
     "by name:\n{gates}"
@@ -50,7 +51,7 @@ GATED_WELCOME = (
     "    rnn_py.cells.forward(params, xs).loss\n"
 )
 
-TEXT_WELCOME = (
+TEXT_WELCOME = N_(
     "Python {version}, in an interpreter of its own beside the page. In text mode these are in "
     "scope too:\n"
     "    text: the page's text; vocab: its characters (rnn_py.text.task.Vocab, vocab.chars)\n"
@@ -178,26 +179,31 @@ def check_params(value, cell="vanilla"):
     if given is not None:
         value = {name: getattr(value, name, None) for name in cls.names()}
     elif not isinstance(value, dict):
-        spelled = _SPELLED.get(
-            cell, f"rnn_py.cells.{cell}.Params (or a dict of its weights by name)"
-        )
-        raise ValueError(f"params must be {spelled}, not {type(value).__name__}.")
+        if cell in _SPELLED:
+            spelled = _(_SPELLED[cell])
+        else:
+            spelled = _("{name} (or a dict of its weights by name)").format(
+                name=f"rnn_py.cells.{cell}.Params"
+            )
+        message = _("params must be {spelled}, not {kind}.")
+        raise ValueError(message.format(spelled=spelled, kind=type(value).__name__))
     try:
         params = cls.from_dict(value)
     except (TypeError, AttributeError, KeyError, RecursionError) as error:
-        raise ValueError(f"params is malformed ({type(error).__name__}).") from None
+        message = _("params is malformed ({kind}).").format(kind=type(error).__name__)
+        raise ValueError(message) from None
     return check_limits(params, "params")
 
 
 # How a learner names a cell's weights, where it is not rnn_py.cells.<cell>.Params
-_SPELLED = {"vanilla": "rnn_py.Params (or a dict of its five entries)"}
+_SPELLED = {"vanilla": N_("rnn_py.Params (or a dict of its five entries)")}
 
 
 def _other_cell(value, cell):
-    return (
-        f"params holds {LABELS[value.CELL]} weights, but the page runs the {LABELS[cell]}: "
-        f"choose the {LABELS[value.CELL]} in the Cell select first."
-    )
+    return _(
+        "params holds {given} weights, but the page runs the {cell}: "
+        "choose the {given} in the Cell select first."
+    ).format(given=LABELS[value.CELL], cell=LABELS[cell])
 
 
 def welcome_text(cell="vanilla", task="numbers"):
@@ -205,13 +211,18 @@ def welcome_text(cell="vanilla", task="numbers"):
     text task (cell is then the text network's), what text mode puts in scope."""
     version = sys.version.split()[0]
     if task == "text":
-        return TEXT_WELCOME.format(version=version, label=LABELS[cell])
+        return _(TEXT_WELCOME).format(version=version, label=LABELS[cell])
     if not cell_class(cell).gated:  # no gates to list: the plain welcome
-        return WELCOME.format(version=version)
+        return _(WELCOME).format(version=version)
     m = module(cell)
-    gates = "".join(f"    w_x{g}, w_h{g}, b_{g}: the {m.ROLES[g]}\n" for g in m.GATES)
+    gates = "".join(
+        "    "
+        + _("{names}: the {role}").format(names=f"w_x{g}, w_h{g}, b_{g}", role=_(m.ROLES[g]))
+        + "\n"
+        for g in m.GATES
+    )
     memory = "b_" + m.Params.MEMORY_GATE
-    return GATED_WELCOME.format(version=version, label=LABELS[cell], gates=gates, memory=memory)
+    return _(GATED_WELCOME).format(version=version, label=LABELS[cell], gates=gates, memory=memory)
 
 
 class Console(code.InteractiveConsole):
@@ -265,12 +276,13 @@ class Console(code.InteractiveConsole):
         SyntaxError). A final expression's value is printed, as at the >>> prompt.
         """
         if not isinstance(entry, str):
-            raise ValueError("The console runs text.")
+            raise ValueError(_("The console runs text."))
         entry = entry.replace("\r\n", "\n").rstrip()
         if not entry.strip():
             return Result(transcript="", output="")
         if len(entry) > INPUT_LIMIT:
-            text = f"That entry is longer than {INPUT_LIMIT:,} characters; it was not run.\n"
+            text = _("That entry is longer than {n} characters; it was not run.")
+            text = text.format(n=f"{INPUT_LIMIT:,}") + "\n"
             return Result(transcript=_echo(entry[:200] + " …") + text, output=text)
         self.entries += 1
         filename = f"<input {self.entries}>"
@@ -287,11 +299,15 @@ class Console(code.InteractiveConsole):
             self._out = None
         output = out.text()
         if out.cut:
-            output += f"\n… (output cut at {self.output_limit:,} characters)\n"
+            cut = _("… (output cut at {n} characters)").format(n=f"{self.output_limit:,}")
+            output += f"\n{cut}\n"
         if stopped:
             output += (
-                f"Stopped: this entry ran for more than {format_number(self.time_limit)} s, so "
-                "the page ended it (a loop that never finishes?). Your earlier names are kept.\n"
+                _(
+                    "Stopped: this entry ran for more than {seconds} s, so "
+                    "the page ended it (a loop that never finishes?). Your earlier names are kept."
+                ).format(seconds=format_number(self.time_limit))
+                + "\n"
             )
         params, message = self._changed_params(given)
         return Result(_echo(entry) + output, output, False, params, message, stopped)
@@ -352,7 +368,7 @@ class Console(code.InteractiveConsole):
         except _TimeUp:
             return True
         except SystemExit:
-            self.write("exit() and quit() do nothing here: the console stays open.\n")
+            self.write(_("exit() and quit() do nothing here: the console stays open.") + "\n")
         except BaseException:
             self.showtraceback()
         return False
@@ -369,12 +385,16 @@ class Console(code.InteractiveConsole):
                 notes.append(name)
         note = ""
         if notes:
-            names = ", ".join(notes[:-1]) + (" and " if len(notes) > 1 else "") + notes[-1]
-            note = (
-                f"Only params goes back to the page; {names} here "
-                f"{'are copies' if len(notes) > 1 else 'is a copy'}: use the page's controls "
-                f"to change {'them' if len(notes) > 1 else 'it'}."
-            )
+            names = notes[-1]
+            if len(notes) > 1:
+                names = _("{a} and {b}").format(a=", ".join(notes[:-1]), b=notes[-1])
+            note = ngettext(
+                "Only params goes back to the page; {names} here is a copy: use the page's "
+                "controls to change it.",
+                "Only params goes back to the page; {names} here are copies: use the page's "
+                "controls to change them.",
+                len(notes),
+            ).format(names=names)
         if "params" not in self.locals:
             return None, note
         value = self.locals["params"]
@@ -383,7 +403,7 @@ class Console(code.InteractiveConsole):
         try:
             return check_params(value, given["cell"]), note
         except ValueError as error:
-            message = f"The page keeps its weights: {error}"
+            message = _("The page keeps its weights: {error}").format(error=error)
             return None, f"{message} {note}".strip()
 
 
@@ -416,7 +436,7 @@ def run_json(console: Console, entry: str, query: str) -> str:
     >>> read_result(text).params.b_y
     0.5
     """
-    state, _ = from_query(query)
+    state, _notices = from_query(query)
     r = console.run(entry, state, finish=True)
     params = None if r.params is None else r.params.to_dict()
     return json.dumps({
@@ -440,7 +460,7 @@ def read_result(text: str, cell: str = "vanilla") -> Result:
     except (TypeError, ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
-        return Result("", "The console's Python gave an answer the page can't read.\n")
+        return Result("", _("The console's Python gave an answer the page can't read.") + "\n")
 
     def cap(name):
         value = data.get(name, "")
@@ -451,7 +471,7 @@ def read_result(text: str, cell: str = "vanilla") -> Result:
         try:
             params = check_params(data["params"], cell)
         except ValueError as error:
-            message = f"The page keeps its weights: {error}"
+            message = _("The page keeps its weights: {error}").format(error=error)
     return Result(cap("transcript"), cap("output"), data.get("more") is True, params, message,
                   data.get("stopped") is True)  # fmt: skip
 
@@ -460,8 +480,11 @@ def ended(entry: str, limit: float = HARD_LIMIT) -> Result:
     """What the console shows after the page ended its worker: the entry outlived the limit
     inside one call that no time check reaches (such as sum(range(10**10)))."""
     output = (
-        f"Stopped: this entry was still running after {format_number(limit)} s, inside one long "
-        "call that the time check could not interrupt, so the page ended the console's "
-        "interpreter and started a new one. Names you defined earlier are gone.\n"
+        _(
+            "Stopped: this entry was still running after {seconds} s, inside one long "
+            "call that the time check could not interrupt, so the page ended the console's "
+            "interpreter and started a new one. Names you defined earlier are gone."
+        ).format(seconds=format_number(limit))
+        + "\n"
     )
     return Result(_echo(entry.replace("\r\n", "\n").rstrip()) + output, output, stopped=True)

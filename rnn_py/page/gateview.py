@@ -15,11 +15,23 @@ from operator import mul
 
 from .. import cells
 from ..cells import gru, lstm
+from ..i18n import N_, _
 from .numbers import _mi, _num, _vec, cell, log_drawable
 
 # The gate columns of the Timesteps table: (name in the trace's gates or "c", column symbol)
 GATE_COLUMNS = {"vanilla": (), "gru": ("r", "z"), "lstm": ("i", "f", "o", "c")}
 ROLES = {"gru": gru.ROLES, "lstm": lstm.ROLES}
+# The same roles marked for the catalogue (rnn_py.cells keeps them as code the learner reads);
+# tests/test_i18n_strings.py checks that the two agree.
+ROLE_MESSAGES = (
+    N_("reset gate r: how much of h_{t−1} the candidate may look at"),
+    N_("update gate z: how much of h_{t−1} is kept rather than replaced"),
+    N_("candidate h̃: the new content the unit could take on"),
+    N_("input gate i: how much of the candidate is written into the cell state"),
+    N_("forget gate f: how much of the cell state is kept"),
+    N_("output gate o: how much of the cell state is shown as h"),
+    N_("candidate c̃: the new content that could be written"),
+)
 
 # Why the gated cells' biases start where they do, said once on the page.
 BIAS_NOTE = (
@@ -32,8 +44,8 @@ BIAS_NOTE = (
 def columns(cell_name: str, remember: bool) -> list[list[str]]:
     """The Timesteps table's header: [text, subscript] per column, gate columns after h_t."""
     gates = [[g, "t"] for g in GATE_COLUMNS[cell_name]]
-    target = ["target", ""] if remember else ["target x", "t+1"]
-    return [["t", ""], ["x", "t"], ["h", "t"], *gates, ["y", "t"], target, ["error", ""]]
+    target = [_("target"), ""] if remember else [_("target x"), "t+1"]
+    return [["t", ""], ["x", "t"], ["h", "t"], *gates, ["y", "t"], target, [_("error"), ""]]
 
 
 _FOUR_PLACES = "{:.4f}".format

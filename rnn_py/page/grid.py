@@ -13,6 +13,7 @@ import math
 from functools import lru_cache
 
 from .. import cells
+from ..i18n import _, ngettext
 from .numbers import SAVED_LIMIT, _shown, format_number
 
 
@@ -29,7 +30,7 @@ WEIGHT_NAMES = _all_names()  # every weight name of any cell
 def symbol(name: str) -> str:
     """The name a formula gives a weight: 'w_hf' → 'W_hf', 'b_f' stays 'b_f'."""
     if name not in WEIGHT_NAMES:
-        raise ValueError(f"There is no weight called {name!r}.")
+        raise ValueError(_("There is no weight called {name}.").format(name=repr(name)))
     return "W" + name[1:] if name.startswith("w_") else name
 
 
@@ -128,27 +129,47 @@ def with_cell(params, name: str, index, value: float):
     name_symbol = symbol(name)
     if name not in params.names():
         what = cells.LABELS[params.CELL]
-        raise ValueError(f"The {what} has no {name_symbol}.")
+        raise ValueError(_("The {cell} has no {name}.").format(cell=what, name=name_symbol))
     index = () if index is None else (index,) if isinstance(index, int) else tuple(index)
     if any(isinstance(k, bool) or not isinstance(k, int) for k in index):
-        raise ValueError(f"A cell of {name_symbol} is numbered by whole numbers.")
+        raise ValueError(
+            _("A cell of {name} is numbered by whole numbers.").format(name=name_symbol)
+        )
     n, wanted = params.n, rank(name)
     if len(index) != wanted:
-        shape = {0: "is one number", 1: "takes one unit number", 2: "takes a row and a column"}
-        raise ValueError(f"{name_symbol} {shape[wanted]}.")
+        shape = {
+            0: _("{name} is one number."),
+            1: _("{name} takes one unit number."),
+            2: _("{name} takes a row and a column."),
+        }
+        raise ValueError(shape[wanted].format(name=name_symbol))
     if not all(0 <= k < n for k in index):
-        where = "rows and columns" if wanted == 2 else "entries"
-        raise ValueError(
-            f"There is no {cell_label(name, index)}: with {n} hidden unit{'s' * (n != 1)}, "
-            f"{name_symbol} has {where} 1 to {n}."
-        )
+        if wanted == 2:
+            message = ngettext(
+                "There is no {cell}: with {n} hidden unit, {name} has rows and columns 1 to {n}.",
+                "There is no {cell}: with {n} hidden units, {name} has rows and columns 1 to {n}.",
+                n,
+            )
+        else:
+            message = ngettext(
+                "There is no {cell}: with {n} hidden unit, {name} has entries 1 to {n}.",
+                "There is no {cell}: with {n} hidden units, {name} has entries 1 to {n}.",
+                n,
+            )
+        raise ValueError(message.format(cell=cell_label(name, index), n=n, name=name_symbol))
     label, limit = cell_label(name, index), format_number(SAVED_LIMIT)
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{label} must be a number, not {_shown(str(value))}.") from None
+        raise ValueError(
+            _("{label} must be a number, not {value}.").format(
+                label=label, value=_shown(str(value))
+            )
+        ) from None
     if isinstance(value, bool) or not math.isfinite(number) or abs(number) > SAVED_LIMIT:
-        raise ValueError(f"{label} must be a number from -{limit} to {limit}.")
+        raise ValueError(
+            _("{label} must be a number from -{limit} to {limit}.").format(label=label, limit=limit)
+        )
     d = params.to_dict()
     if wanted == 0:
         d[name] = number + 0.0

@@ -4,6 +4,8 @@ buttons while it goes (`run_progress`), and the line it announces when it ends (
 
 import math
 
+from ..i18n import _
+
 
 def run_progress(method, last, total):
     """The reading beside the run buttons while a run goes: how far it is and its loss so far,
@@ -17,12 +19,14 @@ def run_progress(method, last, total):
     'Epoch 120 of 300 · loss 0.244'
     """
     if method == "bptt":
-        return f"Epoch {last.evaluations} of {total} · loss {_number(last.loss)}"
-    return f"Try {last.evaluations} of {total} · best loss {_number(last.best_loss)}"
+        text = _("Epoch {n} of {total} · loss {loss}")
+        return text.format(n=last.evaluations, total=total, loss=_number(last.loss))
+    text = _("Try {n} of {total} · best loss {loss}")
+    return text.format(n=last.evaluations, total=total, loss=_number(last.best_loss))
 
 
 def _number(value):
-    return f"{value:.4g}" if math.isfinite(value) else "overflow"
+    return f"{value:.4g}" if math.isfinite(value) else _("overflow")
 
 
 def run_summary(method, first, last, clipped, task=False):
@@ -39,10 +43,14 @@ def run_summary(method, first, last, clipped, task=False):
     if last.status == "diverged":
         return last.message
     if method == "bptt":
-        text = f"BPTT: {last.evaluations} epochs, loss {first.loss:.4g} → {last.loss:.4g}."
+        losses = {"n": last.evaluations, "first": f"{first.loss:.4g}", "last": f"{last.loss:.4g}"}
         if task:
-            text = text[:-1] + " (each epoch's batch)."
+            text = _("BPTT: {n} epochs, loss {first} → {last} (each epoch's batch).")
+        else:
+            text = _("BPTT: {n} epochs, loss {first} → {last}.")
+        text = text.format(**losses)
         if clipped:
-            text += f" Clipping engaged in {clipped} of them."
+            text += " " + _("Clipping engaged in {n} of them.").format(n=clipped)
         return text
-    return f"Random Search: {last.evaluations} random tries, best loss {last.best_loss:.4g}."
+    text = _("Random Search: {n} random tries, best loss {loss}.")
+    return text.format(n=last.evaluations, loss=f"{last.best_loss:.4g}")

@@ -25,6 +25,7 @@ from .. import cells
 from ..cells import base as cellbase
 from ..cells import maths
 from ..cells import vanilla as model
+from ..i18n import _
 from ..studies import remember
 from .blocks import _LOOP_BACKWARD, _LOOP_FORWARD, BLOCKS, CELL_BLOCKS, GATED_BLOCKS, Block  # noqa: F401
 
@@ -221,8 +222,8 @@ def listing(cell: str = "vanilla", task: str = "numbers") -> dict:
                 "key": block.key,
                 "kind": block.kind,
                 "function": block.function,
-                "quantity": block.quantity,
-                "text": block.text,
+                "quantity": _(block.quantity),
+                "text": _(block.text),
                 "symbol": block.symbol,
                 "formula": formula,
                 "first": first + top,

@@ -7,6 +7,7 @@ Names importable from rnn_py.page.state as before.
 import math
 
 from ..cells.vanilla import Params
+from ..i18n import _
 from ..studies import remember
 from .numbers import _shown, format_number
 
@@ -23,23 +24,29 @@ def read_number(text: str, low: float, high: float, label: str, integer: bool = 
     (None, "'abc' is not a number. Hidden weight takes a number from -5 to 5.")
     """
     text = text.strip()
-    span = f"from {format_number(low)} to {format_number(high)}"
+    span = {"label": label, "low": format_number(low), "high": format_number(high)}
     if not text:
-        return None, f"Type a number for {label}, {span}."
+        return None, _("Type a number for {label}, from {low} to {high}.").format(**span)
     try:
         value = float(text.replace("−", "-"))
     except ValueError:
-        return None, f"{_shown(text)} is not a number. {label} takes a number {span}."
+        message = _("{text} is not a number. {label} takes a number from {low} to {high}.")
+        return None, message.format(text=_shown(text), **span)
     if not math.isfinite(value):
-        return None, f"{label} must be a finite number {span}; {_shown(text)} is not."
+        message = _("{label} must be a finite number from {low} to {high}; {text} is not.")
+        return None, message.format(text=_shown(text), **span)
     value = value + 0.0  # -0 becomes 0
     message = ""
     if integer and value != int(value):
         value = float(round(value))
-        message = f"{label} is a whole number, so it became {format_number(value)}."
+        message = _("{label} is a whole number, so it became {value}.").format(
+            label=label, value=format_number(value)
+        )
     if not low <= value <= high:
         clamped = float(min(max(value, low), high))
-        message = f"{label} goes {span}, so {_shown(text)[1:-1]} became {format_number(clamped)}."
+        message = _("{label} goes from {low} to {high}, so {text} became {value}.").format(
+            text=_shown(text)[1:-1], value=format_number(clamped), **span
+        )
         value = clamped
     return (int(value) if integer else value), message
 
@@ -59,9 +66,11 @@ def read_gap(text: str):
         return remember.check_gap(int(number) if number == int(number) else number), ""
     except (ValueError, OverflowError):
         low, high = remember.MIN_GAP, remember.MAX_GAP
-        shown = _shown(text) if text else "an empty box"
-        message = f"The gap is a whole number from {low} to {high}; {shown} is not"
-        return None, message + ", so nothing changed."
+        shown = _shown(text) if text else _("an empty box")
+        message = _(
+            "The gap is a whole number from {low} to {high}; {text} is not, so nothing changed."
+        )
+        return None, message.format(low=low, high=high, text=shown)
 
 
 SCALAR_WEIGHTS = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
@@ -70,7 +79,7 @@ SCALAR_WEIGHTS = ("w_xh", "w_hh", "w_hy", "b_h", "b_y")
 def with_weight(params: Params, name: str, value: float) -> Params:
     """A one-unit network's params with one named weight (see SCALAR_WEIGHTS) replaced."""
     if params.n != 1:
-        raise ValueError("Single weights can only be set when there is one hidden unit.")
+        raise ValueError(_("Single weights can only be set when there is one hidden unit."))
     values = {
         "w_xh": params.w_xh[0],
         "w_hh": params.w_hh[0][0],
@@ -79,6 +88,6 @@ def with_weight(params: Params, name: str, value: float) -> Params:
         "b_y": params.b_y,
     }
     if name not in values:
-        raise ValueError(f"There is no weight called {name!r}.")
+        raise ValueError(_("There is no weight called {name}.").format(name=repr(name)))
     values[name] = value
     return Params.scalar(**values)

@@ -405,7 +405,7 @@ def snapshot(
 
 def _roles(cell_name: str) -> dict:
     """Each gate's name and role, for the grids' labels (empty for the vanilla cell)."""
-    return dict(cells.module(cell_name).ROLES)
+    return {gate: _(role) for gate, role in cells.module(cell_name).ROLES.items()}
 
 
 def _columns(state: DemoState) -> list[list[str]]:

@@ -9,6 +9,7 @@ chart and says in one sentence, computed from these numbers, which cell keeps th
 import math
 
 from ..cells import CELLS, LABELS, random_params, reach
+from ..i18n import _, ngettext
 
 FLOOR = 1e-30  # the log chart's lowest decade: smaller reaches are left out of the chart
 
@@ -68,31 +69,33 @@ much as the Vanilla RNN.'
     """
     steps = len(next(iter(values.values()))) - 1
     at0 = {cell: values[cell][0] for cell in CELLS}
-    where = (
-        f"{steps} steps back from the end (t = 0)"
-        if steps != 1
-        else "One step back from the end (t = 0)"
-    )
+    where = ngettext(
+        "One step back from the end (t = 0)", "{n} steps back from the end (t = 0)", steps
+    ).format(n=steps)
     where = where[0].upper() + where[1:]
-    parts = [f"{_size(at0[c])} for the {LABELS[c]}" for c in CELLS]
-    said = f"{where}, the gradient that reaches h₀ is {parts[0]}, {parts[1]} and {parts[2]}"
+    parts = [_("{size} for the {cell}").format(size=_size(at0[c]), cell=LABELS[c]) for c in CELLS]
+    said = _("{where}, the gradient that reaches h₀ is {a}, {b} and {c}").format(
+        where=where, a=parts[0], b=parts[1], c=parts[2]
+    )
     finite = {c: v for c, v in at0.items() if math.isfinite(v)}
     if len(finite) < len(CELLS):
         odd = [LABELS[c] for c in CELLS if c not in finite]
-        return f"{said}: for the {' and the '.join(odd)} it overflowed, an exploding gradient."
+        cells = odd[0]
+        for other in odd[1:]:
+            cells = _("{a} and the {b}").format(a=cells, b=other)
+        message = _("{said}: for the {cells} it overflowed, an exploding gradient.")
+        return message.format(said=said, cells=cells)
     most = max(CELLS, key=lambda c: finite[c])
     least = min(CELLS, key=lambda c: finite[c])
     if finite[most] == finite[least]:
-        return f"{said}: all three keep the same."
+        return _("{said}: all three keep the same.").format(said=said)
     if finite[least] == 0.0:
-        return (
-            f"{said}: the {LABELS[most]} keeps the most, while for the {LABELS[least]} it has "
-            "vanished to exactly 0."
-        )
+        return _(
+            "{said}: the {most} keeps the most, while for the {least} it has vanished to exactly 0."
+        ).format(said=said, most=LABELS[most], least=LABELS[least])
     ratio = finite[most] / finite[least]
-    return (
-        f"{said}: the {LABELS[most]} keeps the most, {times(ratio)} times as much as the "
-        f"{LABELS[least]}."
+    return _("{said}: the {most} keeps the most, {times} times as much as the {least}.").format(
+        said=said, most=LABELS[most], times=times(ratio), least=LABELS[least]
     )
 
 
@@ -112,9 +115,13 @@ def panel_data(xs, n, seed, activation="tanh", values=None):
         "labels": [LABELS[c] for c in CELLS],
         "series": series,
         "reading": reading(values),
-        "note": (
-            f"Each cell starts from its own random weights for seed {seed} with {n} hidden "
-            f"unit{'s' * (n != 1)} (the GRU's b_z and the LSTM's b_f at 1), not your network's; "
-            f"the activation ({activation}) applies to the vanilla cell only."
-        ),
+        "note": ngettext(
+            "Each cell starts from its own random weights for seed {seed} with {n} hidden "
+            "unit (the GRU's b_z and the LSTM's b_f at 1), not your network's; "
+            "the activation ({activation}) applies to the vanilla cell only.",
+            "Each cell starts from its own random weights for seed {seed} with {n} hidden "
+            "units (the GRU's b_z and the LSTM's b_f at 1), not your network's; "
+            "the activation ({activation}) applies to the vanilla cell only.",
+            n,
+        ).format(seed=seed, n=n, activation=activation),
     }

@@ -21,6 +21,7 @@ from operator import mul
 
 from ..cells.vanilla import ACTIVATIONS, Params, backward, forward, relu, sigmoid
 from ..cells.vanilla import linear as _identity
+from ..i18n import N_, _
 from ..sequences import make_sequence
 from ..train import PARAM_LIMIT, clip
 
@@ -28,11 +29,11 @@ CELL = Params.CELL  # the cell whose two weights the map's axes are (the vanilla
 DEFAULT_SIZE = 48
 MAX_SIZE = 200
 NAMES_1 = {  # the names the one-unit page gives its five sliders
-    "w_xh[1]": "Input weight",
-    "w_hh[1,1]": "Hidden weight",
-    "w_hy[1]": "Output weight",
-    "b_h[1]": "Hidden bias",
-    "b_y": "Output bias",
+    "w_xh[1]": N_("Input weight"),
+    "w_hh[1,1]": N_("Hidden weight"),
+    "w_hy[1]": N_("Output weight"),
+    "b_h[1]": N_("Hidden bias"),
+    "b_y": N_("Output bias"),
 }
 
 
@@ -69,7 +70,7 @@ def axes(n: int) -> tuple[Axis, ...]:
         "b_y",
     ]
     if n == 1:
-        return tuple(Axis(key, NAMES_1[key], k) for k, key in enumerate(keys))
+        return tuple(Axis(key, _(NAMES_1[key]), k) for k, key in enumerate(keys))
     return tuple(
         Axis(key, "W" + key[1:] if key[0] == "w" else key, k) for k, key in enumerate(keys)
     )
@@ -85,8 +86,10 @@ def axis(n: int, key: str) -> Axis:
         if a.key == key:
             return a
     raise ValueError(
-        f"A network with {n} hidden unit(s) has no weight called {key!r}; "
-        "pick one from the list of weights."
+        _(
+            "A network with {n} hidden unit(s) has no weight called {key}; "
+            "pick one from the list of weights."
+        ).format(n=n, key=repr(key))
     )
 
 
@@ -149,7 +152,7 @@ def landscape_rows(
     xs = [float(x) for x in xs]
     x_axis, y_axis = axis(params.n, x_key), axis(params.n, y_key)
     if x_axis == y_axis:
-        raise ValueError("Pick two different weights for the two axes of the landscape.")
+        raise ValueError(_("Pick two different weights for the two axes of the landscape."))
     for a, (low, high) in ((x_axis, x_range), (y_axis, y_range)):
         _check_range(a.label, low, high)
     if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= MAX_SIZE:
@@ -169,9 +172,17 @@ def landscape_rows(
 def _check_range(label, low, high):
     for v in (low, high):
         if isinstance(v, bool) or not isinstance(v, int | float) or not abs(v) <= PARAM_LIMIT:
-            raise ValueError(f"The range of {label} must be two numbers between -1e6 and 1e6.")
+            raise ValueError(
+                _("The range of {label} must be two numbers between -1e6 and 1e6.").format(
+                    label=label
+                )
+            )
     if not low < high:
-        raise ValueError(f"The range of {label} must go from a smaller number to a larger one.")
+        raise ValueError(
+            _("The range of {label} must go from a smaller number to a larger one.").format(
+                label=label
+            )
+        )
 
 
 def _point(n, xs, activation, gradients):
@@ -274,9 +285,9 @@ def steepest(grad_norms) -> Wall:
     finite = [(g, i, j) for i, row in enumerate(grad_norms) for j, g in enumerate(row)
               if g is not None and math.isfinite(g)]  # fmt: skip
     if not finite:
-        raise ValueError("The gradient overflows everywhere on this map; narrow its ranges.")
+        raise ValueError(_("The gradient overflows everywhere on this map; narrow its ranges."))
     norm, i, j = max(finite)
-    values = sorted(g for g, _, _ in finite)
+    values = sorted(g for g, _i, _j in finite)
     k = len(values) // 2
     median = values[k] if len(values) % 2 else (values[k - 1] + values[k]) / 2
     return Wall(i, j, norm, median, norm / median if median > 0 else math.inf)
@@ -315,7 +326,7 @@ def cliff_step(params, xs, activation, lr=0.05, limit=5.0) -> CliffStep:
     g = backward(params, xs, activation)
     raw = g.grads.flat()
     if not all(map(math.isfinite, raw)):
-        raise ValueError("The gradient overflows at these weights, so no step can be taken.")
+        raise ValueError(_("The gradient overflows at these weights, so no step can be taken."))
     theta = params.flat()
     moved = []
     for grads in (clip(g.grads, limit).flat(), raw):
@@ -339,7 +350,7 @@ def search_sampler(n, seed, low=-2.0, high=2.0):
     rng = random.Random(seed)
     size = Params.size(n)
     while True:
-        yield [rng.uniform(low, high) for _ in range(size)]
+        yield [rng.uniform(low, high) for _k in range(size)]
 
 
 def point_text(x_label, y_label, x, y, loss):
@@ -348,8 +359,10 @@ def point_text(x_label, y_label, x, y, loss):
     >>> point_text("Hidden weight", "Hidden bias", 1.5, -0.25, 0.123456)
     'Loss at (Hidden weight, Hidden bias) = (1.5, -0.25) = 0.1235'
     """
-    value = f"{loss:.4g}" if math.isfinite(loss) else "too large to compute (overflow)"
-    return f"Loss at ({x_label}, {y_label}) = ({x:.4g}, {y:.4g}) = {value}"
+    value = f"{loss:.4g}" if math.isfinite(loss) else _("too large to compute (overflow)")
+    return _("Loss at ({x_label}, {y_label}) = ({x}, {y}) = {value}").format(
+        x_label=x_label, y_label=y_label, x=f"{x:.4g}", y=f"{y:.4g}", value=value
+    )
 
 
 def wall_text(wall, x_label, y_label, x, y):
@@ -359,10 +372,18 @@ def wall_text(wall, x_label, y_label, x, y):
     >>> wall_text(wall, "Hidden weight", "Hidden bias", 1.32, 0.05)[73:]
     'where the gradient ‖∂L/∂θ‖ is 2716 long, 1728 × its median over the map (1.572).'
     """
-    return (
-        f"Steepest point on this map: ({x_label}, {y_label}) = ({x:.4g}, {y:.4g}), where the "
-        f"gradient ‖∂L/∂θ‖ is {wall.norm:.4g} long, {wall.ratio:.0f} × its median over the map "
-        f"({wall.median:.4g})."
+    return _(
+        "Steepest point on this map: ({x_label}, {y_label}) = ({x}, {y}), where the "
+        "gradient ‖∂L/∂θ‖ is {norm} long, {ratio} × its median over the map "
+        "({median})."
+    ).format(
+        x_label=x_label,
+        y_label=y_label,
+        x=f"{x:.4g}",
+        y=f"{y:.4g}",
+        norm=f"{wall.norm:.4g}",
+        ratio=f"{wall.ratio:.0f}",
+        median=f"{wall.median:.4g}",
     )
 
 
@@ -372,14 +393,32 @@ def step_text(step, lr, start_loss, on_map):
 
     on_map says whether the unclipped step landed inside the map's ranges.
     """
-    where = "still on the map" if on_map else "off the map"
-    return (
-        f"One step at learning rate {lr:g} from a loss of {start_loss:.4g}. With clipping the "
-        f"weights move {step.clipped_move:.4g} and the loss becomes {step.clipped_loss:.4g}. "
-        f"Without clipping they move {step.unclipped_move:.4g}, "
-        f"{step.unclipped_move / step.clipped_move:.0f} × farther, {where}, and the loss becomes "
-        f"{step.unclipped_loss:.4g}. The arrows show each move in the two weights of the map; the "
-        "other weights move too."
+    if on_map:
+        text = _(
+            "One step at learning rate {lr} from a loss of {start}. With clipping the "
+            "weights move {clipped_move} and the loss becomes {clipped_loss}. "
+            "Without clipping they move {unclipped_move}, "
+            "{ratio} × farther, still on the map, and the loss becomes "
+            "{unclipped_loss}. The arrows show each move in the two weights of the map; the "
+            "other weights move too."
+        )
+    else:
+        text = _(
+            "One step at learning rate {lr} from a loss of {start}. With clipping the "
+            "weights move {clipped_move} and the loss becomes {clipped_loss}. "
+            "Without clipping they move {unclipped_move}, "
+            "{ratio} × farther, off the map, and the loss becomes "
+            "{unclipped_loss}. The arrows show each move in the two weights of the map; the "
+            "other weights move too."
+        )
+    return text.format(
+        lr=f"{lr:g}",
+        start=f"{start_loss:.4g}",
+        clipped_move=f"{step.clipped_move:.4g}",
+        clipped_loss=f"{step.clipped_loss:.4g}",
+        unclipped_move=f"{step.unclipped_move:.4g}",
+        ratio=f"{step.unclipped_move / step.clipped_move:.0f}",
+        unclipped_loss=f"{step.unclipped_loss:.4g}",
     )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _, ngettext
 from ..lessons.goals import finite
 from .task import PRESETS, unigram_bits
 
@@ -43,18 +44,19 @@ def progress_counting(state, events):
     goal, base = _python_goal(), unigram_bits(PRESETS["python"])
     runs = _text_runs(events, PRESETS["python"])
     if not runs:
-        return (
+        return _(
             "Choose the Text task and the Python preset, then train: the page measures the "
             "whole text's loss when you stop."
         )
     e = runs[-1]
-    text = (
-        f"Your last network on it: {e['bits']:.2f} bits per character with {e.get('hidden')} "
-        f"hidden units; counting gives {base:.2f}."
-    )
+    text = _(
+        "Your last network on it: {bits} bits per character with {hidden} "
+        "hidden units; counting gives {base}."
+    ).format(bits=f"{e['bits']:.2f}", hidden=e.get("hidden"), base=f"{base:.2f}")
     if not _small(e, COUNTING_UNITS):
-        return text + f" Now do it with at most {COUNTING_UNITS} hidden units."
-    return text + f" The goal is {goal:.2f} or less."
+        more = _("Now do it with at most {n} hidden units.").format(n=COUNTING_UNITS)
+        return f"{text} {more}"
+    return "{} {}".format(text, _("The goal is {goal} or less.").format(goal=f"{goal:.2f}"))
 
 
 # ---- 9. hello world (text) ----------------------------------------------------------------
@@ -83,13 +85,27 @@ def check_hello(state, events):
 def progress_hello(state, events):
     samples = _hello_samples(events)
     if not samples:
-        return "Choose the Text task and the hello world preset, train, then Sample."
+        return _("Choose the Text task and the hello world preset, train, then Sample.")
     e = samples[-1]
     times = e["sample"].count(HELLO)
-    text = f"Your last sample wrote “{HELLO}” {times} time{'s' * (times != 1)}"
     if not _small(e, HELLO_UNITS):
-        return text + f", with {e.get('hidden')} hidden units: use at most {HELLO_UNITS}."
+        return ngettext(
+            "Your last sample wrote “{hello}” {n} time, with {hidden} hidden units: "
+            "use at most {most}.",
+            "Your last sample wrote “{hello}” {n} times, with {hidden} hidden units: "
+            "use at most {most}.",
+            times,
+        ).format(hello=HELLO, n=times, hidden=e.get("hidden"), most=HELLO_UNITS)
     if e["temperature"] < HELLO_TEMPERATURE:
-        low = f", at temperature {e['temperature']:g}"
-        return text + low + f": sample at {HELLO_TEMPERATURE:g} or above."
-    return text + f"; the goal is {HELLO_TIMES}."
+        return ngettext(
+            "Your last sample wrote “{hello}” {n} time, at temperature {t}: "
+            "sample at {least} or above.",
+            "Your last sample wrote “{hello}” {n} times, at temperature {t}: "
+            "sample at {least} or above.",
+            times,
+        ).format(hello=HELLO, n=times, t=f"{e['temperature']:g}", least=f"{HELLO_TEMPERATURE:g}")
+    return ngettext(
+        "Your last sample wrote “{hello}” {n} time; the goal is {goal}.",
+        "Your last sample wrote “{hello}” {n} times; the goal is {goal}.",
+        times,
+    ).format(hello=HELLO, n=times, goal=HELLO_TIMES)

@@ -14,6 +14,7 @@ import json
 
 from .. import cells
 from ..cells import maths
+from ..i18n import _
 from ..page.ipynb import _code, _markdown
 from ..page.source import _ordered
 from . import core as textcore
@@ -151,15 +152,16 @@ def notebook(state) -> str:
     """Text mode as an nbformat-4 notebook, as JSON text ready to download."""
     label = cells.LABELS[state.text_cell]
     cells_ = [
-        _markdown("intro", (
+        _markdown("intro", _(
             "# A character-level RNN, step by step\n\n"
-            f"This notebook is the text experiment you had open in the interactive RNN page: "
-            f"your text, a {label} with {state.text_hidden} hidden units, and the same Python "
+            "This notebook is the text experiment you had open in the interactive RNN page: "
+            "your text, a {label} with {n} hidden units, and the same Python "
             "that computed the page's numbers. It needs nothing beyond the standard library.\n\n"
+        ).format(label=label, n=state.text_hidden) + (
             "$$y_t = W_{hy} h_t + b_y, \\qquad p_t = \\mathrm{softmax}(y_t), \\qquad "
-            "L = \\text{mean of } -\\log p_t[x_{t+1}]$$\n"
+            "L = \\text{" + _("mean of") + " } -\\log p_t[x_{t+1}]$$\n"
         )),
-        _markdown("model-note", (
+        _markdown("model-note", _(
             "## The model's code\n\n"
             "Copied from the package `rnn_py` that runs the page: `forward` and `backward` from "
             "`rnn_py/text/model.py`, around the cell's own `step` and `step_back`, with the "
@@ -167,15 +169,15 @@ def notebook(state) -> str:
             "in `rnn_py/text/core.py`.)\n"
         )),
         _code("model", text_code(state.text_cell)),
-        _markdown("setup-note", "## Your text and the settings\n\nThe weights start as the "
-                  "page's untrained network does (the same seed).\n"),
+        _markdown("setup-note", _("## Your text and the settings\n\nThe weights start as the "
+                  "page's untrained network does (the same seed).\n")),
         _code("setup", setup_code(state)),
-        _markdown("train-note", f"## Training\n\n{WINDOWS} windows of truncated BPTT, a short "
+        _markdown("train-note", _("## Training\n\n{n} windows of truncated BPTT, a short "
                   "run with the optimizer step written out here (on the page, Train keeps going "
-                  "until you stop it).\n"),
+                  "until you stop it).\n").format(n=WINDOWS)),
         _code("train", _TRAIN.format()),
-        _markdown("sample-note", "## A sample\n\nWhat the network writes now, one character at "
-                  "a time.\n"),
+        _markdown("sample-note", _("## A sample\n\nWhat the network writes now, one character at "
+                  "a time.\n")),
         _code("sample", _SAMPLE),
     ]  # fmt: skip
     document = {

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from .. import cells
 from ..cells.vanilla import _activation
+from ..i18n import N_, _
 from ..train import LOSS_LIMIT, OPTIMIZERS, PARAM_LIMIT
 from . import core as textcore
 from .model import (
@@ -65,41 +66,54 @@ def check_text(text):
     ValueError: The text has only one distinct character ('a'): there is nothing to predict...
     """
     if not isinstance(text, str):
-        raise ValueError("The text must be a string of characters.")
+        raise ValueError(_("The text must be a string of characters."))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text:
-        raise ValueError("The text is empty: type or paste a few words, or pick a preset.")
+        raise ValueError(_("The text is empty: type or paste a few words, or pick a preset."))
     if len(text) > MAX_CHARS:
         raise ValueError(
-            f"The text has {len(text):,} characters; the limit is {MAX_CHARS:,}. "
-            "Shorten it (training time grows with its length)."
+            _(
+                "The text has {n} characters; the limit is {limit}. "
+                "Shorten it (training time grows with its length)."
+            ).format(n=f"{len(text):,}", limit=f"{MAX_CHARS:,}")
         )
     for position, ch in enumerate(text):
         kind = unicodedata.category(ch)
         if (kind == "Cc" and ch not in "\n\t") or ch in _BIDI_CONTROLS or kind == "Cs":
-            what = "a lone surrogate" if kind == "Cs" else "a control character"
-            raise ValueError(
-                f"The text contains {what}, U+{ord(ch):04X}, at position {position + 1}. "
-                "Remove it: only printable characters, spaces, tabs and line breaks can be used."
-            )
+            if kind == "Cs":
+                message = _(
+                    "The text contains a lone surrogate, {code}, at position {position}. Remove "
+                    "it: only printable characters, spaces, tabs and line breaks can be used."
+                )
+            else:
+                message = _(
+                    "The text contains a control character, {code}, at position {position}. "
+                    "Remove it: only printable characters, spaces, tabs and line breaks can be "
+                    "used."
+                )
+            raise ValueError(message.format(code=f"U+{ord(ch):04X}", position=position + 1))
     distinct = sorted(set(text))
     if len(distinct) == 1:
         raise ValueError(
-            f"The text has only one distinct character ({_show(distinct[0])}): there is nothing "
-            "to predict. Use at least two different characters."
+            _(
+                "The text has only one distinct character ({char}): there is nothing "
+                "to predict. Use at least two different characters."
+            ).format(char=_show(distinct[0]))
         )
     if len(distinct) > MAX_VOCAB:
         raise ValueError(
-            f"The text has {len(distinct)} distinct characters; the limit is {MAX_VOCAB}. "
-            "Use fewer different characters (for example only lower case, or fewer symbols)."
+            _(
+                "The text has {n} distinct characters; the limit is {limit}. "
+                "Use fewer different characters (for example only lower case, or fewer symbols)."
+            ).format(n=len(distinct), limit=MAX_VOCAB)
         )
     return text
 
 
 def _show(ch):
     """A character as a student can read it in a message."""
-    names = {"\n": "a line break", "\t": "a tab", " ": "a space"}
-    return names.get(ch, repr(ch))
+    names = {"\n": N_("a line break"), "\t": N_("a tab"), " ": N_("a space")}
+    return _(names[ch]) if ch in names else repr(ch)
 
 
 class Vocab:
@@ -119,7 +133,9 @@ class Vocab:
     def index(self, ch):
         """The index of a character, or a ValueError when the text never has it."""
         if ch not in self._index:
-            raise ValueError(f"{_show(ch)} is not one of the text's characters.")
+            raise ValueError(
+                _("{char} is not one of the text's characters.").format(char=_show(ch))
+            )
         return self._index[ch]
 
     def encode(self, text):
@@ -227,8 +243,10 @@ def _check_fit(params, vocab):
         raise ValueError(f"Expected text weights (TextParams), not {type(params).__name__}.")
     if params.vocab_size != vocab.size:
         raise ValueError(
-            f"These weights read {params.vocab_size} different characters, but the text has "
-            f"{vocab.size}: start again from new random weights."
+            _(
+                "These weights read {n} different characters, but the text has "
+                "{size}: start again from new random weights."
+            ).format(n=params.vocab_size, size=vocab.size)
         )
 
 
@@ -294,26 +312,29 @@ def _diverged_message(problem, window, loss, lr, limit):
     """What went wrong at this window, and what to try."""
     if problem == "loss":
         what = (
-            "the loss stopped being a finite number"
+            _("the loss stopped being a finite number")
             if not math.isfinite(loss)
-            else (f"the loss grew to {loss:.3g}")
+            else _("the loss grew to {loss}").format(loss=f"{loss:.3g}")
         )
     elif problem == "gradient":
-        what = "the gradients overflowed"
+        what = _("the gradients overflowed")
     else:
-        what = "an update would have pushed a weight beyond ±1,000,000"
-    tips = [f"lower the learning rate (it is {lr:g} now)"]
-    tips.append("turn gradient clipping back on" if limit is None else "keep gradient clipping on")
-    return (
-        f"Training stopped at window {window}: {what}. The weights shown are the last finite "
-        f"ones. Try: {'; '.join(tips)}."
-    )
+        what = _("an update would have pushed a weight beyond ±1,000,000")
+    tips = [_("lower the learning rate (it is {lr} now)").format(lr=f"{lr:g}")]
+    if limit is None:
+        tips.append(_("turn gradient clipping back on"))
+    else:
+        tips.append(_("keep gradient clipping on"))
+    return _(
+        "Training stopped at window {window}: {what}. The weights shown are the last finite "
+        "ones. Try: {tips}."
+    ).format(window=window, what=what, tips=_("; ").join(tips))
 
 
 def bits_per_char(params, text, activation="tanh"):
     """How well the network predicts the text: the mean cross-entropy of each next character
     given all the ones before it (read from a zero state), in bits per character."""
-    *_, bits = bits_per_char_steps(params, text, activation, chunk=MAX_CHARS)
+    *_rest, bits = bits_per_char_steps(params, text, activation, chunk=MAX_CHARS)
     return bits
 
 
@@ -379,7 +400,7 @@ def sample_steps(params, vocab, start, count, temperature=1.0, seed=0, activatio
     _activation(activation)
     _check_fit(params, vocab)
     if not isinstance(start, str) or not start:
-        raise ValueError("Choose a start character from the text.")
+        raise ValueError(_("Choose a start character from the text."))
     ixs = vocab.encode(start)
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100_000:
         raise ValueError(
@@ -405,8 +426,8 @@ def _sample(params, vocab, ixs, count, temperature, seed, activation):
     h = c = [0.0] * params.n
     hs, cs, logits = textcore.run(packed, ixs, h, c, activation)
     h, c, y = hs[-1], cs[-1], logits[-1]
-    for _ in range(count):
-        probs, _ = textcore.softmax([v / temperature for v in y])
+    for _i in range(count):
+        probs, _total = textcore.softmax([v / temperature for v in y])
         k = textcore.draw(probs, rng.random())  # the first k whose running total passes r
         yield vocab.chars[k]
         hs, cs, logits = textcore.run(packed, [k], h, c, activation)
@@ -455,12 +476,12 @@ def predictions(params, vocab, text_stretch, activation="tanh"):
     _check_fit(params, vocab)
     ixs = vocab.encode(text_stretch)
     if not ixs:
-        raise ValueError("Choose a stretch of the text to look at.")
+        raise ValueError(_("Choose a stretch of the text to look at."))
     n = params.n
-    hs, _, logits = textcore.run(textcore.Packed(params), ixs, [0.0] * n, [0.0] * n, activation)
+    hs, _cs, logits = textcore.run(textcore.Packed(params), ixs, [0.0] * n, [0.0] * n, activation)
     out = []
     for t, (ch, h, y) in enumerate(zip(text_stretch, hs, logits, strict=True)):
-        probs, _ = textcore.softmax(y)
+        probs, _total = textcore.softmax(y)
         order = sorted(range(len(probs)), key=lambda k: -probs[k])[:5]
         target = text_stretch[t + 1] if t + 1 < len(text_stretch) else None
         out.append(Prediction(ch, target, probs, h, [(vocab.chars[k], probs[k]) for k in order]))

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from ..i18n import _, ngettext
 from ..page.view import short
 from . import task as tx
 
@@ -203,15 +204,19 @@ def reach_sentence(values) -> str:
     """One sentence on how far back the gradient reaches over the stretch."""
     T = len(values)
     if T < 2:
-        return "The stretch is one character: there is no earlier state for the gradient to reach."
+        return _(
+            "The stretch is one character: there is no earlier state for the gradient to reach."
+        )
     first, last = values[0], values[-1]
     if not all(math.isfinite(v) for v in values):
-        return "The gradient reach overflowed: this network's gradients explode."
+        return _("The gradient reach overflowed: this network's gradients explode.")
     ratio = first / last if last else 0.0
     how = f"{ratio:.1e}" if ratio < 1e-3 or ratio > 1e3 else f"{ratio:.3g}"
-    return (f"How much the last hidden state h_{T - 1} still depends on each earlier one "
-            f"(‖∂h_{T - 1}/∂h_t‖, log scale): from the first character it is {how} times "
-            f"what it is from the last.")  # fmt: skip
+    return _(
+        "How much the last hidden state h_{last} still depends on each earlier one "
+        "(‖∂h_{last}/∂h_t‖, log scale): from the first character it is {how} times "
+        "what it is from the last."
+    ).format(last=T - 1, how=how)
 
 
 # ---- Step Forward: the substituted equations of one character ---------------------------------
@@ -262,7 +267,7 @@ def formula_tokens(formula: str) -> list:
     return out
 
 
-def _vector(values, more_word="units"):
+def _vector(values):
     """[v1, v2, …] of the first SHOWN values, then how many are left out."""
     out = [["mo", "["]]
     for i, v in enumerate(values[:SHOWN]):
@@ -270,7 +275,9 @@ def _vector(values, more_word="units"):
             out.append(["mo", ","])
         out.append(["mn", short(v).replace("-", "−")])
     if len(values) > SHOWN:
-        out += [["mo", ","], ["mtext", f"… {len(values) - SHOWN} more {more_word}"]]
+        more = len(values) - SHOWN
+        text = ngettext("… {n} more unit", "… {n} more units", more).format(n=more)
+        out += [["mo", ","], ["mtext", text]]
     return out + [["mo", "]"]]
 
 
@@ -284,9 +291,10 @@ def step_lines(model: TextModel, start: int, t: int) -> list:
     cell = model.params.CELL
     k, ch = ixs[t], show_char(piece[t])
     ts = str(t)
-    lines = [[["mtext", f"read x{_sub(t)} = ‘{ch}’ (character k = {k + 1} of {model.vocab.size})"]]]
+    read = _("read {x} = ‘{char}’ (character k = {k} of {size})")
+    lines = [[["mtext", read.format(x="x" + _sub(t), char=ch, k=k + 1, size=model.vocab.size)]]]
     gates = tr.gates[t]
-    for name, symbol, _ in GATE_LINES[cell]:
+    for name, symbol, _squash in GATE_LINES[cell]:
         if name == "h":
             values = tr.h[t]
         elif name == "c":
@@ -307,9 +315,10 @@ def step_lines(model: TextModel, start: int, t: int) -> list:
     if t + 1 < len(ixs):
         nxt = ixs[t + 1]
         bits = -math.log2(max(p[nxt], 1e-300))
-        lines.append([["mtext", f"true next ‘{show_char(chars[nxt])}’:{GAP}loss"], ["mo", "="],
+        true_next = _("true next ‘{char}’:{gap}loss").format(char=show_char(chars[nxt]), gap=GAP)
+        lines.append([["mtext", true_next], ["mo", "="],
                       ["mo", "−"], ["mi", "log", "2"], ["mn", f"{p[nxt]:.3f}"], ["mo", "="],
-                      ["mn", f"{bits:.2f}"], ["mtext", f"{GAP}bits"]])  # fmt: skip
+                      ["mn", f"{bits:.2f}"], ["mtext", GAP + _("bits")]])  # fmt: skip
     return lines
 
 
@@ -325,7 +334,9 @@ def _scores(order, values, chars, word):
         number = short(values[j]).replace("-", "−")
         out += [["mtext", f"‘{show_char(chars[j])}’{GAP}"], ["mn", number]]
     if len(order) > SHOWN:
-        out += [["mo", ","], ["mtext", f"… {len(order) - SHOWN} more characters"]]
+        more = len(order) - SHOWN
+        text = ngettext("… {n} more character", "… {n} more characters", more).format(n=more)
+        out += [["mo", ","], ["mtext", text]]
     return out + [["mo", "]"]]
 
 

@@ -2,6 +2,7 @@
 import { $, css, followWidth } from "./util.js";
 import { last } from "./store.js";
 import { shows } from "./views.js";
+import { t } from "./i18n.js";
 
 const charts = {};
 const HEIGHT = 230;
@@ -9,10 +10,10 @@ const HEIGHT = 230;
 function highlight(u) {
   // A soft band behind the current timestep.
   const p = last();
-  const t = p && p.current;
-  if (t === null || t === undefined || !u.scales.x || u.scales.x.min === undefined) return;
-  const left = u.valToPos(t - 0.5, "x", true);
-  const right = u.valToPos(t + 0.5, "x", true);
+  const now = p && p.current;
+  if (now === null || now === undefined || !u.scales.x || u.scales.x.min === undefined) return;
+  const left = u.valToPos(now - 0.5, "x", true);
+  const right = u.valToPos(now + 0.5, "x", true);
   const ctx = u.ctx;
   ctx.save();
   ctx.fillStyle = css("--highlight");
@@ -39,30 +40,30 @@ export function axes(xLabel, yLabel, log) {
 const seriesSpecs = {
   seq: () => [
     { label: "t" },
-    { label: "input x_t", stroke: css("--c-input"), width: 2, points: { show: true, size: 6 } },
+    { label: t("input x_t"), stroke: css("--c-input"), width: 2, points: { show: true, size: 6 } },
     // the long-lag task has one target (x_0, at the last step): a dot, as a line would not show
-    { label: "target x_(t+1)", stroke: css("--c-target"), width: 2, dash: [6, 4],
+    { label: t("target x_(t+1)"), stroke: css("--c-target"), width: 2, dash: [6, 4],
       points: { show: () => last()?.settings?.sequence === "remember", size: 9 } },
-    { label: "prediction y_t", stroke: css("--c-pred"), width: 2.5, points: { show: true, size: 7, fill: css("--c-pred") } },
+    { label: t("prediction y_t"), stroke: css("--c-pred"), width: 2.5, points: { show: true, size: 7, fill: css("--c-pred") } },
   ],
   // With the forecast on: the free-running prediction, dashed, and the true continuation.
   forecast: () => [
-    { label: "forecast y_t (free running)", stroke: css("--c-pred"), width: 2.5, dash: [7, 5], points: { show: true, size: 5 } },
-    { label: "true continuation x_(t+1)", stroke: css("--c-target"), width: 2, dash: [2, 4], points: { show: true, size: 4 } },
+    { label: t("forecast y_t (free running)"), stroke: css("--c-pred"), width: 2.5, dash: [7, 5], points: { show: true, size: 5 } },
+    { label: t("true continuation x_(t+1)"), stroke: css("--c-target"), width: 2, dash: [2, 4], points: { show: true, size: 4 } },
   ],
   grad: () => [
     { label: "t" },
-    { label: "reach ‖∂h_(T−1)/∂h_t‖", stroke: css("--c-grad"), fill: css("--c-grad") + "88", width: 1,
+    { label: t("reach ‖∂h_(T−1)/∂h_t‖"), stroke: css("--c-grad"), fill: css("--c-grad") + "88", width: 1,
       paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } },
     { label: "|∂L/∂h_t|", stroke: css("--c-pred"), width: 2, dash: [4, 3], points: { show: true, size: 5 } },
   ],
   // The LSTM adds the reach along the cell state alone, as thinner bars of their own colour.
-  gradC: () => ({ label: "along c ‖∂c_(T−1)/∂c_t‖", stroke: css("--c-h1"), fill: css("--c-h1") + "88", width: 1,
+  gradC: () => ({ label: t("along c ‖∂c_(T−1)/∂c_t‖"), stroke: css("--c-h1"), fill: css("--c-h1") + "88", width: 1,
     paths: uPlot.paths.bars({ size: [0.3, 20], align: 1 }), points: { show: false } }),
   loss: () => [
-    { label: "evaluations" },
+    { label: t("evaluations") },
     { label: "BPTT", stroke: css("--c-bptt"), width: 2.5, spanGaps: true, points: { show: false } },
-    { label: "Random Search (best so far)", stroke: css("--c-random"), width: 2, dash: [8, 4], spanGaps: true, points: { show: false } },
+    { label: t("Random Search (best so far)"), stroke: css("--c-random"), width: 2, dash: [8, 4], spanGaps: true, points: { show: false } },
   ],
 };
 
@@ -126,14 +127,14 @@ function ensureCharts(p) {
   makeHidden();
   makeGradChart(gradSeries);
   makeChart("loss", $("chart-loss"), seriesSpecs.loss(), {
-    scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes("evaluations", "loss", true), data: empty(3),
+    scales: { x: { time: false }, y: { distr: 3, range: logRange } }, axes: axes(t("evaluations"), t("loss"), true), data: empty(3),
   });
 }
 
 function makeGradChart(count) {
   const series = count === 4 ? [...seriesSpecs.grad(), seriesSpecs.gradC()] : seriesSpecs.grad();
   makeChart("grad", $("chart-grad"), series, {
-    scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", "gradient size", true),
+    scales: { x: { time: false, range: stepRange }, y: { distr: 3, range: logRange } }, axes: axes("t", t("gradient size"), true),
     data: Array.from({ length: count }, () => []), overTime: true,
   });
 }
@@ -228,7 +229,7 @@ export function paintCharts(p) {
     if (!shows(p, "seq")) {
       // left as it was: the page repaints it in full when it scrolls into sight
     } else if (F) {
-      const pad = (series) => F.t.map((t) => (t < series.length ? series[t] : null));
+      const pad = (series) => F.t.map((i) => (i < series.length ? series[i] : null));
       const data = [F.t, pad(c.x), pad(c.target), pad(c.y), F.y];
       charts.seq.setData(F.truth ? [...data, F.truth] : data);
     } else {

@@ -31,10 +31,11 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "../vendor/
 import { closeBrackets, closeBracketsKeymap } from "../vendor/codemirror/autocomplete.js";
 import { python } from "../vendor/codemirror/lang-python.js";
 import { tags } from "../vendor/codemirror/lezer-highlight.js";
+import { t } from "./i18n.js";
 
 // For the caller to show beside the editor: Tab is taken for indenting, so this is how a
 // keyboard user leaves (CodeMirror: Escape, then Tab within two seconds, moves focus on).
-export const EDITOR_HINT = "Tab indents · Esc then Tab leaves the editor";
+export const editorHint = () => t("Tab indents · Esc then Tab leaves the editor");
 
 const MONO = 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
 
@@ -137,7 +138,7 @@ const marked = StateField.define({
  * history), focus(), setLine(n) (mark line n, 1-based, and scroll to it; null clears),
  * destroy(), view (the EditorView) }.
  */
-export async function createEditor(parent, { doc = "", label = "Python code", onChange = null } = {}) {
+export async function createEditor(parent, { doc = "", label = t("Python code"), onChange = null } = {}) {
   const host = document.createElement("div");
   host.className = "code-editor";
   parent.append(host);

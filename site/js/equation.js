@@ -1,5 +1,6 @@
 // The substituted equation of the current step, as MathML built from tokens.
 import { $, MATHML } from "./util.js";
+import { t } from "./i18n.js";
 
 const BREAKS = new Set(["=", "+", ","]);
 
@@ -32,8 +33,8 @@ export function paintEquation(lines, step, T) {
   const box = $("live-equation");
   if (!lines.length) {
     const text = T
-      ? "Nothing read yet: the hidden state starts at h₋₁ = 0. Press Step Forward to feed in x₀."
-      : "No sequence to show.";
+      ? t("Nothing read yet: the hidden state starts at h₋₁ = 0. Press Step Forward to feed in x₀.")
+      : t("No sequence to show.");
     const shown = box.firstElementChild;
     if (box.childElementCount === 1 && shown.className === "placeholder" && shown.textContent === text) return;
     const p = document.createElement("p");

@@ -5,6 +5,7 @@
 // the first time Python sends it something (RnnPage.panel).
 import "./i18n.js"; // first: it installs a translated page's catalogue before any paint
 import { $ } from "./util.js";
+import { t } from "./i18n.js";
 import { remember } from "./store.js";
 import { paintSettings } from "./settings.js";
 import { paintWeights } from "./weights.js";
@@ -21,7 +22,7 @@ const ENABLED = ":is(#controls, #share-panel, #extras) :is(input, select, textar
 function ready() {
   const box = $("loading");
   box.classList.add("ready");
-  $("loading-text").textContent = "Ready.";
+  $("loading-text").textContent = t("Ready.");
   for (const el of document.querySelectorAll(ENABLED)) {
     if (el.readOnly) continue;
     el.disabled = false;
@@ -30,10 +31,11 @@ function ready() {
 
 function stepCaption(p) {
   if (!p.ok) return "";
-  if (p.step >= p.T) return `All ${p.T} timesteps read. Step Forward starts again from x₀.`;
-  if (p.step === 0) return `Ready to read x₀ (0 of ${p.T} timesteps read).`;
-  if (p.step === 1) return `Read x₀ (t = 0): 1 of ${p.T} timesteps. Each press reads the next.`;
-  return `Read t = ${p.step - 1}: ${p.step} of ${p.T} timesteps.`;
+  const T = p.T;
+  if (p.step >= T) return t("All {T} timesteps read. Step Forward starts again from x₀.", { T });
+  if (p.step === 0) return t("Ready to read x₀ (0 of {T} timesteps read).", { T });
+  if (p.step === 1) return t("Read x₀ (t = 0): 1 of {T} timesteps. Each press reads the next.", { T });
+  return t("Read t = {t}: {n} of {T} timesteps.", { t: p.step - 1, n: p.step, T });
 }
 
 let lastJson = null;
@@ -71,8 +73,8 @@ function paint(json) {
   $("stop").disabled = !running;
   $("train").disabled = running === "random" || !p.ok;
   $("search").disabled = running === "bptt" || !p.ok;
-  $("train").textContent = running === "bptt" ? "Training…" : "Train (BPTT)";
-  $("search").textContent = running === "random" ? "Searching…" : "Random Search";
+  $("train").textContent = running === "bptt" ? t("Training…") : t("Train (BPTT)");
+  $("search").textContent = running === "random" ? t("Searching…") : t("Random Search");
   // Step Forward always works on a valid sequence: after the last step it starts over at x₀.
   $("step").disabled = !p.ok;
   $("step-caption").textContent = stepCaption(p);

@@ -16,7 +16,7 @@ const VIEWS = {
 const SETTLE_MS = 250;
 const MARGIN = "150px 0px"; // a view about to scroll in counts as on screen
 
-const onScreen = new Set();
+const onScreenViews = new Set();
 const stale = new Set();
 let known = false; // the observer has reported at least once
 let pending = false; // a light paint has happened since the last full one
@@ -42,9 +42,9 @@ if ("IntersectionObserver" in window) {
     for (const entry of entries) {
       const name = names.get(entry.target);
       if (entry.isIntersecting) {
-        onScreen.add(name);
+        onScreenViews.add(name);
         revealed ||= stale.has(name);
-      } else onScreen.delete(name);
+      } else onScreenViews.delete(name);
     }
     if (revealed) settleIn(0);
   }, { rootMargin: MARGIN });
@@ -66,7 +66,7 @@ document.addEventListener("change", (event) => {
 
 // The views a light snapshot should hold, comma-separated, or null (not known yet: paint all).
 export function visibleViews() {
-  return known ? [...onScreen].join(",") : null;
+  return known ? [...onScreenViews].join(",") : null;
 }
 
 // Called by the painter with the snapshot's views (null: a full snapshot) and whether a run is
@@ -88,6 +88,8 @@ export function painted(views, running = false) {
   } else settleIn(SETTLE_MS);
 }
 
+// Whether a view is on screen (or about to scroll in); true until the observer has reported.
+export const onScreen = (name) => !known || onScreenViews.has(name);
 export const shows = (p, name) => !p.views || p.views.includes(name);
 export const onSettle = (fn) => { settleFn = fn; };
 // Before reading the address or the page's data at once: a pending full repaint happens now.

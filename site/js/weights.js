@@ -4,6 +4,8 @@
 // move between its cells (see "the keyboard" below). A drag sets the box's value and dispatches
 // "input" events (Python's panels/weights.py applies them), then one "change".
 import { $, round, setValue } from "./util.js";
+import { t } from "./i18n.js";
+import { onScreen } from "./views.js";
 
 const PARAMS = ["w_xh", "w_hh", "w_hy", "b_h", "b_y"];
 const LIMIT = 5; // the boxes' range, the sliders' (typed values are clamped by Python)
@@ -132,7 +134,7 @@ function gateBlock(parts, rows, at, g, n, role) {
     head(symbol("b", g), "wg-col")]));
   if (n > 1 || !role) {
     const numbers = [head(""), head("")];
-    for (let j = 1; j <= n; j++) numbers.push(head(String(j), "wg-num", `from unit ${j}`));
+    for (let j = 1; j <= n; j++) numbers.push(head(String(j), "wg-num", t("from unit {j}", { j })));
     parts.push(decoration([...numbers, head("")]));
   }
   for (let i = 0; i < n; i++) {
@@ -140,7 +142,7 @@ function gateBlock(parts, rows, at, g, n, role) {
     for (let j = 0; j < n; j++) line.push(at("w_h" + g, i, j));
     line.push(at("b_" + g, i));
     rows.push(line);
-    parts.push(row([head(String(i + 1), "wg-num wg-row", `into unit ${i + 1}`), ...line]));
+    parts.push(row([head(String(i + 1), "wg-num wg-row", t("into unit {i}", { i: i + 1 })), ...line]));
   }
 }
 
@@ -168,11 +170,29 @@ function build(cells, n, cellName = "vanilla", roles = {}) {
   for (let j = 0; j < n; j++) out.push(at("w_hy", j));
   out.push(at("b_y"));
   rows.push(out);
-  parts.push(row([head("y", "wg-num wg-row", "into the output y"), head(""), ...out.slice(1)]));
+  parts.push(row([head("y", "wg-num wg-row", t("into the output y")), head(""), ...out.slice(1)]));
   root.replaceChildren(...parts);
   rows[0][0].tabIndex = 0; // the grid's one tab stop, until another cell gets focus
   grid = { n, cell: cellName, boxes, byKey, rows, values: new Map() };
-  fit();
+  fitSoon();
+}
+
+// fit() reads a cell's width, which makes the browser lay out the whole page at once. On screen
+// that happens in the paint's own task (no frame shows unfitted text); off screen (a preset that
+// builds a new cell's grid out of sight) it waits for the next frame, so that the paint and the
+// page's layout are two tasks, not one long one.
+let fitFrame = 0;
+function fitSoon() {
+  if (onScreen("grid")) {
+    cancelAnimationFrame(fitFrame);
+    fitFrame = 0;
+    fit();
+  } else if (!fitFrame) {
+    fitFrame = requestAnimationFrame(() => {
+      fitFrame = 0;
+      fit();
+    });
+  }
 }
 
 // How much text fits in a cell at its current width, with the cells' own font (measured once per
@@ -217,7 +237,7 @@ export function paintWeights(w, n, cells, cellName = "vanilla", roles = {}) {
     if (!cells.length) return false;
     build(cells, n, cellName, roles);
   }
-  else if (wasHidden) fit();
+  else if (wasHidden) fitSoon();
   for (const { box, key, param, index } of grid.boxes) {
     const v = valueAt(w, param, index);
     const text = shown(v, box);

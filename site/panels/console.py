@@ -183,7 +183,7 @@ async def _run(box, text):
         if result.params is not None:
             page.record("weights", how="console")
             page.adopt(result.params, status=_("Weights set in the Python console."))
-            message = f"The page took the new params. {message}".strip()
+            message = f"{_('The page took the new params.')} {message}".strip()
         echo = result.transcript[: len(result.transcript) - len(result.output)]
         page.panel(
             "console",

@@ -5,6 +5,7 @@ import page
 from page import when
 from pyscript import window
 
+from rnn_py.i18n import _
 from rnn_py.page.state import MAX_FORECAST, read_number
 
 
@@ -18,7 +19,9 @@ def on_forecast(event):
 
 @when("change", "#forecast-steps")
 def on_forecast_steps(event):
-    steps, text = read_number(event.target.value, 1, MAX_FORECAST, "Forecast steps", integer=True)
+    steps, text = read_number(
+        event.target.value, 1, MAX_FORECAST, _("Forecast steps"), integer=True
+    )
     window.RnnPage.message("forecast-steps-msg", text, steps is not None)
     if steps is None:
         page.repaint()  # the box shows the steps in use again

@@ -19,7 +19,7 @@ from page import when
 from pyscript import document
 
 from rnn_py import Params, forward
-from rnn_py.i18n import _
+from rnn_py.i18n import N_, _, ngettext
 from rnn_py.page.state import read_number
 from rnn_py.studies.landscape import (
     CELL,
@@ -263,11 +263,15 @@ def _overlay(session, announce):
     samples = [w for m, w in panel.samples if m == n]
     runs = len(paths)
     if runs or samples:
-        drawn = (f"Drawn over the map: {runs} BPTT run{'s' if runs != 1 else ''} of this visit "
-                 f"({sum(map(len, paths))} points along the path) and {len(samples)} Random "
-                 "Search tries.")  # fmt: skip
+        drawn = ngettext(
+            "Drawn over the map: {runs} BPTT run of this visit ({points} points along the path) "
+            "and {tries} Random Search tries.",
+            "Drawn over the map: {runs} BPTT runs of this visit ({points} points along the path) "
+            "and {tries} Random Search tries.",
+            runs,
+        ).format(runs=runs, points=sum(map(len, paths)), tries=len(samples))
     else:
-        drawn = "Train or search, and the path of each run and every try appear over the map."
+        drawn = _("Train or search, and the path of each run and every try appear over the map.")
     data = {
         "kind": "overlay",
         "point": [flat[kx], flat[ky]],
@@ -420,17 +424,17 @@ def on_y_axis(event):
 
 
 RANGE_BOXES = {
-    "ls-x-low": ("x", 0, "Landscape x from"),
-    "ls-x-high": ("x", 1, "Landscape x to"),
-    "ls-y-low": ("y", 0, "Landscape y from"),
-    "ls-y-high": ("y", 1, "Landscape y to"),
+    "ls-x-low": ("x", 0, N_("Landscape x from")),
+    "ls-x-high": ("x", 1, N_("Landscape x to")),
+    "ls-y-low": ("y", 0, N_("Landscape y from")),
+    "ls-y-high": ("y", 1, N_("Landscape y to")),
 }
 
 
 @when("change", "#ls-x-low, #ls-x-high, #ls-y-low, #ls-y-high")
 def on_range(event):
     which, end, label = RANGE_BOXES[str(event.target.id)]
-    value, message = read_number(str(event.target.value), -PARAM_LIMIT, PARAM_LIMIT, label)
+    value, message = read_number(str(event.target.value), -PARAM_LIMIT, PARAM_LIMIT, _(label))
     old = panel.x_range if which == "x" else panel.y_range
     if value is not None:
         new = (value, old[1]) if end == 0 else (old[0], value)
@@ -440,10 +444,11 @@ def on_range(event):
             else:
                 panel.y_range = new
         else:
-            other = "to" if end == 0 else "from"
-            message = (
-                f"{label} must be {'below' if end == 0 else 'above'} Landscape {which} {other}."
-            )
+            if end == 0:
+                message = _("{label} must be below Landscape {which} to.")
+            else:
+                message = _("{label} must be above Landscape {which} from.")
+            message = message.format(label=_(label), which=which)
             value = None
     page.message(MESSAGE, message, value is not None)
     panel.setup = None  # the painter writes the ranges in use back into the boxes

@@ -16,7 +16,7 @@ from page import when
 from pyodide.ffi import create_once_callable
 from pyscript import document, window
 
-from rnn_py.i18n import _
+from rnn_py.i18n import N_, _
 from rnn_py.page.pace import Pace
 from rnn_py.page.state import MAX_SAMPLE, MAX_SEED, MAX_TEMP, MIN_TEMP, read_number
 from rnn_py.text import task as tx
@@ -272,7 +272,7 @@ def on_preset(event):
 
 
 def _typed(event, message_id, low, high, label, integer=True):
-    value, message = read_number(event.target.value, low, high, label, integer)
+    value, message = read_number(event.target.value, low, high, _(label), integer)
     page.message(message_id, message, info=value is not None)
     return value
 
@@ -289,14 +289,14 @@ def on_optimizer(event):
 
 @when("change", "#text-hidden")
 def on_hidden(event):
-    n = _typed(event, "text-hidden-msg", 1, tx.MAX_HIDDEN_TEXT, "Hidden units")
+    n = _typed(event, "text-hidden-msg", 1, tx.MAX_HIDDEN_TEXT, N_("Hidden units"))
     if n is not None:
         page.change(text_hidden=n)
 
 
 @when("change", "#seq-length")
 def on_seq_length(event):
-    value = _typed(event, "seq-length-msg", 2, 100, "Sequence length")
+    value = _typed(event, "seq-length-msg", 2, 100, N_("Sequence length"))
     if value is not None:
         page.change(seq_length=value)
 
@@ -521,21 +521,21 @@ def on_temperature_slider(event):
 
 @when("change", "#temperature-num")
 def on_temperature(event):
-    value = _typed(event, "temperature-msg", MIN_TEMP, MAX_TEMP, "Temperature", integer=False)
+    value = _typed(event, "temperature-msg", MIN_TEMP, MAX_TEMP, N_("Temperature"), integer=False)
     if value is not None:
         _settle(temperature=value)
 
 
 @when("change", "#sample-length")
 def on_sample_length(event):
-    value = _typed(event, "sample-length-msg", 1, MAX_SAMPLE, "Characters")
+    value = _typed(event, "sample-length-msg", 1, MAX_SAMPLE, N_("Characters"))
     if value is not None:
         _settle(sample_length=value)
 
 
 @when("change", "#sample-seed")
 def on_sample_seed(event):
-    value = _typed(event, "sample-seed-msg", 0, MAX_SEED, "Sample seed")
+    value = _typed(event, "sample-seed-msg", 0, MAX_SEED, N_("Sample seed"))
     if value is not None:
         _settle(sample_seed=value)
 
@@ -546,7 +546,7 @@ def on_sample_seed(event):
 @when("change", "#sees-from")
 def on_from(event):
     last = max(1, len(page.session.state.text) - 1)
-    value = _typed(event, "sees-from-msg", 1, last, "From character")
+    value = _typed(event, "sees-from-msg", 1, last, N_("From character"))
     if value is not None:
         text.step = None
         _settle(text_from=value - 1)
@@ -572,5 +572,5 @@ def on_export(event):
         return
     window.RnnPage.download("rnn-text-weights.json", "application/json",
                             tv.export_weights(model, page.session.state))  # fmt: skip
-    saved = "Text weights saved as rnn-text-weights.json (with the vocabulary)."
+    saved = _("Text weights saved as rnn-text-weights.json (with the vocabulary).")
     document.getElementById("share-status").textContent = saved

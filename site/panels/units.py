@@ -61,7 +61,7 @@ def _follow(session):
     says that the comparisons are of vanilla RNNs."""
     document.getElementById("units-cell-note").hidden = session.state.cell == CELL
     if compare.running and _settings(session.state) != compare.settings:
-        _stop("Stopped: the settings changed. Press Compare hidden sizes to compare again.")
+        _stop(_("Stopped: the settings changed. Press Compare hidden sizes to compare again."))
 
 
 page.listeners.append(_follow)
@@ -164,7 +164,7 @@ def on_exact(event):
     page.stop_run()
     page.session.state = state = replace(state, **settings, step=None)
     xs = state.xs()
-    c, _ = fibonacci_rule(xs)
+    c, _start = fibonacci_rule(xs)
     params = exact_fibonacci(xs)
     page.record("weights", how="exact")
     page.adopt(params, status=_("Exact two-unit weights for Fibonacci set."))

@@ -2,6 +2,7 @@
 // (so an open hint stays open). Everything comes from rnn_py.lessons.panel_data via
 // panels/challenges.py; text goes in with textContent only.
 import { $ } from "../util.js";
+import { t } from "../i18n.js";
 
 const items = new Map(); // challenge id -> its elements
 
@@ -20,13 +21,13 @@ function build(item) {
   const tick = make("span", "tick", "○");
   tick.setAttribute("aria-hidden", "true");
   const name = make("span", "name", `${item.number}. ${item.title}`);
-  const badge = make("span", "solved-badge", "Solved");
+  const badge = make("span", "solved-badge", t("Solved"));
   head.append(tick, name, badge);
   const goal = make("p", "goal", item.goal);
   const progress = make("p", "progress");
   const hint = make("details", "challenge-hint");
-  hint.append(make("summary", "", "Hint"), make("p", "", item.hint));
-  const restore = make("button", "", "Put back the weights the diverged run started from");
+  hint.append(make("summary", "", t("Hint")), make("p", "", item.hint));
+  const restore = make("button", "", t("Put back the weights the diverged run started from"));
   restore.type = "button";
   restore.dataset.action = "restore";
   const explanation = make("p", "explanation");

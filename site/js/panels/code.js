@@ -101,7 +101,7 @@ function followText(status) {
     status.textContent = t("Nothing read yet: press Step Forward under What the network sees to mark the lines that read a character.");
   } else {
     mark(["step"], null);
-    const names = computes.replace(/([^\s,]+)(?=,| and|$)/g, (m) => m + sub(at));
+    const names = named(at);
     status.textContent = t("t = {t}: the marked lines read character {n} of the stretch and computed {names}.", { t: at, n: at + 1, names });
   }
 }
@@ -127,14 +127,23 @@ function follow() {
   } else {
     mark(["step"], p.equation);
     const at = p.current;
-    const names = computes.replace(/([^\s,]+)(?=,| and|$)/g, (m) => m + sub(at));
+    const names = named(at);
     status.textContent = t("t = {t}: the marked lines computed {names}; each block shows its numbers below it.", { t: at, names });
   }
 }
 
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
-function sub(t) {
-  return String(t).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
+
+// "z, h and y" (from Python, in English) with each name subscripted at t, the last joined by the
+// page's own "and".
+function named(at) {
+  const parts = computes.split(/, | and /).map((name) => name + sub(at));
+  if (parts.length === 1) return parts[0];
+  return t("{a} and {b}", { a: parts.slice(0, -1).join(", "), b: parts[parts.length - 1] });
+}
+
+function sub(n) {
+  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
 }
 
 export function paint(data) {

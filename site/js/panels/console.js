@@ -3,6 +3,7 @@
 // console's interpreter: a web worker with its own Pyodide (console-worker.js), started on the
 // console's first use; an entry that outlives the time limit ends it, and a new one starts.
 import { $ } from "../util.js";
+import { t } from "../i18n.js";
 
 let worker = null;
 let booting = null; // a Promise of {welcome, ms} once the worker's Python is ready
@@ -23,7 +24,7 @@ function boot() {
     };
     current.onerror = (event) => {
       event.preventDefault();
-      reject(new Error(event.message || "the console's Python could not start"));
+      reject(new Error(event.message || t("the console's Python could not start")));
     };
   });
   booting.catch(() => { booting = null; }); // the next entry tries again
@@ -84,7 +85,7 @@ export function paint(data) {
     append(make("console-note", data.text + "\n"));
     msg.textContent = data.text;
   } else if (data.kind === "running") {
-    msg.textContent = "Running…";
+    msg.textContent = t("Running…");
   } else if (data.kind === "entry") {
     const output = make(data.stopped ? "console-text console-stopped" : "console-text", data.output);
     append(make("console-in", data.echo), output);

@@ -29,7 +29,7 @@ function boot() {
     };
     current.onerror = (event) => {
       event.preventDefault();
-      reject(new Error(event.message || "the checker's Python could not start"));
+      reject(new Error(event.message || t("the checker's Python could not start")));
     };
   });
   booting.catch(() => { booting = null; }); // the next request tries again

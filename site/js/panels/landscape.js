@@ -5,6 +5,7 @@
 // tries (dots), the two steps of "Step with and without clipping" (arrows) and a focusable marker
 // at the current weights. Every message is one of: setup, start, rows, done, error, overlay, step.
 import { $, setValue } from "../util.js";
+import { t } from "../i18n.js";
 
 // Viridis, sampled at nine evenly spaced stops.
 const VIRIDIS = [
@@ -137,9 +138,9 @@ function status() {
   const all = S.size * S.size;
   let text;
   if (S.error) text = S.error;
-  else if (S.computing) text = `Computing the map: ${Math.floor(S.progress * 100)}% of ${all} points.`;
-  else if (S.overlay && S.overlay.running) text = "Training: the map is redrawn for the new weights when the run ends.";
-  else if (S.progress === 1) text = `Map complete: ${S.size} × ${S.size} = ${all} points.`;
+  else if (S.computing) text = t("Computing the map: {percent}% of {all} points.", { percent: Math.floor(S.progress * 100), all });
+  else if (S.overlay && S.overlay.running) text = t("Training: the map is redrawn for the new weights when the run ends.");
+  else if (S.progress === 1) text = t("Map complete: {size} × {size} = {all} points.", { size: S.size, all });
   else text = "";
   const el = $("ls-status");
   if (el.textContent !== text) el.textContent = text;
@@ -150,8 +151,8 @@ function schedule() {
   if (!frame) frame = requestAnimationFrame(() => { frame = 0; draw(); });
 }
 
-function colour(t) {
-  const f = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+function colour(v) {
+  const f = Math.min(1, Math.max(0, v)) * (VIRIDIS.length - 1);
   const k = Math.min(VIRIDIS.length - 2, Math.floor(f));
   const a = f - k;
   const p = VIRIDIS[k], q = VIRIDIS[k + 1];
@@ -259,8 +260,8 @@ function drawOverlay(ctx, W, H, ratio) {
   }
   if (o.arrows) {
     const a = o.arrows;
-    arrow(ctx, a.from, a.unclipped, "#f0b43c", [6 * ratio, 4 * ratio], "without clipping", W, H, ratio);
-    arrow(ctx, a.from, a.clipped, "#ffffff", [], "with clipping", W, H, ratio);
+    arrow(ctx, a.from, a.unclipped, "#f0b43c", [6 * ratio, 4 * ratio], t("without clipping"), W, H, ratio);
+    arrow(ctx, a.from, a.clipped, "#ffffff", [], t("with clipping"), W, H, ratio);
   }
   ctx.restore();
   placeMarker(o.point, W, H);
@@ -270,13 +271,13 @@ function drawOverlay(ctx, W, H, ratio) {
 function arrow(ctx, a, b, colour, dash, label, W, H, ratio) {
   const [ax, ay] = toPx(a[0], a[1], W, H);
   let [bx, by] = toPx(b[0], b[1], W, H);
-  let t = 1; // how much of the way to b stays on the map
+  let part = 1; // how much of the way to b stays on the map
   for (const [p, d, lo, hi] of [[ax, bx - ax, 0, W], [ay, by - ay, 0, H]]) {
-    if (d > 0) t = Math.min(t, (hi - p) / d);
-    if (d < 0) t = Math.min(t, (lo - p) / d);
+    if (d > 0) part = Math.min(part, (hi - p) / d);
+    if (d < 0) part = Math.min(part, (lo - p) / d);
   }
-  bx = ax + t * (bx - ax);
-  by = ay + t * (by - ay);
+  bx = ax + part * (bx - ax);
+  by = ay + part * (by - ay);
   const angle = Math.atan2(by - ay, bx - ax);
   const head = 10 * ratio;
   ctx.setLineDash(dash);
@@ -295,7 +296,7 @@ function arrow(ctx, a, b, colour, dash, label, W, H, ratio) {
   ctx.fill();
   ctx.stroke();
   ctx.font = `${12 * ratio}px system-ui, sans-serif`;
-  const text = t < 1 ? label + " (goes off the map)" : label;
+  const text = part < 1 ? t("{label} (goes off the map)", { label }) : label;
   const width = ctx.measureText(text).width;
   const tx = Math.min(W - width - 4 * ratio, Math.max(4 * ratio, bx - width / 2));
   const ty = by + (by < H / 2 ? 18 : -10) * ratio;

@@ -3,6 +3,7 @@
 // (site/panels/text.py, rnn_py.textview) sends the data; nothing here computes the model.
 import { $, css, followWidth, setValue, tint } from "../util.js";
 import { mathLine } from "../equation.js";
+import { t, tn } from "../i18n.js";
 
 const CELL = 18; // px per character column
 const LABEL = 30; // px for the row labels at the left
@@ -28,18 +29,18 @@ export function init() {
     focusColumn(Math.max(0, Math.min(cols - 1, active + moves[event.key])));
   });
   strip.addEventListener("focusin", (event) => {
-    const t = Number(event.target.dataset.t);
-    if (!Number.isNaN(t)) showTop(t);
+    const at = Number(event.target.dataset.t);
+    if (!Number.isNaN(at)) showTop(at);
   });
   strip.addEventListener("mouseover", (event) => {
-    const t = Number(event.target.dataset && event.target.dataset.t);
-    if (!Number.isNaN(t)) showTop(t);
+    const at = Number(event.target.dataset && event.target.dataset.t);
+    if (!Number.isNaN(at)) showTop(at);
   });
   for (const id of ["sees-probs", "sees-hidden"]) {
     $(id).addEventListener("mousemove", (event) => {
       const rect = event.target.getBoundingClientRect();
-      const t = Math.floor((event.clientX - rect.left - LABEL) / CELL);
-      if (last.sees && t >= 0 && t < last.sees.columns.length) showTop(t);
+      const at = Math.floor((event.clientX - rect.left - LABEL) / CELL);
+      if (last.sees && at >= 0 && at < last.sees.columns.length) showTop(at);
     });
   }
   followWidth($("text-chart").parentElement, () => last.summary && drawChart(last.summary));
@@ -49,24 +50,26 @@ export function init() {
   });
 }
 
-function focusColumn(t) {
+function focusColumn(at) {
   const cells = $("sees-strip").querySelectorAll(".sees-char");
-  if (!cells[t]) return;
+  if (!cells[at]) return;
   for (const el of cells) el.tabIndex = -1;
-  cells[t].tabIndex = 0;
-  cells[t].focus();
-  active = t;
+  cells[at].tabIndex = 0;
+  cells[at].focus();
+  active = at;
 }
 
-function showTop(t) {
-  const col = last.sees && last.sees.columns[t];
+function showTop(at) {
+  const col = last.sees && last.sees.columns[at];
   if (!col) return;
-  const pos = last.sees.from + t + 1;
+  const pos = last.sees.from + at + 1;
   const parts = col.top.map(([ch, p]) => `‘${ch}’ ${(100 * p).toFixed(1)}%`);
-  let text = `After ‘${col.char}’ (character ${pos}): ${parts.join(", ")}.`;
-  if (col.next !== null) text += ` True next: ‘${last.sees.vocab[col.next]}’, ${fmt(col.bits)} bits.`;
+  let text = t("After ‘{char}’ (character {pos}): {top}.", { char: col.char, pos, top: parts.join(", ") });
+  if (col.next !== null) {
+    text += " " + t("True next: ‘{char}’, {bits} bits.", { char: last.sees.vocab[col.next], bits: fmt(col.bits) });
+  }
   $("sees-top").textContent = text;
-  $("sees-top").dataset.t = String(t);
+  $("sees-top").dataset.t = String(at);
 }
 
 export function paint(d) {
@@ -87,10 +90,10 @@ function drawAll(d) {
   // browser no style or layout work beyond the loss line's numbers.
   const busy = d.running;
   put($("text-train"), "disabled", Boolean(busy) || Boolean(d.text_error) || d.summary?.status === "diverged");
-  put($("text-train"), "textContent", busy === "train" ? "Training…" : busy === "replay" ? "Replaying…" : "Train");
+  put($("text-train"), "textContent", busy === "train" ? t("Training…") : busy === "replay" ? t("Replaying…") : t("Train"));
   put($("text-stop"), "disabled", !busy);
   put($("sample"), "disabled", Boolean(busy));
-  put($("sample"), "textContent", busy === "sample" ? "Sampling…" : "Sample");
+  put($("sample"), "textContent", busy === "sample" ? t("Sampling…") : t("Sample"));
   if (d.status !== undefined) {
     put($("text-status"), "textContent", d.status);
     $("text-status").classList.toggle("warn", Boolean(d.warn));
@@ -144,14 +147,14 @@ function drawReach(r) {
   ctx.fillStyle = colour("--muted");
   ctx.font = "10px system-ui, sans-serif";
   ctx.textBaseline = "top";
-  ctx.fillText("reach", 0, 2);
+  ctx.fillText(t("reach"), 0, 2);
   let bars = 0;
-  values.forEach((v, t) => {
+  values.forEach((v, at) => {
     if (!Number.isFinite(v)) return;
     const level = v > 0 ? Math.max(0, (Math.log10(v) - top + DECADES) / DECADES) : 0;
     const bar = Math.max(1, Math.round(level * (h - 4)));
     ctx.fillStyle = colour("--c-pred");
-    ctx.fillRect(LABEL + t * CELL + 2, h - bar, CELL - 4, bar);
+    ctx.fillRect(LABEL + at * CELL + 2, h - bar, CELL - 4, bar);
     bars++;
   });
   canvas.dataset.bars = String(bars);
@@ -198,24 +201,29 @@ function paintSummary(s) {
     }));
     vocab.dataset.chars = key;
   }
-  putAttr(vocab, "aria-label", `${s.vocab_size} characters`);
+  putAttr(vocab, "aria-label", tn("{n} character", "{n} characters", s.vocab_size, { n: s.vocab_size }));
   putAttr(vocab, "data-size", String(s.vocab_size));
   const trained = s.windows
-    ? `${s.windows.toLocaleString("en")} windows trained (${s.trained_chars.toLocaleString("en")} characters)`
-    : "untrained";
+    ? tn("{n} window trained ({chars} characters)", "{n} windows trained ({chars} characters)", s.windows,
+      { n: s.windows.toLocaleString("en"), chars: s.trained_chars.toLocaleString("en") })
+    : t("untrained");
   const loss = s.whole !== null
-    ? `Loss on the whole text: ${fmt(s.whole)} bits per character (perplexity ${fmt(s.perplexity)})`
+    ? t("Loss on the whole text: {bits} bits per character (perplexity {perplexity})",
+      { bits: fmt(s.whole), perplexity: fmt(s.perplexity) })
     : s.smooth !== null
-      ? `Loss, smoothed over recent windows: ${fmt(s.smooth)} bits per character (perplexity ${fmt(2 ** s.smooth)})`
-      : "Loss: —";
-  const base = `Counting alone (the unigram baseline: always guess the character frequencies): ${fmt(s.unigram)} bits per character (perplexity ${fmt(s.unigram_perplexity)}).`;
+      ? t("Loss, smoothed over recent windows: {bits} bits per character (perplexity {perplexity})",
+        { bits: fmt(s.smooth), perplexity: fmt(2 ** s.smooth) })
+      : t("Loss: —");
+  const base = t("Counting alone (the unigram baseline: always guess the character frequencies): {bits} bits per character (perplexity {perplexity}).",
+    { bits: fmt(s.unigram), perplexity: fmt(s.unigram_perplexity) });
   const line = $("text-loss");
   if (line.children.length !== 2) {
     line.replaceChildren(document.createElement("b"), document.createElement("span"));
   }
   put(line.children[0], "textContent", loss);
   put(line.children[1], "textContent",
-    ` · ${s.cell === "vanilla" ? "vanilla RNN" : s.cell.toUpperCase()}, ${s.n} hidden units, ${trained}. ${base}`);
+    " · " + tn("{cell}, {n} hidden unit, {trained}.", "{cell}, {n} hidden units, {trained}.", s.n,
+      { cell: s.cell === "vanilla" ? t("vanilla RNN") : s.cell.toUpperCase(), n: s.n, trained }) + " " + base);
   putAttr(line, "data-whole", s.whole === null ? "" : String(s.whole));
   putAttr(line, "data-windows", String(s.windows));
 }
@@ -263,7 +271,7 @@ function drawChart(s) {
     const y = (maxY * k) / 4;
     ctx.fillText(y.toFixed(1), 4, Y(y) + 4);
   }
-  ctx.fillText(`windows (0–${maxX})`, left + W / 2 - 40, height - 6);
+  ctx.fillText(t("windows (0–{max})", { max: maxX }), left + W / 2 - 40, height - 6);
   // the unigram baseline, dashed
   ctx.strokeStyle = colour("--c-target");
   ctx.setLineDash([6, 4]);
@@ -272,7 +280,7 @@ function drawChart(s) {
   ctx.lineTo(left + W, Y(s.unigram));
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.fillText("unigram baseline", left + 6, Y(s.unigram) - 4);
+  ctx.fillText(t("unigram baseline"), left + 6, Y(s.unigram) - 4);
   if (pts.length) {
     ctx.strokeStyle = colour("--c-bptt");
     ctx.lineWidth = 2;
@@ -305,15 +313,15 @@ function paintStrip(sees, step) {
   const spacer = document.createElement("span");
   spacer.className = "sees-spacer";
   spacer.setAttribute("aria-hidden", "true");
-  const cells = sees.columns.map((col, t) => {
+  const cells = sees.columns.map((col, at) => {
     const el = document.createElement("span");
     el.className = "sees-char";
     el.textContent = col.char;
-    el.dataset.t = String(t);
-    el.tabIndex = t === Math.min(active, sees.columns.length - 1) ? 0 : -1;
+    el.dataset.t = String(at);
+    el.tabIndex = at === Math.min(active, sees.columns.length - 1) ? 0 : -1;
     el.setAttribute("role", "button");
-    el.setAttribute("aria-label", `character ${sees.from + t + 1}: ${col.char}`);
-    if (step && step.t === t) el.classList.add("current");
+    el.setAttribute("aria-label", t("character {pos}: {char}", { pos: sees.from + at + 1, char: col.char }));
+    if (step && step.t === at) el.classList.add("current");
     return el;
   });
   strip.replaceChildren(spacer, ...cells);
@@ -357,17 +365,17 @@ function drawMaps(sees, step) {
     }
   }
   let outlined = 0;
-  for (let t = 0; t < L; t++) {
-    const p = sees.probs[t];
+  for (let at = 0; at < L; at++) {
+    const p = sees.probs[at];
     for (let k = 0; k < V; k++) {
       ctx.fillStyle = `rgba(${base[0]}, ${base[1]}, ${base[2]}, ${Math.sqrt(p[k]).toFixed(3)})`;
-      ctx.fillRect(LABEL + t * CELL + 1, k * rowP, CELL - 2, rowP - 1);
+      ctx.fillRect(LABEL + at * CELL + 1, k * rowP, CELL - 2, rowP - 1);
     }
-    const nxt = sees.columns[t].next;
-    if (nxt !== null && (current === null || t <= current)) {
+    const nxt = sees.columns[at].next;
+    if (nxt !== null && (current === null || at <= current)) {
       ctx.strokeStyle = colour("--c-pred");
       ctx.lineWidth = 2;
-      ctx.strokeRect(LABEL + t * CELL + 1, nxt * rowP, CELL - 2, rowP - 1);
+      ctx.strokeRect(LABEL + at * CELL + 1, nxt * rowP, CELL - 2, rowP - 1);
       outlined++;
     }
   }
@@ -382,9 +390,9 @@ function drawMaps(sees, step) {
       ctx.fillStyle = muted;
       ctx.fillText(String(i + 1), 4, i * rowH + rowH / 2);
     }
-    for (let t = 0; t < L; t++) {
-      ctx.fillStyle = tint(sees.hidden[t][i], 1);
-      ctx.fillRect(LABEL + t * CELL + 1, i * rowH, CELL - 2, rowH - 1);
+    for (let at = 0; at < L; at++) {
+      ctx.fillStyle = tint(sees.hidden[at][i], 1);
+      ctx.fillRect(LABEL + at * CELL + 1, i * rowH, CELL - 2, rowH - 1);
     }
   }
   if (current !== null) shade(ctx, current, L, n * rowH);
@@ -411,7 +419,7 @@ function paintEquationLines(step) {
   if (!step || !step.lines.length) {
     const p = document.createElement("p");
     p.className = "placeholder";
-    p.textContent = "Press Step Forward to read the stretch one character at a time, with the numbers.";
+    p.textContent = t("Press Step Forward to read the stretch one character at a time, with the numbers.");
     box.replaceChildren(p);
     return;
   }

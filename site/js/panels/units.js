@@ -2,6 +2,7 @@
 // in Python (site/panels/units.py), arriving a few epochs at a time.
 import { $, css } from "../util.js";
 import { axes, logRange, makeChart } from "../charts.js";
+import { t, tn } from "../i18n.js";
 
 const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
 let chart = null;
@@ -9,17 +10,17 @@ let data = null; // [epochs, loss of size 1, loss of size 2, …], gaps as null
 let sizes = [];
 
 function build() {
-  const series = [{ label: "epoch" }];
+  const series = [{ label: t("epoch") }];
   sizes.forEach((n, i) => {
     series.push({
-      label: n === 1 ? "1 hidden unit" : `${n} hidden units`,
+      label: tn("{n} hidden unit", "{n} hidden units", n, { n }),
       stroke: css(`--c-h${i + 1}`), width: 2, dash: DASHES[i % DASHES.length],
       spanGaps: false, points: { show: false },
     });
   });
   chart = makeChart("units", $("chart-units"), series, {
     scales: { x: { time: false }, y: { distr: 3, range: logRange } },
-    axes: axes("epoch", "loss", true),
+    axes: axes(t("epoch"), t("loss"), true),
     data,
   });
 }
