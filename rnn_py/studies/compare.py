@@ -11,6 +11,11 @@ import math
 from ..cells import CELLS, LABELS, random_params, reach
 from ..i18n import _, ngettext
 
+
+def _label(cell: str) -> str:
+    """A cell's name on the page ("Vanilla RNN" is in the catalogue through the Cell menu)."""
+    return _(LABELS[cell])
+
 FLOOR = 1e-30  # the log chart's lowest decade: smaller reaches are left out of the chart
 
 
@@ -73,13 +78,13 @@ much as the Vanilla RNN.'
         "One step back from the end (t = 0)", "{n} steps back from the end (t = 0)", steps
     ).format(n=steps)
     where = where[0].upper() + where[1:]
-    parts = [_("{size} for the {cell}").format(size=_size(at0[c]), cell=LABELS[c]) for c in CELLS]
+    parts = [_("{size} for the {cell}").format(size=_size(at0[c]), cell=_label(c)) for c in CELLS]
     said = _("{where}, the gradient that reaches h₀ is {a}, {b} and {c}").format(
         where=where, a=parts[0], b=parts[1], c=parts[2]
     )
     finite = {c: v for c, v in at0.items() if math.isfinite(v)}
     if len(finite) < len(CELLS):
-        odd = [LABELS[c] for c in CELLS if c not in finite]
+        odd = [_label(c) for c in CELLS if c not in finite]
         cells = odd[0]
         for other in odd[1:]:
             cells = _("{a} and the {b}").format(a=cells, b=other)
@@ -92,10 +97,10 @@ much as the Vanilla RNN.'
     if finite[least] == 0.0:
         return _(
             "{said}: the {most} keeps the most, while for the {least} it has vanished to exactly 0."
-        ).format(said=said, most=LABELS[most], least=LABELS[least])
+        ).format(said=said, most=_label(most), least=_label(least))
     ratio = finite[most] / finite[least]
     return _("{said}: the {most} keeps the most, {times} times as much as the {least}.").format(
-        said=said, most=LABELS[most], times=times(ratio), least=LABELS[least]
+        said=said, most=_label(most), times=times(ratio), least=_label(least)
     )
 
 
@@ -112,7 +117,7 @@ def panel_data(xs, n, seed, activation="tanh", values=None):
     return {
         "t": list(range(len(xs))),
         "cells": list(CELLS),
-        "labels": [LABELS[c] for c in CELLS],
+        "labels": [_label(c) for c in CELLS],
         "series": series,
         "reading": reading(values),
         "note": ngettext(

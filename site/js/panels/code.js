@@ -37,7 +37,8 @@ function build(data) {
     // Blocks end on a line of their own function (line numbers repeat across files).
     const byLast = new Map(data.blocks.filter((b) => b.function === fn.name).map((b) => [b.last, b]));
     const section = make("section", "code-fn");
-    const caption = make("p", "code-caption", `${fn.file || data.file}, lines ${fn.first}–${fn.last}: ${fn.name}`);
+    const caption = make("p", "code-caption", t("{file}, lines {first}–{last}: {name}",
+      { file: fn.file || data.file, first: fn.first, last: fn.last, name: fn.name }));
     section.append(caption);
     const rows = new Map();
     for (const [number, spans] of fn.lines) {
