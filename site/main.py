@@ -323,7 +323,7 @@ async def run(method, me, settings, fresh=False):
     # the click (which may have built a new cell's views) and the first steps are two tasks.
     # After a fresh network's click (status and settings only), the next frame builds the views
     # on screen, and the steps begin one frame later.
-    for _ in range(2 if fresh else 1):
+    for _frame in range(2 if fresh else 1):
         await next_frame()
         if me != page.session.run_id:
             return  # stopped, or a setting changed, before its first frame
