@@ -5,7 +5,7 @@
 // terminate theirs when an entry, a check or a trace outlives its time limit. It loads the same local runtime as the page (every file
 // is in the offline cache) and the page's own rnn-page.zip and rnn-page-later.zip; it asks nothing
 // of any other origin.
-// In: {entry, query} (the page's state as its link), {kind: "check", number, source}
+// In: {kind: "language", json} first (see below), then {entry, query} (the page's state as its link), {kind: "check", number, source}
 // (rnn_py.exercises.check_json), {kind: "trace", sources, query} (rnn_py.exercises.page_trace_json,
 // "Run the page on my code") or {kind: "step", sources, query} (rnn_py.exercises.page_step_json,
 // "One training step on my code"). Out: {kind: "ready", welcome, ms}, {kind: "result", json} or
@@ -14,6 +14,15 @@ import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 
 const here = (path) => new URL(path, import.meta.url).href;
 const begun = performance.now();
+
+// The page's language comes first of all, before any request: {kind: "language", json} with the
+// page's catalogue block ("" in English, js/i18n.js catalogueJson). The worker's Python installs
+// it, so its sentences (a check's message, the console's notes) are in the page's language.
+const language = new Promise((resolve) => {
+  self.onmessage = (event) => {
+    if (event.data && event.data.kind === "language") resolve(String(event.data.json || ""));
+  };
+});
 
 // As in boot.js: a module stdlib-page.zip leaves out comes from the whole standard library,
 // fetched once, synchronously (Python's import is synchronous; a worker may do that).
@@ -50,9 +59,14 @@ async function start() {
   pyodide.unpackArchive(first, "zip", { extractDir: "/home/pyodide/page" });
   pyodide.unpackArchive(later, "zip", { extractDir: "/home/pyodide/page" });
   pyodide.runPython("import _rnn_later; _rnn_later.arrived('/home/pyodide/page')");
+  pyodide.globals.set("_catalogue", await language);
   const ns = pyodide.runPython(`
 import sys
 sys.path.insert(0, "/home/pyodide/page")
+if _catalogue:
+    import json
+    from rnn_py import i18n
+    i18n.install(i18n.Catalogue.from_json(_catalogue), json.loads(_catalogue).get("lang", ""))
 from rnn_py.page.console import Console, run_json
 console = Console()
 def check(number, source):

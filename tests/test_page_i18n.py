@@ -165,3 +165,19 @@ src="{base_url}?embed=1&lang=fr#seq=linear" width="360" height="800"></iframe>'
         assert frame.get_by_role("combobox", name="Sequence").input_value() == "linear"
     finally:
         server.shutdown()
+
+
+def test_the_checkers_python_speaks_the_pages_language(open_page):
+    """The exercises' checker is a second Pyodide in a worker: the page hands it its catalogue
+    first, so a check's message (made there by rnn_py.exercises) is in the page's language."""
+    page = arrive(open_page, "index.qps.html#seq=linear&len=5&exercise=1")
+    page.locator("#ex-status").filter(has_text="⟦").wait_for(timeout=60_000)
+    page.evaluate(
+        "(t) => window.RnnPage.loadPanel('exercises').then((m) => m.setValue(t))",
+        "def vanilla_step(w_xh, w_hh, b_h, x, h_prev, activation):\n    return [\n\n",
+    )
+    page.locator("#ex-check").click()
+    page.wait_for_function("document.getElementById('ex-result').dataset.checks > 0",
+                           timeout=60_000)  # fmt: skip
+    text = page.locator("#ex-result").text_content().strip()
+    assert text.startswith("⟦"), text  # a syntax error's message, from the worker's catalogue

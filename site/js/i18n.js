@@ -39,6 +39,11 @@ export function tn(singular, plural, n, values) {
 }
 
 const block = typeof document === "undefined" ? null : document.getElementById("catalogue");
+
+// The block's JSON as it is ("" on an English page): the workers' Python installs it too
+// (console-worker.js), so that a check's message or a console note is in the page's language.
+export const catalogueJson = () => (block ? block.textContent : "");
+
 if (block) {
   try {
     const data = JSON.parse(block.textContent);

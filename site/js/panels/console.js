@@ -3,7 +3,7 @@
 // console's interpreter: a web worker with its own Pyodide (console-worker.js), started on the
 // console's first use; an entry that outlives the time limit ends it, and a new one starts.
 import { $ } from "../util.js";
-import { t } from "../i18n.js";
+import { catalogueJson, t } from "../i18n.js";
 
 let worker = null;
 let booting = null; // a Promise of {welcome, ms} once the worker's Python is ready
@@ -14,6 +14,7 @@ function boot() {
   const started = performance.now();
   const url = new URL("../../console-worker.js", import.meta.url);
   worker = new Worker(url, { type: "module" });
+  worker.postMessage({ kind: "language", json: catalogueJson() }); // first of all
   const current = worker;
   booting = new Promise((resolve, reject) => {
     current.onmessage = (event) => {

@@ -7,7 +7,7 @@
 // the console's), started when the panel first opens. A check or trace that outlives its limit
 // ends the worker, and a new one starts at once; the page itself never runs the learner's code.
 import { $ } from "../util.js";
-import { t } from "../i18n.js";
+import { catalogueJson, t } from "../i18n.js";
 import { setGradSeries } from "../charts.js";
 
 let worker = null;
@@ -19,6 +19,7 @@ function boot() {
   if (booting) return booting;
   const started = performance.now();
   worker = new Worker(new URL("../../console-worker.js", import.meta.url), { type: "module" });
+  worker.postMessage({ kind: "language", json: catalogueJson() }); // first of all
   const current = worker;
   booting = new Promise((resolve, reject) => {
     current.onmessage = (event) => {
