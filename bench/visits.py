@@ -339,7 +339,7 @@ def numbers_after_goto(browser, url):
         context.close()
 
 
-def translated_visits(browser, url, site: Path, runs: int, lang: str = "qps"):
+def translated_visits(browser, url, site: Path, runs: int, lang: str = "de"):
     """The rows for a first view in another language (issue 28): the page's bytes beside the
     English index.html's (gzip -9; the only file that differs), and the time to first numbers
     for English, the translated file opened directly and lang= on index.html (one redirect)."""

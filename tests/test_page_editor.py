@@ -35,13 +35,13 @@ MAKE = """async ([doc, label]) => {
   const after = document.createElement("button"); after.id = "after"; after.textContent = "After";
   box.append(before);
   document.querySelector("main").prepend(box);
-  const { createEditor, EDITOR_HINT } = await import("./js/editor.js");
-  const hint = document.createElement("p"); hint.textContent = EDITOR_HINT; box.append(hint);
+  const { createEditor, editorHint } = await import("./js/editor.js");
+  const hint = document.createElement("p"); hint.textContent = editorHint(); box.append(hint);
   window.changes = [];
   const onChange = (text) => window.changes.push(text);
   window.ed = await createEditor(box, { doc, label, onChange });
   box.append(after);
-  return EDITOR_HINT;
+  return editorHint();
 }"""
 
 ACTIVE = """() => {

@@ -305,7 +305,7 @@ def test_the_readme_table_lists_every_option_and_each_does_what_it_says(open_pag
     link = "&".join(
         f"{key}={weights if key == 'w' else value[key]}"
         for key in options
-        if key not in ("custom", "hide", "embed", "panel", "cell", *TEXT_KEYS)
+        if key not in ("custom", "hide", "embed", "panel", "cell", "lang", *TEXT_KEYS)
     )
     link = link.replace("open=landscape,code", "open=" + ",".join(options["open"][1]))
     page = open_page("#" + link)

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from buildsite.paths import ROOT
+from buildsite.po import read_po
 from rnn_py.i18n import LANGUAGES
 
 READY = "html[data-py-ready]"
@@ -18,6 +20,14 @@ def arrive(open_page, path: str, ctx=None):
     page = open_page(path, wait=False, ctx=ctx)
     page.locator(READY).wait_for(state="attached", timeout=60_000)
     return page
+
+
+def translation(lang: str, message: str) -> str:
+    """message's msgstr in locale/<lang>.po (the test fails if it is not translated)."""
+    _, entries = read_po((ROOT / "locale" / f"{lang}.po").read_text(encoding="utf-8"))
+    found = next(e.msgstr[0] for e in entries if e.msgid == message)
+    assert found and found != message, f"{message!r} is not translated in {lang}.po"
+    return found
 
 
 def file_of(page) -> str:
@@ -38,7 +48,12 @@ def test_lang_in_the_query_or_hash_picks_the_file_and_keeps_the_address(open_pag
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert "lang=fr" in page.evaluate("location.search")  # the search and hash are kept
     assert "seq=fibonacci" in page.evaluate("location.hash")
-    assert page.get_by_role("combobox", name="Sequence").input_value() == "fibonacci"
+    assert page.locator("#sequence").input_value() == "fibonacci"
+    # the French page: its title and the Sequence menu's label from locale/fr.po
+    assert page.title() == translation(
+        "fr", "RNN, step by step: an interactive recurrent neural network"
+    )
+    assert page.get_by_role("combobox", name=translation("fr", "Sequence"), exact=True).count() == 1
     page = arrive(open_page, "#seq=linear&lang=zh")
     assert file_of(page) == "index.zh.html"
     assert page.evaluate("document.documentElement.lang") == "zh"
@@ -50,7 +65,7 @@ def test_the_browser_language_picks_the_file_unless_the_link_says_otherwise(
 ):
     page = arrive(open_page, "", ctx=german_browser)
     assert file_of(page) == "index.de.html"
-    assert page.get_by_role("combobox", name="Language").input_value() == "de"
+    assert page.locator("#language").input_value() == "de"
     page = arrive(open_page, "?lang=en", ctx=german_browser)  # English asked for: it stays
     assert file_of(page) == ""
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -75,7 +90,7 @@ def test_a_translated_file_opened_directly_stays_in_its_language(open_page):
 
 def test_the_language_menu_works_by_keyboard_and_keeps_the_settings(open_page):
     page = arrive(open_page, "#seq=fibonacci&len=20")
-    menu = page.get_by_role("combobox", name="Language")
+    menu = page.get_by_role("combobox", name="Language")  # English here
     options = menu.locator("option")
     assert options.all_text_contents() == [name for name, _ in LANGUAGES.values()]
     assert options.evaluate_all("os => os.map(o => o.lang)") == list(LANGUAGES)
@@ -84,7 +99,7 @@ def test_the_language_menu_works_by_keyboard_and_keeps_the_settings(open_page):
     page.wait_for_url(re.compile(r"index\.es\.html"))
     page.locator(READY).wait_for(state="attached", timeout=60_000)
     assert "len=20" in page.evaluate("location.hash")
-    assert page.get_by_role("combobox", name="Language").input_value() == "es"
+    assert page.locator("#language").input_value() == "es"
     assert page.evaluate("document.documentElement.lang") == "es"
 
 
@@ -96,8 +111,8 @@ def test_copy_link_embed_code_and_the_full_demo_keep_the_language(open_page, con
     link = page.evaluate("navigator.clipboard.readText()")
     assert "lang=de" in link and "seq=linear" in link
     assert "lang=de" in page.locator("#open-full").get_attribute("href")
-    page.locator("#teachers summary").click()
-    assert "lang=de" in page.locator("#teach-embed").input_value()
+    page.locator("#teachers summary").click()  # its module fills the boxes once it has arrived
+    page.wait_for_function("document.getElementById('teach-embed').value.includes('lang=de')")
     again = arrive(open_page, link.split("/", 3)[3])
     assert again.evaluate("document.documentElement.lang") == "de"
 
@@ -162,7 +177,7 @@ src="{base_url}?embed=1&lang=fr#seq=linear" width="360" height="800"></iframe>'
         assert html.evaluate("(el) => el.lang") == "fr"
         assert html.evaluate("() => location.pathname").endswith("/index.fr.html")
         assert html.evaluate("() => document.body.classList.contains('embed')")
-        assert frame.get_by_role("combobox", name="Sequence").input_value() == "linear"
+        assert frame.locator("#sequence").input_value() == "linear"
     finally:
         server.shutdown()
 

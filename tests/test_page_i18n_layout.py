@@ -1,8 +1,8 @@
 """The layout in a longer language, on a 360 px phone: the pseudo-locale qps (every message 40%
-longer, about as much as German) and Chinese, with every panel open, in both tasks. Nothing may
-scroll the page sideways, and no text may be cut: an element that hides its overflow must not
-have more text than it shows, and no text may spill out of its box (tests/test_page.py checks
-the English phone view's width the same way)."""
+longer, about as much as German), German itself and Chinese, with every panel open, in both
+tasks. Nothing may scroll the page sideways, and no text may be cut: an element that hides its
+overflow must not have more text than it shows, and no text may spill out of its box
+(tests/test_page.py checks the English phone view's width the same way)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def phone(browser):
     ctx.close()
 
 
-@pytest.mark.parametrize("lang", ["qps", "zh"])
+@pytest.mark.parametrize("lang", ["qps", "de", "zh"])
 @pytest.mark.parametrize("task", ["numbers", "text"])
 def test_a_longer_language_fits_a_360px_phone(open_page, phone, lang, task):
     page = open_page(f"index.{lang}.html#task={task}&{EVERY_PANEL}", wait=False, ctx=phone)

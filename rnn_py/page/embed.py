@@ -41,6 +41,7 @@ CONTROLS = {
     "console": N_("Python console"),
     "challenges": N_("Challenges panel"),
     "exercises": N_("Exercises panel"),
+    "language": N_("Language menu"),
 }
 
 OPENABLE = {

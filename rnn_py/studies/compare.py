@@ -9,12 +9,15 @@ chart and says in one sentence, computed from these numbers, which cell keeps th
 import math
 
 from ..cells import CELLS, LABELS, random_params, reach
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
+
+VANILLA = N_("Vanilla RNN")  # the one cell name a language translates (GRU and LSTM stay)
 
 
 def _label(cell: str) -> str:
-    """A cell's name on the page ("Vanilla RNN" is in the catalogue through the Cell menu)."""
+    """A cell's name as the page shows it, in the page's language."""
     return _(LABELS[cell])
+
 
 FLOOR = 1e-30  # the log chart's lowest decade: smaller reaches are left out of the chart
 

@@ -144,7 +144,7 @@ function makeSeqChart(count) {
   const series = [...seriesSpecs.seq(), ...seriesSpecs.forecast()].slice(0, count);
   const y = count > 4 ? { range: seqRange } : {};
   makeChart("seq", $("chart-seq"), series, {
-    scales: { x: { time: false, range: stepRange }, y }, axes: axes("t", "value"),
+    scales: { x: { time: false, range: stepRange }, y }, axes: axes("t", t("value")),
     data: Array.from({ length: series.length }, () => []), overTime: true,
   });
 }
