@@ -371,7 +371,13 @@ async def run(method, me, settings, fresh=False):
             if count:
                 page.session.state = replace(page.session.state, params=best_params(method, last))
             if finished:
-                break  # the last frame is the full repaint below, with the run's summary
+                # the full repaint below, with the run's summary, in a frame of its own: the
+                # last steps and that repaint are two tasks, each shorter than either together
+                if animate and count:
+                    await next_frame()
+                    if me != page.session.run_id:
+                        return
+                break
             if count:  # beside the buttons, wherever the charts are
                 window.RnnPage.runProgress(
                     last.evaluations, RUN_LENGTH, run_progress(method, last, RUN_LENGTH)

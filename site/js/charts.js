@@ -218,6 +218,8 @@ export function chartData(key) {
 
 // Each chart is its own view: a light snapshot (views.js) redraws only the charts it lists.
 export function paintCharts(p) {
+  // a light paint with no chart in it (a preset's click: status and settings) makes none either
+  if (p.views && !["seq", "hidden", "grad", "loss"].some((name) => p.views.includes(name))) return;
   ensureCharts(p);
   const c = p.charts;
   if (!c) {
