@@ -150,9 +150,18 @@ def update(locale: Path = LOCALE) -> list[Path]:
     return changed
 
 
+def _without_lines(po_text: str) -> str:
+    """A catalogue's text with its references cut to the file ("site/main.py:447" becomes
+    "site/main.py"), so an edit that only moves a message to another line is not staleness."""
+    return re.sub(r"(?m)^(#: .*?):\d+$", r"\1", po_text)
+
+
 def stale() -> bool:
-    """Whether messages.pot differs from what the sources give now (build.py i18n not run)."""
-    return not TEMPLATE.exists() or TEMPLATE.read_text() != write_po(header(), extract())
+    """Whether messages.pot lacks a message, a plural, a flag or a file the sources give now
+    (build.py i18n not run). Line numbers alone may lag: they are refreshed by the next run."""
+    if not TEMPLATE.exists():
+        return True
+    return _without_lines(TEMPLATE.read_text()) != _without_lines(write_po(header(), extract()))
 
 
 def check(locale: Path = LOCALE) -> list[str]:

@@ -3,6 +3,8 @@ of what a translation must keep, and index.html's units translated at build time
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from buildsite import extract, htmlunits
@@ -122,6 +124,20 @@ def test_extraction_finds_python_js_and_html_messages(tmp_path):
 def test_the_catalogues_are_up_to_date_with_the_sources():
     assert not extract.stale(), "locale/messages.pot is out of date: run python3 build.py i18n"
     assert extract.check() == []
+
+
+def test_staleness_ignores_a_line_shift_but_not_a_new_message(tmp_path, monkeypatch):
+    template = tmp_path / "messages.pot"
+    monkeypatch.setattr(extract, "TEMPLATE", template)
+    now = extract.write_po(extract.header(), extract.extract())
+    shifted = re.sub(r"(?m)^(#: site/main\.py):(\d+)$", lambda m: f"{m[1]}:{int(m[2]) + 7}", now)
+    assert shifted != now
+    template.write_text(shifted)
+    assert not extract.stale()
+    template.write_text(now.replace('msgid "Weights loaded."', 'msgid "Weights loaded!"'))
+    assert extract.stale()
+    template.unlink()
+    assert extract.stale()
 
 
 def test_the_python_catalogue_translates_counts_by_the_plural_rule_and_falls_back():
